@@ -1,0 +1,22 @@
+// Package store keeps articles and their extractions in one bbolt file.
+//
+// It is the only package that imports go.etcd.io/bbolt. The file holds these
+// buckets, each keyed by article ID unless said otherwise:
+//
+//	meta         schema version, so that a later layout can migrate
+//	articles     ID → storyline.Article as JSON
+//	extractions  ID → storyline.Extraction as JSON
+//
+// Values are JSON: easy to inspect with bbolt's own tools, and cheap enough
+// next to extraction. Every write is one transaction, so a killed process
+// leaves either the old or the new value, never half of one.
+//
+// Storing an article whose content is already stored opens no write
+// transaction at all, so re-ingesting the same reports leaves the file's bytes
+// as they were.
+//
+// A store opened with Open holds bbolt's exclusive file lock until Close; a
+// second Open of the same file fails after a second with an error wrapping
+// storyline.ErrStoreInUse instead of waiting forever. OpenReadOnly takes the
+// shared lock, so several readers may dump at once while nothing writes.
+package store

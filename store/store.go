@@ -1,0 +1,286 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/storyline/storyline"
+)
+
+// schemaVersion is the layout of the buckets; bump it with a migration.
+const schemaVersion = "1"
+
+var (
+	bucketMeta        = []byte("meta")
+	bucketArticles    = []byte("articles")
+	bucketExtractions = []byte("extractions")
+	keySchema         = []byte("schema")
+)
+
+// lockTimeout bounds how long Open waits for another process's lock.
+const lockTimeout = time.Second
+
+// DB is an open store.
+type DB struct {
+	bolt *bolt.DB
+	path string
+}
+
+// Open opens the store at path for reading and writing, creating it if it
+// does not exist. It returns an error wrapping storyline.ErrStoreInUse when
+// another process has the store open for writing.
+func Open(path string) (*DB, error) {
+	return open(path, false)
+}
+
+// OpenReadOnly opens an existing store for reading only.
+func OpenReadOnly(path string) (*DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("open store: %w (run ingest first to create it)", err)
+	}
+	return open(path, true)
+}
+
+func open(path string, readOnly bool) (db *DB, err error) {
+	// bbolt can panic on a file that is not a bbolt database at all.
+	defer func() {
+		if r := recover(); r != nil {
+			db, err = nil, fmt.Errorf("open store %s: %v: %w", path, r, errCorrupt)
+		}
+	}()
+	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout, ReadOnly: readOnly})
+	switch {
+	case errors.Is(err, bolt.ErrTimeout):
+		return nil, fmt.Errorf("open store %s: %w", path, storyline.ErrStoreInUse)
+	case errors.Is(err, bolt.ErrInvalid), errors.Is(err, bolt.ErrChecksum), errors.Is(err, bolt.ErrVersionMismatch):
+		return nil, fmt.Errorf("open store %s: %v: %w", path, err, errCorrupt)
+	case err != nil:
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	db = &DB{bolt: b, path: path}
+	if !readOnly {
+		if err := db.init(); err != nil {
+			b.Close()
+			return nil, err
+		}
+	} else if err := db.checkSchema(); err != nil {
+		b.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// errCorrupt is wrapped by errors about files that are not a readable store.
+var errCorrupt = errors.New("not a storyline store or damaged (move it aside and ingest again, or restore a copy)")
+
+// init creates the buckets on first use. It writes only when something is
+// missing, so that opening an existing store changes nothing on disk.
+func (db *DB) init() error {
+	ready := false
+	if err := db.bolt.View(func(tx *bolt.Tx) error {
+		ready = tx.Bucket(bucketArticles) != nil && tx.Bucket(bucketExtractions) != nil && tx.Bucket(bucketMeta) != nil
+		return nil
+	}); err != nil {
+		return fmt.Errorf("open store %s: %w", db.path, err)
+	}
+	if ready {
+		return db.checkSchema()
+	}
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketMeta, bucketArticles, bucketExtractions} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		if meta.Get(keySchema) == nil {
+			return meta.Put(keySchema, []byte(schemaVersion))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("init store %s: %w", db.path, err)
+	}
+	return db.checkSchema()
+}
+
+func (db *DB) checkSchema() error {
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if meta == nil {
+			return fmt.Errorf("open store %s: no meta bucket: %w", db.path, errCorrupt)
+		}
+		if v := string(meta.Get(keySchema)); v != schemaVersion {
+			return fmt.Errorf("open store %s: schema version %q, this storyline reads %q", db.path, v, schemaVersion)
+		}
+		return nil
+	})
+}
+
+// Path is the store's file name.
+func (db *DB) Path() string { return db.path }
+
+// Close releases the store's file and lock.
+func (db *DB) Close() error { return db.bolt.Close() }
+
+// PutArticle stores a, keyed by a.ID, setting a.Hash. When an article with
+// the same ID and content is already stored it writes nothing and returns
+// storyline.Unchanged; the fetch time of the stored copy is kept.
+func (db *DB) PutArticle(a *storyline.Article) (storyline.Outcome, error) {
+	if a.ID == "" {
+		return storyline.Unchanged, errors.New("store: put article: empty ID")
+	}
+	a.Hash = a.ContentHash()
+	outcome := storyline.New
+	if err := db.bolt.View(func(tx *bolt.Tx) error {
+		outcome = compare(tx, a)
+		return nil
+	}); err != nil {
+		return storyline.Unchanged, fmt.Errorf("store: put article %s: %w", a.ID, err)
+	}
+	if outcome == storyline.Unchanged {
+		return outcome, nil
+	}
+	value, err := json.Marshal(a)
+	if err != nil {
+		return storyline.Unchanged, fmt.Errorf("store: put article %s: %w", a.ID, err)
+	}
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
+		// Another writer in this process may have stored it meanwhile.
+		if outcome = compare(tx, a); outcome == storyline.Unchanged {
+			return nil
+		}
+		return tx.Bucket(bucketArticles).Put([]byte(a.ID), value)
+	})
+	if err != nil {
+		return storyline.Unchanged, fmt.Errorf("store: put article %s: %w", a.ID, err)
+	}
+	return outcome, nil
+}
+
+func compare(tx *bolt.Tx, a *storyline.Article) storyline.Outcome {
+	old := tx.Bucket(bucketArticles).Get([]byte(a.ID))
+	if old == nil {
+		return storyline.New
+	}
+	var stored struct {
+		Hash string `json:"hash"`
+	}
+	if json.Unmarshal(old, &stored) == nil && stored.Hash == a.Hash {
+		return storyline.Unchanged
+	}
+	return storyline.Updated
+}
+
+// Article returns the stored article with the given ID, or an error wrapping
+// storyline.ErrNotFound.
+func (db *DB) Article(id string) (*storyline.Article, error) {
+	var a storyline.Article
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		return get(tx, bucketArticles, id, &a)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: article %s: %w", id, err)
+	}
+	return &a, nil
+}
+
+// PutExtraction stores x under x.ArticleID, replacing any earlier one. It
+// writes nothing when the same extraction is already stored.
+func (db *DB) PutExtraction(x *storyline.Extraction) error {
+	value, err := json.Marshal(x)
+	if err != nil {
+		return fmt.Errorf("store: put extraction %s: %w", x.ArticleID, err)
+	}
+	same := false
+	if err := db.bolt.View(func(tx *bolt.Tx) error {
+		same = string(tx.Bucket(bucketExtractions).Get([]byte(x.ArticleID))) == string(value)
+		return nil
+	}); err != nil || same {
+		return err
+	}
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketArticles).Get([]byte(x.ArticleID)) == nil {
+			return storyline.ErrNotFound // never keep an extraction without its article
+		}
+		return tx.Bucket(bucketExtractions).Put([]byte(x.ArticleID), value)
+	})
+	if err != nil {
+		return fmt.Errorf("store: put extraction %s: %w", x.ArticleID, err)
+	}
+	return nil
+}
+
+// Extraction returns the stored extraction of the article with the given
+// ID, or an error wrapping storyline.ErrNotFound.
+func (db *DB) Extraction(id string) (*storyline.Extraction, error) {
+	var x storyline.Extraction
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		return get(tx, bucketExtractions, id, &x)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: extraction %s: %w", id, err)
+	}
+	return &x, nil
+}
+
+func get(tx *bolt.Tx, bucket []byte, id string, v any) error {
+	data := tx.Bucket(bucket).Get([]byte(id))
+	if data == nil {
+		return storyline.ErrNotFound
+	}
+	// Unmarshal copies out of the mmap, so v outlives the transaction.
+	return json.Unmarshal(data, v)
+}
+
+// IDs returns the IDs of all stored articles in key order.
+func (db *DB) IDs() ([]string, error) {
+	var ids []string
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketArticles).ForEach(func(k, _ []byte) error {
+			ids = append(ids, string(k))
+			return nil
+		})
+	})
+	return ids, err
+}
+
+// ForEach calls fn for every stored article in ID order with its extraction,
+// or a nil extraction when it has none. It runs in one read transaction, so
+// fn sees one consistent state of the store; fn must not write to the store.
+// An error from fn stops the walk and is returned.
+func (db *DB) ForEach(fn func(a *storyline.Article, x *storyline.Extraction) error) error {
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		extractions := tx.Bucket(bucketExtractions)
+		return tx.Bucket(bucketArticles).ForEach(func(k, v []byte) error {
+			var a storyline.Article
+			if err := json.Unmarshal(v, &a); err != nil {
+				return fmt.Errorf("store: article %s: %w", k, err)
+			}
+			var x *storyline.Extraction
+			if data := extractions.Get(k); data != nil {
+				x = new(storyline.Extraction)
+				if err := json.Unmarshal(data, x); err != nil {
+					return fmt.Errorf("store: extraction %s: %w", k, err)
+				}
+			}
+			return fn(&a, x)
+		})
+	})
+}
+
+// Check runs bbolt's consistency check over the whole file and returns the
+// first problem found.
+func (db *DB) Check() error {
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			return fmt.Errorf("store %s: %w", db.path, err)
+		}
+		return nil
+	})
+}

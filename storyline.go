@@ -1,0 +1,120 @@
+// Package storyline holds the domain types of the storyline pipeline: the
+// articles it collects, the entities it extracts from them and the errors its
+// stages share. It imports nothing outside the standard library, so that every
+// stage can speak it without depending on another stage.
+package storyline
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+)
+
+// Article is one news report as the collector kept it: its main text and the
+// metadata an analyst needs to place it, without the page furniture around it.
+type Article struct {
+	// ID is the article's key in the store: the id a JSON Lines source gives,
+	// else the URL after redirects, else the local file's absolute path.
+	ID           string    `json:"id"`
+	URL          string    `json:"url,omitempty"`           // as requested or given
+	CanonicalURL string    `json:"canonical_url,omitempty"` // after redirects
+	Title        string    `json:"title,omitempty"`
+	Source       string    `json:"source,omitempty"` // outlet or site name
+	Author       string    `json:"author,omitempty"`
+	Published    time.Time `json:"published,omitzero"`
+	// PublishedFrom says where Published came from ("meta", "feed", "input"),
+	// so an analyst can judge how far to trust it.
+	PublishedFrom string    `json:"published_from,omitempty"`
+	Fetched       time.Time `json:"fetched,omitzero"`
+	// Text is the article's main text; entity offsets are byte offsets into it.
+	Text string `json:"text"`
+	// Hash identifies the content that extraction depends on; see ContentHash.
+	Hash string `json:"hash"`
+}
+
+// ContentHash returns a digest of everything that makes two versions of an
+// article different reports: the text, title, source, author, URLs and
+// published date. The fetch time is left out, so fetching an unchanged page
+// again yields the same hash.
+func (a *Article) ContentHash() string {
+	h := sha256.New()
+	for _, s := range []string{a.ID, a.URL, a.CanonicalURL, a.Title, a.Source, a.Author,
+		a.PublishedDate(), a.PublishedFrom, a.Text} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// PublishedDate is the article's publication date (its document creation
+// time) in its own time zone as YYYY-MM-DD, or "" when unknown.
+func (a *Article) PublishedDate() string {
+	if a.Published.IsZero() {
+		return ""
+	}
+	return a.Published.Format(time.DateOnly)
+}
+
+// EntityType is the kind of thing an entity names.
+type EntityType string
+
+// The entity types storyline extracts.
+const (
+	Person  EntityType = "person"
+	Country EntityType = "country"
+	Date    EntityType = "date"
+)
+
+// Country mention forms.
+const (
+	FormName    = "name"    // Turkey, Türkiye, Saudi Arabia
+	FormDemonym = "demonym" // Turkish, Syrians
+)
+
+// Entity is one mention in an article's text. Text == article.Text[Start:End].
+type Entity struct {
+	Type  EntityType `json:"type"`
+	Text  string     `json:"text"`
+	Start int        `json:"start"`
+	End   int        `json:"end"`
+	// Norm is the normalized value: a canonical name for a person, an ISO
+	// 3166-1 alpha-2 code for a country, a TIMEX3 value for a date.
+	Norm string `json:"norm"`
+	Form string `json:"form,omitempty"` // countries only: FormName or FormDemonym
+}
+
+// Extraction is what one extractor version found in one version of an
+// article. It is stale when either the extractor or the article changed.
+type Extraction struct {
+	ArticleID   string   `json:"article_id"`
+	Version     string   `json:"version"`      // extractor version that made it
+	ArticleHash string   `json:"article_hash"` // Article.Hash it was made from
+	Entities    []Entity `json:"entities"`
+}
+
+// Stale reports whether x must be made again for article a by extractor
+// version v.
+func (x *Extraction) Stale(a *Article, v string) bool {
+	return x == nil || x.Version != v || x.ArticleHash != a.Hash
+}
+
+// Outcome says what storing an article did.
+type Outcome int
+
+// Outcomes of storing an article.
+const (
+	Unchanged Outcome = iota // same content already stored: nothing written
+	New                      // first time this ID was stored
+	Updated                  // ID known, content changed: stored, extraction stale
+)
+
+func (o Outcome) String() string {
+	switch o {
+	case New:
+		return "new"
+	case Updated:
+		return "updated"
+	default:
+		return "unchanged"
+	}
+}
