@@ -1,0 +1,211 @@
+package nlp
+
+import (
+	"encoding/json"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/storyline/storyline"
+)
+
+// pressVariants are forms the press uses that the data packages lack: they
+// list "Saudi" as a name of Saudi Arabia, where news writes it as the
+// adjective ("the Saudi foreign minister"), and "Britain" not at all.
+var pressVariants = []struct{ text, code, form string }{
+	{"Britain", "GB", storyline.FormName},
+	{"Saudi", "SA", storyline.FormDemonym},
+}
+
+type countryRef struct{ code, form string }
+
+// gazetteer finds country names and demonyms in text.
+type gazetteer struct {
+	byKey    map[string]countryRef // lowercased phrase → country
+	maxWords int
+	// places are capitals: never a country (the guidelines) and never a
+	// person (prose often labels "Damascus" PERSON).
+	places map[string]bool
+}
+
+func loadGazetteer(data []byte) (*gazetteer, error) {
+	var table []struct {
+		Code     string   `json:"code"`
+		Names    []string `json:"names"`
+		Demonyms []string `json:"demonyms"`
+		Capitals []string `json:"capitals"`
+	}
+	if err := json.Unmarshal(data, &table); err != nil {
+		return nil, err
+	}
+	g := &gazetteer{byKey: map[string]countryRef{}, places: map[string]bool{}}
+	add := func(phrase, code, form string) {
+		phrase = strings.TrimPrefix(phrase, "The ")
+		key := phraseKey(phrase)
+		if _, taken := g.byKey[key]; taken || key == "" {
+			return // the first country listed keeps an ambiguous form
+		}
+		g.byKey[key] = countryRef{code, form}
+		g.maxWords = max(g.maxWords, len(words(phrase)))
+	}
+	for _, v := range pressVariants {
+		add(v.text, v.code, v.form)
+	}
+	for _, c := range table {
+		for _, n := range c.Names {
+			add(n, c.Code, storyline.FormName)
+		}
+		for _, d := range c.Demonyms {
+			add(d, c.Code, storyline.FormDemonym)
+		}
+		for _, p := range c.Capitals {
+			g.places[phraseKey(p)] = true
+		}
+	}
+	return g, nil
+}
+
+// lookup returns the country a phrase names, if any.
+func (g *gazetteer) lookup(phrase string) (countryRef, bool) {
+	ref, ok := g.byKey[phraseKey(phrase)]
+	return ref, ok
+}
+
+// isCountryWord reports whether a single word is a country name or demonym
+// (plural included).
+func (g *gazetteer) isCountryWord(w string) bool {
+	if _, ok := g.lookup(w); ok {
+		return true
+	}
+	_, ok := g.plural(w)
+	return ok
+}
+
+// plural finds the demonym of a people noun: "Syrians" → Syrian.
+func (g *gazetteer) plural(w string) (countryRef, bool) {
+	if !strings.HasSuffix(w, "s") {
+		return countryRef{}, false
+	}
+	ref, ok := g.lookup(w[:len(w)-1])
+	return ref, ok && ref.form == storyline.FormDemonym
+}
+
+func phraseKey(p string) string {
+	ws := words(p)
+	parts := make([]string, len(ws))
+	for i, w := range ws {
+		parts[i] = w.text
+	}
+	return strings.ToLower(strings.Join(parts, " "))
+}
+
+// word is a run of letters (with dots inside abbreviations such as U.S.).
+type word struct {
+	text       string
+	start, end int
+}
+
+// words splits text at everything but letters, marks and the dots of
+// abbreviations; hyphens and apostrophes split too, so "pro-Syrian",
+// "Iranian-Russian" and "Syria's" yield their country words.
+func words(text string) []word {
+	var out []word
+	start := -1
+	for i, r := range text {
+		inWord := unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) || (r == '.' && start >= 0 && abbrevDot(text, i))
+		switch {
+		case inWord && start < 0:
+			start = i
+		case !inWord && start >= 0:
+			out = append(out, word{text[start:i], start, i})
+			start = -1
+		}
+	}
+	if start >= 0 {
+		out = append(out, word{text[start:], start, len(text)})
+	}
+	return out
+}
+
+// abbrevDot reports whether the dot at i belongs to an abbreviation of
+// single capitals ("U.S.", "U.K."): the letter before it stands alone.
+func abbrevDot(text string, i int) bool {
+	prev, size := utf8.DecodeLastRuneInString(text[:i])
+	if !unicode.IsUpper(prev) {
+		return false
+	}
+	before := i - size
+	if before == 0 {
+		return true
+	}
+	p, _ := utf8.DecodeLastRuneInString(text[:before])
+	return p == '.' || !unicode.IsLetter(p)
+}
+
+// find returns every country mention in text, longest phrase first.
+func (g *gazetteer) find(text string) []storyline.Entity {
+	ws := words(text)
+	var out []storyline.Entity
+	for i := 0; i < len(ws); {
+		n, ref, end := g.matchAt(text, ws, i)
+		if n == 0 {
+			i++
+			continue
+		}
+		out = append(out, storyline.Entity{Type: storyline.Country, Text: text[ws[i].start:end],
+			Start: ws[i].start, End: end, Norm: ref.code, Form: ref.form})
+		i += n
+	}
+	return out
+}
+
+// matchAt tries the longest phrase of words starting at ws[i]. It returns
+// how many words matched, the country, and the end offset of the mention.
+func (g *gazetteer) matchAt(text string, ws []word, i int) (int, countryRef, int) {
+	first, _ := utf8.DecodeRuneInString(ws[i].text)
+	if !unicode.IsUpper(first) {
+		return 0, countryRef{}, 0
+	}
+	for n := min(g.maxWords, len(ws)-i); n >= 1; n-- {
+		// The words of a phrase are separated by single spaces only.
+		ok := true
+		for k := i + 1; k < i+n; k++ {
+			if text[ws[k-1].end:ws[k].start] != " " {
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		end := ws[i+n-1].end
+		phrase := text[ws[i].start:end]
+		ref, found := g.lookup(phrase)
+		if !found && n == 1 {
+			ref, found = g.plural(phrase)
+		}
+		if !found && strings.HasSuffix(phrase, ".") {
+			// A sentence's full stop after a name ("...Syria.") is not part of it.
+			phrase = phrase[:len(phrase)-1]
+			if ref, found = g.lookup(phrase); found {
+				end--
+			}
+		}
+		if !found || !caseFits(phrase) {
+			continue
+		}
+		return n, ref, end
+	}
+	return 0, countryRef{}, 0
+}
+
+// caseFits rejects the forms that only count in capitals: "US" and "UK" are
+// countries, "us" is not; every other name needs a capital initial, which
+// matchAt has checked.
+func caseFits(phrase string) bool {
+	switch strings.ToLower(phrase) {
+	case "us", "uk":
+		return phrase == "US" || phrase == "UK"
+	}
+	return true
+}

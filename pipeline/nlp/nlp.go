@@ -1,0 +1,173 @@
+// Package nlp finds people, countries and dates in an article's text and
+// normalizes each mention: a canonical name per person, an ISO 3166-1 alpha-2
+// code per country, a TIMEX3 value per date resolved against the article's
+// publication date.
+//
+// It is the only package that imports github.com/jdkato/prose/v2. prose
+// supplies the part-of-speech tags and the PERSON labels; prose's own span
+// building is not used, because it runs spans across lines and loses the
+// byte offsets. Countries come from a table generated from maintained data
+// packages (countries.json, see internal/gencountries); dates from the rules
+// in dates.go.
+package nlp
+
+import (
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jdkato/prose/v2"
+
+	"github.com/storyline/storyline"
+)
+
+// rulesVersion changes whenever a rule of this package changes what it
+// extracts; with the model name and the country table's digest it makes the
+// extractor version that stamps every stored extraction.
+const rulesVersion = "3"
+
+//go:embed countries.json
+var countriesJSON []byte
+
+// Extractor finds entities. It is safe for concurrent use: prose's model is
+// only read during inference.
+type Extractor struct {
+	model     *prose.Model
+	countries *gazetteer
+	version   string
+}
+
+// New builds prose's model and the country table once; building them takes
+// a few hundred milliseconds, so build one Extractor per process.
+func New() (x *Extractor, err error) {
+	defer func() {
+		// prose panics when one of its model assets fails to load.
+		if r := recover(); r != nil {
+			x, err = nil, fmt.Errorf("nlp: load prose model: %v", r)
+		}
+	}()
+	g, err := loadGazetteer(countriesJSON)
+	if err != nil {
+		return nil, fmt.Errorf("nlp: country table: %w", err)
+	}
+	model := prose.ModelFromData("en-v2.0.0")
+	sum := sha256.Sum256(countriesJSON)
+	return &Extractor{
+		model:     model,
+		countries: g,
+		version:   fmt.Sprintf("nlp-%s+prose-%s+countries-%s", rulesVersion, model.Name, hex.EncodeToString(sum[:4])),
+	}, nil
+}
+
+// Version identifies what this extractor extracts: stored extractions made by
+// another version are stale.
+func (x *Extractor) Version() string { return x.version }
+
+// Extract returns the entities of text in order of their start offset.
+// published is the article's publication date, the anchor of relative dates;
+// zero when unknown. A panic inside a library becomes an error.
+func (x *Extractor) Extract(text string, published time.Time) (ents []storyline.Entity, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			ents, err = nil, fmt.Errorf("nlp: extract: panic: %v", r)
+		}
+	}()
+	toks, err := x.tag(text)
+	if err != nil {
+		return nil, err
+	}
+	countries := x.countries.find(text)
+	people := findPeople(text, toks, x.countries, countries)
+	countries = dropOverlapping(countries, people)
+	dates := findDates(text, toks, published)
+	dates = dropOverlapping(dates, people)
+	ents = slices.Concat(people, countries, dates)
+	slices.SortFunc(ents, func(a, b storyline.Entity) int {
+		if a.Start != b.Start {
+			return a.Start - b.Start
+		}
+		return strings.Compare(string(a.Type), string(b.Type))
+	})
+	return ents, nil
+}
+
+// dropOverlapping removes from ents those that overlap any of keep.
+func dropOverlapping(ents, keep []storyline.Entity) []storyline.Entity {
+	out := ents[:0]
+	for _, e := range ents {
+		if !slices.ContainsFunc(keep, func(k storyline.Entity) bool { return k.Start < e.End && e.Start < k.End }) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// token is one prose token located in the original text.
+type token struct {
+	text       string
+	start, end int    // byte offsets into the original text
+	tag        string // part of speech (Penn Treebank)
+	label      string // IOB entity label
+}
+
+// tag runs prose's tokenizer, tagger and entity classifier over text and
+// locates every token in it.
+func (x *Extractor) tag(text string) ([]token, error) {
+	doc, err := prose.NewDocument(text, prose.UsingModel(x.model), prose.WithSegmentation(false))
+	if err != nil {
+		return nil, fmt.Errorf("nlp: prose: %w", err)
+	}
+	clean, orig := sanitize(text)
+	ptoks := doc.Tokens()
+	toks := make([]token, 0, len(ptoks))
+	cursor := 0
+	for _, t := range ptoks {
+		i := strings.Index(clean[cursor:], t.Text)
+		if i < 0 {
+			continue // not in the text as written: skip rather than guess
+		}
+		start := cursor + i
+		cursor = start + len(t.Text)
+		toks = append(toks, token{text: text[orig[start]:orig[cursor]], start: orig[start], end: orig[cursor], tag: t.Tag, label: t.Label})
+	}
+	return toks, nil
+}
+
+// proseRewrites are the replacements prose's tokenizer makes before it
+// splits text; sanitize makes the same so that tokens can be found.
+var proseRewrites = []struct{ from, to string }{
+	{"\u201c", `"`}, {"\u201d", `"`}, {"\u2018", "'"}, {"\u2019", "'"}, {"&rsquo;", "'"},
+}
+
+// sanitize returns text as prose's tokenizer sees it, and for every byte
+// offset of that (and its end) the offset in text.
+func sanitize(text string) (string, []int) {
+	var b strings.Builder
+	b.Grow(len(text))
+	orig := make([]int, 0, len(text)+1)
+	for i := 0; i < len(text); {
+		replaced := false
+		for _, r := range proseRewrites {
+			if strings.HasPrefix(text[i:], r.from) {
+				for range len(r.to) {
+					orig = append(orig, i)
+				}
+				b.WriteString(r.to)
+				i += len(r.from)
+				replaced = true
+				break
+			}
+		}
+		if !replaced {
+			orig = append(orig, i)
+			b.WriteByte(text[i])
+			i++
+		}
+	}
+	orig = append(orig, len(text))
+	return b.String(), orig
+}

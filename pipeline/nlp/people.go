@@ -1,0 +1,312 @@
+package nlp
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/storyline/storyline"
+)
+
+// titles are the roles and honorifics that precede a name and stay out of
+// its span ("President Vladimir Putin" → Vladimir Putin). After one of them a
+// run of capitalised words is taken for a name even where prose missed it.
+var titles = setOf(
+	"president", "vice", "prime", "minister", "ministers", "secretary", "foreign", "defence", "defense",
+	"deputy", "assistant", "fm", "fms", "king", "queen", "prince", "princess", "crown", "sheikh",
+	"emir", "sultan", "pope", "chancellor", "ambassador", "envoy", "spokesman", "spokeswoman",
+	"spokesperson", "general", "gen", "gen.", "colonel", "col.", "lieutenant", "lt.", "admiral", "commander",
+	"senator", "sen.", "sen", "rep.", "representative", "governor", "gov.", "mayor", "judge", "justice",
+	"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "prof", "prof.", "professor", "sir", "dame",
+	"lord", "lady", "chief", "head", "leader", "chairman", "chairwoman", "director", "editor", "counterpart",
+	"ayatollah", "cleric", "interior", "finance", "economy", "trade", "energy", "intelligence", "former",
+	"late", "acting", "speaker", "coach", "captain", "striker", "midfielder", "defender", "goalkeeper",
+)
+
+// titleJoiners link the words of a title: "Editor in Chief", "Minister of State".
+var titleJoiners = setOf("in", "of", "-", "for", "and")
+
+// isTitle reports a title word, also written with a dash ("CHIEF-").
+func isTitle(w string) bool {
+	return titles[strings.TrimRight(strings.ToLower(w), "-")]
+}
+
+// particles belong to names in lower case: "bin Farhan", "al-Assad", "van Gogh".
+var particles = setOf("al", "bin", "bint", "ibn", "ben", "abu", "de", "del", "della", "der", "di", "da",
+	"dos", "du", "el", "la", "le", "van", "von", "y", "st.")
+
+func setOf(xs ...string) map[string]bool {
+	m := make(map[string]bool, len(xs))
+	for _, x := range xs {
+		m[x] = true
+	}
+	return m
+}
+
+// groupWords name peoples, faiths and blocs that prose labels PERSON; they
+// are neither people nor countries.
+var groupWords = setOf("arab", "arabs", "kurd", "kurds", "kurdish", "european", "africa", "african", "asian",
+	"western", "muslim", "muslims", "christian", "christians", "jewish", "jews", "sunni", "shia", "shiite",
+	"islamic", "gulf", "latin", "nordic", "baltic", "balkan", "palestinians")
+
+// mediaWords before a name make it an outlet: "outlet Sputnik", "agency SANA".
+var mediaWords = setOf("outlet", "agency", "newspaper", "daily", "broadcaster", "channel", "website",
+	"network", "magazine", "tv", "radio", "station", "paper", "wire")
+
+// findPeople returns the person mentions of text: the names prose labels
+// PERSON and those that follow a title, trimmed to the name itself, then every
+// later use of a found surname; each normed to the fullest form in the text.
+func findPeople(text string, toks []token, g *gazetteer, countries []storyline.Entity) []storyline.Entity {
+	type span struct {
+		from, to int // token range [from, to)
+		titled   bool
+	}
+	var spans []span
+	for i := 0; i < len(toks); {
+		if !strings.HasSuffix(toks[i].label, "PERSON") {
+			i++
+			continue
+		}
+		j := i + 1
+		// Extend over the rest of the name where prose stopped early
+		// ("Bashar" + "al-Assad", "Hulusi" + "Akar").
+		for j < len(toks) && sameLine(text, toks[j-1], toks[j]) && (strings.HasSuffix(toks[j].label, "PERSON") ||
+			nameWord(toks[j].text) && !titles[strings.ToLower(toks[j].text)] && !g.isCountryWord(toks[j].text)) {
+			j++
+		}
+		spans = append(spans, span{from: i, to: j, titled: i > 0 && titles[strings.ToLower(toks[i-1].text)]})
+		i = j
+	}
+	for i := 0; i < len(toks); i++ {
+		if !isTitle(toks[i].text) {
+			continue
+		}
+		// Skip the whole title: "Deputy Foreign Minister", "EDITOR IN CHIEF-".
+		j := i + 1
+		for j < len(toks) && (isTitle(toks[j].text) || titleJoiners[strings.ToLower(toks[j].text)]) && sameLine(text, toks[j-1], toks[j]) {
+			j++
+		}
+		k := j
+		for k < len(toks) && k-j < 7 && nameWord(toks[k].text) && sameLine(text, toks[k-1], toks[k]) &&
+			!g.isCountryWord(toks[k].text) {
+			k++
+		}
+		if k > j {
+			spans = append(spans, span{from: j, to: k, titled: true})
+		}
+	}
+
+	lower := lowercaseWords(text)
+	inCountry := func(t token) bool {
+		return slices.ContainsFunc(countries, func(c storyline.Entity) bool { return c.Start < t.end && t.start < c.End })
+	}
+	var people []storyline.Entity
+	for _, s := range spans {
+		from, to, ok := trimName(toks, s.from, s.to, g, inCountry)
+		if !ok || !plausibleName(toks, s.from, from, to, s.titled, lower, g) {
+			continue
+		}
+		e := storyline.Entity{Type: storyline.Person, Start: toks[from].start, End: toks[to-1].end}
+		e.Text = text[e.Start:e.End]
+		people = append(people, e)
+	}
+	people = longestFirst(people)
+	people = append(people, laterMentions(toks, people)...)
+	people = longestFirst(people)
+	normPeople(people)
+	return people
+}
+
+// plausibleName rejects what prose labels PERSON but is no person: capitals,
+// acronyms (SANA, NATO), groups (Arab), outlets ("outlet Sputnik"), headline
+// and furniture words that the text also uses in lower case ("Ministry",
+// "Source"), and names in capitals unless a title stands before them.
+func plausibleName(toks []token, spanFrom, from, to int, titled bool, lower map[string]bool, g *gazetteer) bool {
+	name := toks[from].text
+	for _, t := range toks[from+1 : to] {
+		name += " " + t.text
+	}
+	if g.places[phraseKey(name)] {
+		return false
+	}
+	if spanFrom > 0 && mediaWords[strings.ToLower(toks[spanFrom-1].text)] {
+		return false
+	}
+	shouting := strings.ToUpper(name) == name
+	if shouting && (to-from == 1 || !titled) {
+		return false
+	}
+	if to-from == 1 {
+		// "Al Jazeera", "Al-Watan": a lone word behind an article-like
+		// particle is an outlet's or a place's name; "al-Assad" alone
+		// comes back as a later mention once "Bashar al-Assad" is known.
+		if from > spanFrom && particles[strings.ToLower(toks[from-1].text)] {
+			return false
+		}
+		if p, _, ok := strings.Cut(toks[from].text, "-"); ok && particles[strings.ToLower(p)] {
+			return false
+		}
+		// "Iran Update": a word left after a country, with no title, is a
+		// headline's noun.
+		if from > spanFrom && g.isCountryWord(toks[from-1].text) && !titled {
+			return false
+		}
+	}
+	for _, t := range toks[from:to] {
+		w := strings.ToLower(t.text)
+		if groupWords[w] || (!particles[w] && !shouting && lower[t.text]) {
+			return false
+		}
+		if g.places[phraseKey(t.text)] {
+			return false
+		}
+	}
+	return true
+}
+
+// lowercaseWords is the set of capitalised forms of the words text uses in
+// lower case: "Ministry" is in it when "ministry" is in the text.
+func lowercaseWords(text string) map[string]bool {
+	set := map[string]bool{}
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && r != '-' }) {
+		r, size := utf8.DecodeRuneInString(w)
+		if unicode.IsLower(r) && !particles[w] {
+			set[string(unicode.ToUpper(r))+w[size:]] = true
+		}
+	}
+	return set
+}
+
+// sameLine reports whether two tokens are on one line: names never span lines.
+func sameLine(text string, a, b token) bool {
+	return !strings.ContainsRune(text[a.end:b.start], '\n')
+}
+
+// nameWord reports whether a token can be part of a name: capitalised, or a
+// particle, or all capitals (a headline or a masthead).
+func nameWord(w string) bool {
+	if particles[strings.ToLower(w)] {
+		return true
+	}
+	if p, rest, ok := strings.Cut(w, "-"); ok && particles[strings.ToLower(p)] {
+		w = rest // al-Assad, bin-Salman
+	}
+	r, _ := utf8.DecodeRuneInString(w)
+	if !unicode.IsUpper(r) {
+		return false
+	}
+	for _, r := range w {
+		if !unicode.IsLetter(r) && r != '-' && r != '\'' && r != '’' && r != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+// trimName narrows the tokens [from, to) to the name: titles, demonyms and
+// countries off the front, possessives and particles off the end. It
+// rejects what is left when it is no name at all.
+func trimName(toks []token, from, to int, g *gazetteer, inCountry func(token) bool) (int, int, bool) {
+	for from < to && (titles[strings.ToLower(toks[from].text)] || g.isCountryWord(toks[from].text) ||
+		!nameWord(toks[from].text) || particles[strings.ToLower(toks[from].text)] || inCountry(toks[from])) {
+		from++
+	}
+	for to > from && (isPossessive(toks[to-1].text) || !nameWord(toks[to-1].text) ||
+		particles[strings.ToLower(toks[to-1].text)] || g.isCountryWord(toks[to-1].text) || inCountry(toks[to-1])) {
+		to--
+	}
+	if from >= to {
+		return 0, 0, false
+	}
+	for k := from; k < to; k++ {
+		if !nameWord(toks[k].text) || titles[strings.ToLower(toks[k].text)] || inCountry(toks[k]) {
+			return 0, 0, false
+		}
+	}
+	return from, to, true
+}
+
+func isPossessive(w string) bool {
+	return w == "'s" || w == "’s" || w == "'" || w == "’"
+}
+
+// longestFirst removes mentions overlapping a longer one, keeping order by start.
+func longestFirst(es []storyline.Entity) []storyline.Entity {
+	byLen := slices.Clone(es)
+	slices.SortStableFunc(byLen, func(a, b storyline.Entity) int { return (b.End - b.Start) - (a.End - a.Start) })
+	var kept []storyline.Entity
+	for _, e := range byLen {
+		if !slices.ContainsFunc(kept, func(k storyline.Entity) bool { return k.Start < e.End && e.Start < k.End }) {
+			kept = append(kept, e)
+		}
+	}
+	slices.SortFunc(kept, func(a, b storyline.Entity) int { return a.Start - b.Start })
+	return kept
+}
+
+// surnameKey is how a name is known when used alone: its last word, without
+// an "al-" prefix, case- and diacritic-folded ("al-Assad" → assad).
+func surnameKey(name string) string {
+	fields := strings.Fields(name)
+	if len(fields) == 0 {
+		return ""
+	}
+	last := strings.ToLower(fields[len(fields)-1])
+	for _, p := range []string{"al-", "el-"} {
+		last = strings.TrimPrefix(last, p)
+	}
+	return fold(last)
+}
+
+// laterMentions finds the other uses of names already found: the surname
+// alone ("Lavrov" after "Sergei Lavrov"), before or after the full name.
+func laterMentions(toks []token, found []storyline.Entity) []storyline.Entity {
+	known := map[string]bool{}
+	for _, p := range found {
+		// Only full names teach a surname: a lone word prose got wrong would
+		// spread its error through the text.
+		if k := surnameKey(p.Text); utf8.RuneCountInString(k) >= 3 && len(strings.Fields(p.Text)) > 1 {
+			known[k] = true
+		}
+	}
+	var out []storyline.Entity
+	for _, t := range toks {
+		if !nameWord(t.text) || particles[strings.ToLower(t.text)] || !known[surnameKey(t.text)] {
+			continue
+		}
+		out = append(out, storyline.Entity{Type: storyline.Person, Text: t.text, Start: t.start, End: t.end})
+	}
+	return out
+}
+
+// normPeople gives each mention the fullest form of its name in the text:
+// the longest mention sharing its surname. Names in capitals are title-cased.
+func normPeople(people []storyline.Entity) {
+	fullest := map[string]string{}
+	for _, p := range people {
+		k := surnameKey(p.Text)
+		if cur, ok := fullest[k]; !ok || len(strings.Fields(p.Text)) > len(strings.Fields(cur)) {
+			fullest[k] = p.Text
+		}
+	}
+	for i := range people {
+		people[i].Norm = titleCaseIfShouting(fullest[surnameKey(people[i].Text)])
+	}
+}
+
+// titleCaseIfShouting turns "ABDULLAH BIN SALIM" into "Abdullah bin Salim".
+func titleCaseIfShouting(name string) string {
+	if strings.ToUpper(name) != name {
+		return name
+	}
+	fields := strings.Fields(strings.ToLower(name))
+	for i, f := range fields {
+		if particles[f] && i > 0 {
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(f)
+		fields[i] = string(unicode.ToUpper(r)) + f[size:]
+	}
+	return strings.Join(fields, " ")
+}
