@@ -118,3 +118,13 @@ func (o Outcome) String() string {
 		return "unchanged"
 	}
 }
+
+// Collected is one result of collecting: an article, or the reason an input
+// gave none. Source is the command-line source it came from (a feed, a
+// directory), Input the page, file or line it is about.
+type Collected struct {
+	Source  string
+	Input   string
+	Article *Article
+	Err     error
+}

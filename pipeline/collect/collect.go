@@ -16,16 +16,6 @@ import (
 	"github.com/storyline/storyline"
 )
 
-// Item is one result of collecting: an article, or the reason an input gave
-// none. Source is the command-line source it came from (a feed, a
-// directory), Input the page, file or line it is about.
-type Item struct {
-	Source  string
-	Input   string
-	Article *storyline.Article
-	Err     error
-}
-
 // Options tune the collector; the zero value is usable.
 type Options struct {
 	// UserAgent names storyline to the servers it fetches from.
@@ -74,12 +64,12 @@ func New(opts Options) *Collector {
 	return &Collector{opts: opts.withDefaults()}
 }
 
-// Collect reads every source and sends one Item per article found or per
+// Collect reads every source and sends one result per article found or per
 // input that failed on out. A source is an http(s) URL of an article page or
 // of a feed, a local .html, .txt, .jsonl or feed (.xml) file, or a directory
 // of such files. Collect returns when every source is done or ctx is
 // cancelled; it does not close out.
-func (c *Collector) Collect(ctx context.Context, sources []string, out chan<- Item) {
+func (c *Collector) Collect(ctx context.Context, sources []string, out chan<- storyline.Collected) {
 	w := c.newWeb(ctx, out)
 	for _, src := range sources {
 		if ctx.Err() != nil {
@@ -100,7 +90,7 @@ func isWebURL(s string) bool {
 }
 
 // send delivers it unless ctx is cancelled first.
-func send(ctx context.Context, out chan<- Item, it Item) bool {
+func send(ctx context.Context, out chan<- storyline.Collected, it storyline.Collected) bool {
 	select {
 	case out <- it:
 		return true

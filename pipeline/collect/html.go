@@ -40,16 +40,16 @@ func ParseHTML(r io.Reader, pageURL *url.URL) (*storyline.Article, error) {
 	if err != nil || res == nil || res.ContentNode == nil {
 		return nil, fmt.Errorf("%w: no main content found", storyline.ErrNoText)
 	}
-	body := blocksText(res.ContentNode)
 	meta := res.Metadata
 	title := collapse(meta.Title)
-	text := body
-	if title != "" && !strings.HasPrefix(body, title) {
-		text = title + "\n\n" + body
+	blocks := dropHeadline(blocks(res.ContentNode), title)
+	if n := len(strings.Fields(strings.Join(blocks, " "))); n < minArticleWords {
+		return nil, fmt.Errorf("%w: main content has %d words, fewer than an article's %d", storyline.ErrNoText, n, minArticleWords)
 	}
-	if strings.TrimSpace(body) == "" {
-		return nil, fmt.Errorf("%w: main content is empty", storyline.ErrNoText)
+	if title != "" {
+		blocks = append([]string{title}, blocks...)
 	}
+	text := strings.Join(blocks, "\n\n")
 	a := &storyline.Article{
 		Title:  title,
 		Source: collapse(meta.Sitename),
@@ -74,13 +74,33 @@ var blockElements = map[atom.Atom]bool{
 	atom.Header: true, atom.Footer: true, atom.Body: true,
 }
 
-// blocksText renders the content tree as blocks separated by blank lines.
-func blocksText(root *html.Node) string {
-	var blocks []string
+// minArticleWords is the least main text a page needs to count as an
+// article: a page of navigation or a cookie wall yields a word or two, the
+// shortest wire brief a few dozen.
+const minArticleWords = 15
+
+// headlineReach is how far into the content the headline may stand: after a
+// section kicker or a breadcrumb, never deep in the story.
+const headlineReach = 3
+
+// dropHeadline removes the headline from the start of the content, with the
+// kicker above it ("News", "Middle East"); the title leads the text anyway.
+func dropHeadline(blocks []string, title string) []string {
+	for i := 0; i < min(headlineReach, len(blocks)); i++ {
+		if title != "" && blocks[i] == title {
+			return blocks[i+1:]
+		}
+	}
+	return blocks
+}
+
+// blocks renders the content tree as its blocks of text, in order.
+func blocks(root *html.Node) []string {
+	var out []string
 	var cur strings.Builder
 	flush := func() {
 		if s := collapse(cur.String()); s != "" {
-			blocks = append(blocks, s)
+			out = append(out, s)
 		}
 		cur.Reset()
 	}
@@ -108,7 +128,7 @@ func blocksText(root *html.Node) string {
 	}
 	walk(root)
 	flush()
-	return strings.Join(blocks, "\n\n")
+	return out
 }
 
 // isTrafilaturaBlock reports the block tags of trafilatura's own tree, which

@@ -21,10 +21,10 @@ import (
 )
 
 // collectLocal reads a file or a directory of files.
-func (c *Collector) collectLocal(ctx context.Context, src string, out chan<- Item, w *web) {
+func (c *Collector) collectLocal(ctx context.Context, src string, out chan<- storyline.Collected, w *web) {
 	info, err := os.Stat(src)
 	if err != nil {
-		send(ctx, out, Item{Source: src, Input: src, Err: err})
+		send(ctx, out, storyline.Collected{Source: src, Input: src, Err: err})
 		return
 	}
 	if !info.IsDir() {
@@ -34,7 +34,7 @@ func (c *Collector) collectLocal(ctx context.Context, src string, out chan<- Ite
 	var files []string
 	err = filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
-			send(ctx, out, Item{Source: src, Input: path, Err: err})
+			send(ctx, out, storyline.Collected{Source: src, Input: path, Err: err})
 			return nil
 		}
 		if !d.IsDir() && knownExt(path) {
@@ -43,10 +43,10 @@ func (c *Collector) collectLocal(ctx context.Context, src string, out chan<- Ite
 		return nil
 	})
 	if err != nil {
-		send(ctx, out, Item{Source: src, Input: src, Err: err})
+		send(ctx, out, storyline.Collected{Source: src, Input: src, Err: err})
 	}
 	if len(files) == 0 {
-		send(ctx, out, Item{Source: src, Input: src, Err: fmt.Errorf("%w: no .html, .txt, .jsonl or .xml files in directory", storyline.ErrUnsupported)})
+		send(ctx, out, storyline.Collected{Source: src, Input: src, Err: fmt.Errorf("%w: no .html, .txt, .jsonl or .xml files in directory", storyline.ErrUnsupported)})
 	}
 	slices.Sort(files)
 	for _, f := range files {
@@ -65,8 +65,8 @@ func knownExt(path string) bool {
 	return false
 }
 
-func (c *Collector) collectFile(ctx context.Context, src, path string, out chan<- Item, w *web) {
-	fail := func(err error) { send(ctx, out, Item{Source: src, Input: path, Err: err}) }
+func (c *Collector) collectFile(ctx context.Context, src, path string, out chan<- storyline.Collected, w *web) {
+	fail := func(err error) { send(ctx, out, storyline.Collected{Source: src, Input: path, Err: err}) }
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		fail(err)
@@ -111,7 +111,7 @@ func (c *Collector) collectFile(ctx context.Context, src, path string, out chan<
 	}
 	a.ID, a.URL = abs, fileURL.String()
 	a.Fetched = c.opts.Now().UTC()
-	send(ctx, out, Item{Source: src, Input: path, Article: a})
+	send(ctx, out, storyline.Collected{Source: src, Input: path, Article: a})
 }
 
 // readCapped reads a whole file, refusing one larger than limit.
@@ -157,10 +157,10 @@ type jsonArticle struct {
 // maxLine bounds one JSON line: one article's text with room to spare.
 const maxLine = 64 << 20
 
-func (c *Collector) collectJSONL(ctx context.Context, src, path string, out chan<- Item) {
+func (c *Collector) collectJSONL(ctx context.Context, src, path string, out chan<- storyline.Collected) {
 	f, err := os.Open(path)
 	if err != nil {
-		send(ctx, out, Item{Source: src, Input: path, Err: err})
+		send(ctx, out, storyline.Collected{Source: src, Input: path, Err: err})
 		return
 	}
 	defer f.Close()
@@ -178,12 +178,12 @@ func (c *Collector) collectJSONL(ctx context.Context, src, path string, out chan
 		if err == nil {
 			a.Fetched = c.opts.Now().UTC()
 		}
-		if !send(ctx, out, Item{Source: src, Input: input, Article: a, Err: err}) {
+		if !send(ctx, out, storyline.Collected{Source: src, Input: input, Article: a, Err: err}) {
 			return
 		}
 	}
 	if err := sc.Err(); err != nil {
-		send(ctx, out, Item{Source: src, Input: fmt.Sprintf("%s:%d", path, n+1), Err: err})
+		send(ctx, out, storyline.Collected{Source: src, Input: fmt.Sprintf("%s:%d", path, n+1), Err: err})
 	}
 }
 

@@ -19,7 +19,7 @@ import (
 type web struct {
 	ctx context.Context
 	cc  *colly.Collector
-	out chan<- Item
+	out chan<- storyline.Collected
 	now func() time.Time
 }
 
@@ -30,7 +30,7 @@ const (
 	ctxPublished = "storyline.published"
 )
 
-func (c *Collector) newWeb(ctx context.Context, out chan<- Item) *web {
+func (c *Collector) newWeb(ctx context.Context, out chan<- storyline.Collected) *web {
 	cc := colly.NewCollector(
 		colly.UserAgent(c.opts.UserAgent),
 		colly.Async(true),
@@ -64,7 +64,7 @@ func (w *web) visit(source, link string, published time.Time) {
 	case err == nil, errors.As(err, &visited):
 		// Reached twice in one run (listed and in a feed): one article.
 	default:
-		send(w.ctx, w.out, Item{Source: source, Input: link, Err: err})
+		send(w.ctx, w.out, storyline.Collected{Source: source, Input: link, Err: err})
 	}
 }
 
@@ -75,13 +75,13 @@ func (w *web) onError(r *colly.Response, err error) {
 	if r.StatusCode != 0 {
 		err = fmt.Errorf("HTTP %d %s", r.StatusCode, http.StatusText(r.StatusCode))
 	}
-	send(w.ctx, w.out, Item{Source: r.Ctx.Get(ctxSource), Input: input, Err: err})
+	send(w.ctx, w.out, storyline.Collected{Source: r.Ctx.Get(ctxSource), Input: input, Err: err})
 }
 
 func (w *web) onResponse(r *colly.Response) {
 	source, requested := r.Ctx.Get(ctxSource), r.Ctx.Get(ctxURL)
 	final := r.Request.URL
-	fail := func(err error) { send(w.ctx, w.out, Item{Source: source, Input: requested, Err: err}) }
+	fail := func(err error) { send(w.ctx, w.out, storyline.Collected{Source: source, Input: requested, Err: err}) }
 	mediaType, _, _ := mime.ParseMediaType(r.Headers.Get("Content-Type"))
 	switch {
 	case isFeed(r.Body):
@@ -105,7 +105,7 @@ func (w *web) onResponse(r *colly.Response) {
 			a.Published, a.PublishedFrom = fromFeed, "feed"
 		}
 		a.Fetched = w.now().UTC()
-		send(w.ctx, w.out, Item{Source: source, Input: requested, Article: a})
+		send(w.ctx, w.out, storyline.Collected{Source: source, Input: requested, Article: a})
 	default:
 		fail(fmt.Errorf("%w: content type %q is neither a page nor a feed", storyline.ErrUnsupported, mediaType))
 	}
