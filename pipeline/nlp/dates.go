@@ -174,11 +174,16 @@ func findDates(text string, toks []token, dct time.Time) []storyline.Entity {
 			c.anchorsBefore(start)
 			value := r.resolve(m, c)
 			if value == "" {
+				if strings.Contains(text[start:end], " ") {
+					// "February 30" is no date, and no "February" either.
+					found = append(found, storyline.Entity{Start: start, End: end})
+				}
 				continue
 			}
 			found = append(found, storyline.Entity{Type: storyline.Date, Text: text[start:end], Start: start, End: end, Norm: value})
 		}
 	}
+	found = slices.DeleteFunc(found, func(e storyline.Entity) bool { return e.Type == "" })
 	slices.SortFunc(found, func(a, b storyline.Entity) int { return a.Start - b.Start })
 	return found
 }
@@ -595,7 +600,9 @@ func isoWeekday(wd time.Weekday) int {
 	return int(wd)
 }
 
-func day0(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
+func day0(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
 
 func absDur(d time.Duration) time.Duration {
 	if d < 0 {

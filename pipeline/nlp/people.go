@@ -208,7 +208,7 @@ func nameWord(w string) bool {
 // countries off the front, possessives and particles off the end. It
 // rejects what is left when it is no name at all.
 func trimName(toks []token, from, to int, g *gazetteer, inCountry func(token) bool) (int, int, bool) {
-	for from < to && (titles[strings.ToLower(toks[from].text)] || g.isCountryWord(toks[from].text) ||
+	for from < to && (isTitle(toks[from].text) || titleJoiners[strings.ToLower(toks[from].text)] || g.isCountryWord(toks[from].text) ||
 		!nameWord(toks[from].text) || particles[strings.ToLower(toks[from].text)] || inCountry(toks[from])) {
 		from++
 	}
@@ -302,7 +302,9 @@ func titleCaseIfShouting(name string) string {
 	}
 	fields := strings.Fields(strings.ToLower(name))
 	for i, f := range fields {
-		if particles[f] && i > 0 {
+		// Particles stay lower case, but for the "Al" of a Gulf family
+		// name written apart ("Al Saud", "Al Shueili").
+		if particles[f] && i > 0 && f != "al" {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(f)

@@ -28,8 +28,8 @@ type Entry struct {
 }
 
 type worldCountry struct {
-	CCA2        string  `json:"cca2"`
-	Independent *bool   `json:"independent"`
+	CCA2        string `json:"cca2"`
+	Independent *bool  `json:"independent"`
 	Name        struct {
 		Common   string `json:"common"`
 		Official string `json:"official"`

@@ -1,0 +1,202 @@
+package collect
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/storyline/storyline"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// TestParseHTMLGolden holds the text and metadata kept of each fixture page:
+// testdata/golden/NAME.txt is the expected result of fixtures/pages/NAME.html.
+func TestParseHTMLGolden(t *testing.T) {
+	pages, err := filepath.Glob("../../fixtures/pages/*.html")
+	if err != nil || len(pages) == 0 {
+		t.Fatalf("no fixture pages: %v", err)
+	}
+	for _, page := range pages {
+		name := strings.TrimSuffix(filepath.Base(page), ".html")
+		f, err := os.Open(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := ParseHTML(f, nil)
+		f.Close()
+		if err != nil {
+			t.Errorf("ParseHTML(%s): %v", name, err)
+			continue
+		}
+		got := "title: " + a.Title + "\nsource: " + a.Source + "\npublished: " + a.PublishedDate() + "\n\n" + a.Text + "\n"
+		golden := filepath.Join("testdata/golden", name+".txt")
+		if *update {
+			if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (run go test -update to create it)", err)
+		}
+		if got != string(want) {
+			t.Errorf("ParseHTML(%s) differs from %s:\n--- got\n%s\n--- want\n%s", name, golden, got, want)
+		}
+	}
+}
+
+func TestParseJSONLine(t *testing.T) {
+	tests := []struct {
+		line    string
+		wantID  string
+		wantErr string
+	}{
+		{`{"id":"a1","text":"Iran and Turkey met.","published":"2023-03-28"}`, "a1", ""},
+		{`{"url":"https://example.com/x","text":"Text","published":"2023-03-28T10:00:00+03:00"}`, "https://example.com/x", ""},
+		{`{"id":"a1","text":"  "}`, "", "empty"},
+		{`{"text":"no key"}`, "", "neither"},
+		{`{"id":7,"text":"x"}`, "", `field "id" is a JSON number`},
+		{`{"id":"a","text":"x","published":"Tuesday"}`, "", "neither YYYY-MM-DD nor RFC 3339"},
+		{`[1,2]`, "", "not a JSON object"},
+		{`{"id":"a","text":"x"`, "", "not a JSON object"},
+	}
+	for _, tc := range tests {
+		a, err := ParseJSONLine([]byte(tc.line))
+		switch {
+		case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+			t.Errorf("ParseJSONLine(%s) error = %v, want one containing %q", tc.line, err, tc.wantErr)
+		case tc.wantErr == "" && err != nil:
+			t.Errorf("ParseJSONLine(%s): %v", tc.line, err)
+		case tc.wantErr == "" && a.ID != tc.wantID:
+			t.Errorf("ParseJSONLine(%s).ID = %q, want %q", tc.line, a.ID, tc.wantID)
+		}
+	}
+	// The text is kept byte for byte.
+	a, err := ParseJSONLine([]byte(`{"id":"x","text":"  two  spaces\n\nand “quotes”  "}`))
+	if err != nil || a.Text != "  two  spaces\n\nand “quotes”  " {
+		t.Errorf("text not kept as given: %q, %v", a.Text, err)
+	}
+}
+
+// collectAll runs the collector over sources and returns what it sent.
+func collectAll(t *testing.T, sources ...string) []storyline.Collected {
+	t.Helper()
+	out := make(chan storyline.Collected)
+	var got []storyline.Collected
+	done := make(chan struct{})
+	go func() {
+		for it := range out {
+			got = append(got, it)
+		}
+		close(done)
+	}()
+	New(Options{}).Collect(context.Background(), sources, out)
+	close(out)
+	<-done
+	return got
+}
+
+func TestCollectOverHTTP(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.Handle("/", http.FileServer(http.Dir("../../fixtures")))
+	mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("User-agent: *\nDisallow: /private/\n"))
+	})
+	mux.HandleFunc("/report.pdf", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Write([]byte("%PDF-1.4 not a page"))
+	})
+	privateHits := 0
+	mux.HandleFunc("/private/page.html", func(w http.ResponseWriter, r *http.Request) { privateHits++ })
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	got := collectAll(t, srv.URL+"/feed.xml", srv.URL+"/report.pdf", srv.URL+"/private/page.html")
+	articles, failures := 0, map[string]error{}
+	for _, it := range got {
+		if it.Err != nil {
+			failures[strings.TrimPrefix(it.Input, srv.URL)] = it.Err
+			continue
+		}
+		articles++
+		a := it.Article
+		if a.ID != a.CanonicalURL || !strings.HasPrefix(a.ID, srv.URL+"/pages/") || a.Title == "" || !utf8.ValidString(a.Text) {
+			t.Errorf("article from feed: id %q, canonical %q, title %q", a.ID, a.CanonicalURL, a.Title)
+		}
+		if it.Source != srv.URL+"/feed.xml" {
+			t.Errorf("article %s reports source %q, want the feed", a.ID, it.Source)
+		}
+	}
+	if articles != 5 {
+		t.Errorf("collected %d articles from the feed, want 5", articles)
+	}
+	if err := failures["/report.pdf"]; !errors.Is(err, storyline.ErrUnsupported) {
+		t.Errorf("PDF: error %v, want ErrUnsupported", err)
+	}
+	if err := failures["/private/page.html"]; err == nil || !strings.Contains(err.Error(), "robots.txt") {
+		t.Errorf("page disallowed by robots.txt: error %v", err)
+	}
+	if privateHits != 0 {
+		t.Errorf("fetched a page robots.txt disallows %d times", privateHits)
+	}
+}
+
+func TestCollectLocal(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.txt"), []byte("Headline here\n\nIran and Turkey met on Tuesday."), 0o644)
+	os.WriteFile(filepath.Join(dir, "b.txt"), []byte("\xff\xfe not utf-8"), 0o644)
+	os.WriteFile(filepath.Join(dir, "ignored.png"), []byte("png"), 0o644)
+	got := collectAll(t, dir, filepath.Join(dir, "missing.txt"), "../../fixtures/feed.xml")
+	var ok, failed int
+	for _, it := range got {
+		if it.Err != nil {
+			failed++
+			continue
+		}
+		ok++
+		if !filepath.IsAbs(it.Article.ID) {
+			t.Errorf("local article ID %q is not an absolute path", it.Article.ID)
+		}
+	}
+	// a.txt and the five pages of the local feed; b.txt and missing.txt fail.
+	if ok != 6 || failed != 2 {
+		t.Errorf("collected %d articles and %d failures, want 6 and 2: %+v", ok, failed, got)
+	}
+}
+
+func FuzzParseHTML(f *testing.F) {
+	pages, _ := filepath.Glob("../../fixtures/pages/*.html")
+	for _, p := range pages {
+		data, _ := os.ReadFile(p)
+		f.Add(data)
+	}
+	f.Add([]byte("<html><body><article><p>x</p></article></body></html>"))
+	f.Add([]byte("<<<>>>"))
+	f.Fuzz(func(t *testing.T, page []byte) {
+		a, err := ParseHTML(strings.NewReader(string(page)), nil)
+		if err == nil && (a == nil || strings.TrimSpace(a.Text) == "") {
+			t.Fatalf("ParseHTML returned no error and no text")
+		}
+	})
+}
+
+func FuzzParseJSONLine(f *testing.F) {
+	f.Add([]byte(`{"id":"a1","text":"Iran and Turkey met.","published":"2023-03-28"}`))
+	f.Add([]byte(`{"id":1}`))
+	f.Add([]byte(`{"url":"u","text":"t","published":"2023-03-28T10:00:00Z"}`))
+	f.Fuzz(func(t *testing.T, line []byte) {
+		a, err := ParseJSONLine(line)
+		if err == nil && (a.ID == "" || strings.TrimSpace(a.Text) == "") {
+			t.Fatalf("ParseJSONLine(%q) accepted an article without key or text", line)
+		}
+	})
+}

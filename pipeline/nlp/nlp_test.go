@@ -1,0 +1,259 @@
+package nlp
+
+import (
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/storyline/storyline"
+)
+
+var (
+	sharedOnce sync.Once
+	shared     *Extractor
+	sharedErr  error
+)
+
+// extractor builds the model once for the whole package's tests.
+func extractor(t testing.TB) *Extractor {
+	t.Helper()
+	sharedOnce.Do(func() { shared, sharedErr = New() })
+	if sharedErr != nil {
+		t.Fatal(sharedErr)
+	}
+	return shared
+}
+
+func day(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// found returns the text and norm of the entities of one type.
+func found(t *testing.T, text, dct string, typ storyline.EntityType) map[string]string {
+	t.Helper()
+	ents, err := extractor(t).Extract(text, day(dct))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, e := range ents {
+		if text[e.Start:e.End] != e.Text {
+			t.Fatalf("Extract(%q): %+v: text[start:end] = %q", text, e, text[e.Start:e.End])
+		}
+		if e.Type == typ {
+			out[e.Text] = e.Norm
+		}
+	}
+	return out
+}
+
+func TestDates(t *testing.T) {
+	tests := []struct {
+		text, dct string
+		want      map[string]string
+	}{
+		{"Officials said on Tuesday they would meet.", "2023-03-28", map[string]string{"Tuesday": "2023-03-28"}},
+		{"Bogdanov told Sputnik on Monday.", "2023-03-28", map[string]string{"Monday": "2023-03-27"}},
+		{"The ministers will meet on Friday.", "2023-03-28", map[string]string{"Friday": "2023-03-31"}},
+		{"They will meet in Moscow early next week.", "2023-03-28", map[string]string{"early next week": "2023-W14"}},
+		{"He said last week that talks may resume.", "2023-04-25", map[string]string{"last week": "2023-W16"}},
+		{"They spoke on the phone over the weekend.", "2023-03-28", map[string]string{"the weekend": "2023-W12-WE"}},
+		{"They will discuss Syria from 3 to 4 April.", "2023-03-28", map[string]string{"3 to 4 April": "2023-04-03/2023-04-04"}},
+		{"The summit is on May 19 in Jeddah.", "2023-05-10", map[string]string{"May 19": "2023-05-19"}},
+		{"The first meeting was on December 28.", "2023-04-26", map[string]string{"December 28": "2022-12-28"}},
+		{"The quake of February 6 killed thousands.", "2023-05-10", map[string]string{"February 6": "2023-02-06"}},
+		{"Talks are set for mid-2023.", "", map[string]string{"mid-2023": "2023"}},
+		{"Protests began in 2011.", "2023-03-28", map[string]string{"2011": "2011"}},
+		{"The quake struck last February.", "2023-03-28", map[string]string{"last February": "2023-02"}},
+		{"He announced earlier this month that talks were set.", "2023-03-28", map[string]string{"earlier this month": "2023-03"}},
+		{"It joined earlier this year.", "2023-04-26", map[string]string{"earlier this year": "2023"}},
+		{"They met last year and last month.", "2023-05-10", map[string]string{"last year": "2022", "last month": "2023-04"}},
+		{"It was suspended more than 10 years ago.", "2023-05-10", map[string]string{"more than 10 years ago": "2013"}},
+		{"Officials have met in recent months.", "2023-03-28", map[string]string{"recent months": "PAST_REF"}},
+		{"despite the negatives of the past years", "2023-05-10", map[string]string{"the past years": "PAST_REF"}},
+		{"in the coming days and weeks", "", map[string]string{"the coming days and weeks": "FUTURE_REF"}},
+		{"at the current point in time", "", map[string]string{"the current point in time": "PRESENT_REF"}},
+		{"Turkey controls today vast parts of the north.", "2023-04-26", map[string]string{"today": "PRESENT_REF"}},
+		{"The ministry announced on Wednesday the talks.", "", map[string]string{"Wednesday": "XXXX-WXX-3"}},
+		{"Iran Update, June 9, 2024. Gantz resigned on June 9.", "", map[string]string{"June 9, 2024": "2024-06-09", "June 9": "2024-06-09"}},
+		{"Wednesday, April 24, 2024 | weather", "2023-04-25", map[string]string{"Wednesday, April 24, 2024": "2024-04-24"}},
+		{"date 2023-04-26 Russia continues", "2023-04-26", map[string]string{"2023-04-26": "2023-04-26"}},
+		{"It happened on 25 April 2023.", "", map[string]string{"25 April 2023": "2023-04-25"}},
+		{"The talks may take place in early May.", "2023-04-25", map[string]string{"early May": "2023-05"}},
+		{"in the 1990s", "2023-04-25", map[string]string{"the 1990s": "199"}},
+		{"Sales rose in the first quarter.", "2023-05-10", map[string]string{"the first quarter": "2023-Q1"}},
+		// Not dates: durations, times of day, counts.
+		{"after a 12-year war lasting more than a decade, five months on", "2023-05-10", map[string]string{}},
+		{"He spoke on Tuesday night.", "2023-03-28", map[string]string{}},
+		{"The army has 2,000 troops and 1,500 tanks.", "2023-03-28", map[string]string{}},
+		{"February 30 is no date.", "2023-03-28", map[string]string{}},
+	}
+	for _, tc := range tests {
+		got := found(t, tc.text, tc.dct, storyline.Date)
+		if len(got) != len(tc.want) {
+			t.Errorf("dates of %q (DCT %s) = %v, want %v", tc.text, tc.dct, got, tc.want)
+			continue
+		}
+		for text, norm := range tc.want {
+			if got[text] != norm {
+				t.Errorf("dates of %q (DCT %s) = %v, want %q → %s", tc.text, tc.dct, got, text, norm)
+			}
+		}
+	}
+}
+
+func TestCountries(t *testing.T) {
+	tests := []struct {
+		text string
+		want map[string]string // text → norm/form
+	}{
+		{"Iran, Russia, Syria and Turkey met.", map[string]string{"Iran": "IR/name", "Russia": "RU/name", "Syria": "SY/name", "Turkey": "TR/name"}},
+		{"Türkiye and Turkiye are one.", map[string]string{"Türkiye": "TR/name", "Turkiye": "TR/name"}},
+		{"Syria-Turkey relations and Russia-mediated talks", map[string]string{"Syria": "SY/name", "Turkey": "TR/name", "Russia": "RU/name"}},
+		{"pro-Syrian outlets and Iranian-Russian support", map[string]string{"Syrian": "SY/demonym", "Iranian": "IR/demonym", "Russian": "RU/demonym"}},
+		{"the Russian Foreign Ministry and Chinese-brokered ties", map[string]string{"Russian": "RU/demonym", "Chinese": "CN/demonym"}},
+		{"opposition from Syrians in the north", map[string]string{"Syrians": "SY/demonym"}},
+		{"Syria's war and Turkey’s troops", map[string]string{"Syria": "SY/name", "Turkey": "TR/name"}},
+		{"Saudi Arabia and the Saudi Foreign Minister", map[string]string{"Saudi Arabia": "SA/name", "Saudi": "SA/demonym"}},
+		{"the United States and the U.S. and Britain", map[string]string{"United States": "US/name", "U.S.": "US/name", "Britain": "GB/name"}},
+		{"OMAN", map[string]string{"OMAN": "OM/name"}},
+		// Not countries: capitals, regions, blocs, the pronoun "us".
+		{"Moscow, Ankara and Damascus-Ankara talks at the Arab League and NATO; let us go", map[string]string{}},
+		{"turkey for dinner", map[string]string{}},
+	}
+	for _, tc := range tests {
+		ents, err := extractor(t).Extract(tc.text, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, e := range ents {
+			if e.Type == storyline.Country {
+				got[e.Text] = e.Norm + "/" + e.Form
+			}
+		}
+		if len(got) != len(tc.want) {
+			t.Errorf("countries of %q = %v, want %v", tc.text, got, tc.want)
+			continue
+		}
+		for k, v := range tc.want {
+			if got[k] != v {
+				t.Errorf("countries of %q = %v, want %s → %s", tc.text, got, k, v)
+			}
+		}
+	}
+}
+
+func TestPeople(t *testing.T) {
+	tests := []struct {
+		text string
+		want map[string]string // mention → norm within the article
+	}{
+		{"Russian President Vladimir Putin spoke. Putin said more.",
+			map[string]string{"Vladimir Putin": "Vladimir Putin", "Putin": "Vladimir Putin"}},
+		{"Saudi Foreign Minister Prince Faisal bin Farhan Al Saud visited Damascus.",
+			map[string]string{"Faisal bin Farhan Al Saud": "Faisal bin Farhan Al Saud"}},
+		{"Moscow is Syrian President Bashar al-Assad's main ally. Later al-Assad was invited.",
+			map[string]string{"Bashar al-Assad": "Bashar al-Assad", "al-Assad": "Bashar al-Assad"}},
+		{"Turkish Defence Minister Hulusi Akar met them. \"We are ready,\" Akar said.",
+			map[string]string{"Hulusi Akar": "Hulusi Akar", "Akar": "Hulusi Akar"}},
+		{"EDITOR IN CHIEF- ABDULLAH BIN SALIM AL SHUEILI\n\nOman news",
+			map[string]string{"ABDULLAH BIN SALIM AL SHUEILI": "Abdullah bin Salim Al Shueili"}},
+		// Not people: outlets, capitals, groups, furniture words.
+		{"Bogdanov told Russian state media outlet Sputnik that Riyadh and the Arab League agree, the ministry said. Ministry officials agreed.",
+			map[string]string{}},
+	}
+	for _, tc := range tests {
+		got := found(t, tc.text, "", storyline.Person)
+		for k, v := range tc.want {
+			if got[k] != v {
+				t.Errorf("people of %q = %v, want %q → %q", tc.text, got, k, v)
+			}
+		}
+		for k := range got {
+			if _, ok := tc.want[k]; !ok && k != "Bogdanov" {
+				t.Errorf("people of %q: unexpected %q", tc.text, k)
+			}
+		}
+	}
+}
+
+func TestCanonicalNames(t *testing.T) {
+	counts := map[string]int{
+		"Sergei Lavrov": 1, "Sergey Lavrov": 2, "Lavrov": 1,
+		"Mevlut Cavusoglu": 2, "Mevlüt Çavuşoğlu": 2,
+		"Ali Asghar Haji": 1, "Khaji": 1,
+		"Recep Tayyip Erdogan": 3, "Erdogan": 4,
+		"Hossein Amirabdollahian": 1, "Hossein Amir-Abdollahian": 1,
+		// Two people with one surname stay apart, and the lone surname
+		// joins neither.
+		"Ali Abbas": 1, "Ali Mahmoud Abbas": 1, "Abbas": 1,
+	}
+	want := map[string]string{
+		"Sergei Lavrov": "Sergey Lavrov", "Sergey Lavrov": "Sergey Lavrov", "Lavrov": "Sergey Lavrov",
+		"Mevlut Cavusoglu": "Mevlüt Çavuşoğlu", "Mevlüt Çavuşoğlu": "Mevlüt Çavuşoğlu",
+		"Ali Asghar Haji": "Ali Asghar Haji", "Khaji": "Ali Asghar Haji",
+		"Recep Tayyip Erdogan": "Recep Tayyip Erdogan", "Erdogan": "Recep Tayyip Erdogan",
+		"Hossein Amirabdollahian": "Hossein Amir-Abdollahian", "Hossein Amir-Abdollahian": "Hossein Amir-Abdollahian",
+		"Ali Abbas": "Ali Abbas", "Ali Mahmoud Abbas": "Ali Mahmoud Abbas", "Abbas": "Abbas",
+	}
+	got := CanonicalNames(counts)
+	for name, w := range want {
+		if got[name] != w {
+			t.Errorf("CanonicalNames[%q] = %q, want %q", name, got[name], w)
+		}
+	}
+}
+
+func TestExtractOffsetsOnAwkwardText(t *testing.T) {
+	for _, text := range []string{
+		"", " ", "\x00\xff\xfe", "“Quoted” Putin’s ‘words’ &rsquo; in Syria’s war",
+		"مرحبا Syria שלום Turkey", "Sergei Lavrov\n\nLavrov", "on Tuesday", "U.S.", "May",
+	} {
+		ents, err := extractor(t).Extract(text, day("2023-03-28"))
+		if err != nil {
+			t.Errorf("Extract(%q): %v", text, err)
+		}
+		for _, e := range ents {
+			if e.Start < 0 || e.End > len(text) || e.Start >= e.End || text[e.Start:e.End] != e.Text ||
+				!utf8.ValidString(e.Text) && utf8.ValidString(text) {
+				t.Errorf("Extract(%q): bad entity %+v", text, e)
+			}
+		}
+	}
+}
+
+func FuzzExtract(f *testing.F) {
+	for _, s := range []string{"Russian President Vladimir Putin met Erdogan on Tuesday in Moscow.",
+		"“Syria’s” 3 to 4 April", "Wednesday, April 24, 2024 | Shawwal 14, 1445 H", "al-Assad's", "U.S.-Iran"} {
+		f.Add(s, "2023-03-28")
+	}
+	x, err := New()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, text, dct string) {
+		d, _ := time.Parse(time.DateOnly, dct)
+		ents, err := x.Extract(text, d)
+		if err != nil {
+			return // a recovered library panic is reported, not a crash
+		}
+		again, _ := x.Extract(text, d)
+		if len(again) != len(ents) {
+			t.Fatalf("Extract(%q) not deterministic", text)
+		}
+		for _, e := range ents {
+			if e.Start < 0 || e.End > len(text) || e.Start >= e.End || text[e.Start:e.End] != e.Text {
+				t.Fatalf("Extract(%q): entity %+v out of bounds or text mismatch", text, e)
+			}
+		}
+	})
+}
