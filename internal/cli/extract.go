@@ -140,11 +140,7 @@ func runDump(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 	counts := map[string]int{}
 	err = s.ForEach(func(_ *storyline.Article, x *storyline.Extraction) error {
 		if x != nil {
-			for _, e := range x.Entities {
-				if e.Type == storyline.Person {
-					counts[e.Norm]++
-				}
-			}
+			countPeople(counts, x.Entities)
 		}
 		return ctx.Err()
 	})
@@ -165,14 +161,11 @@ func runDump(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 			missing++
 		} else {
 			line.Extractor = x.Version
+			canonicalizePeople(canonical, x.Entities)
 			for _, e := range x.Entities {
-				if *typ != "" && string(e.Type) != *typ {
-					continue
+				if *typ == "" || string(e.Type) == *typ {
+					line.Entities = append(line.Entities, e)
 				}
-				if e.Type == storyline.Person {
-					e.Norm = canonical[e.Norm]
-				}
-				line.Entities = append(line.Entities, e)
 			}
 		}
 		if *withText {
