@@ -90,9 +90,19 @@ func TestDates(t *testing.T) {
 		{"The talks may take place in early May.", "2023-04-25", map[string]string{"early May": "2023-05"}},
 		{"in the 1990s", "2023-04-25", map[string]string{"the 1990s": "199"}},
 		{"Sales rose in the first quarter.", "2023-05-10", map[string]string{"the first quarter": "2023-Q1"}},
-		// Not dates: durations, times of day, counts.
+		// Not dates: durations, counts.
 		{"after a 12-year war lasting more than a decade, five months on", "2023-05-10", map[string]string{}},
-		{"He spoke on Tuesday night.", "2023-03-28", map[string]string{}},
+		{"He spoke on Tuesday night.", "2023-03-28", map[string]string{"Tuesday night": "2023-03-28TNI"}},
+		{"The company said today that profit rose.", "1998-01-14", map[string]string{"today": "1998-01-14"}},
+		{"Profit rose in the third quarter; third-quarter sales fell from the year-earlier quarter.", "1989-10-26",
+			map[string]string{"the third quarter": "1989-Q3", "third-quarter": "1989-Q3", "the year-earlier quarter": "1988-Q3"}},
+		{"Net income for the quarter fell.", "1989-11-02", map[string]string{"the quarter": "1989-Q3"}},
+		{"The ministers met in December and will meet again in March.", "1998-02-10", map[string]string{"December": "1997-12", "March": "1998-03"}},
+		{"Bogdanov told Sputnik on Monday that the meeting would take place in early April.", "2023-03-28",
+			map[string]string{"Monday": "2023-03-27", "early April": "2023-04"}},
+		{"He left June last year and has recently returned; he hopes to return soon, as soon as possible.", "1998-02-19",
+			map[string]string{"June last year": "1997-06", "recently": "PAST_REF", "soon": "FUTURE_REF"}},
+		{"Over the past two years prices rose; in the past they fell.", "1998-02-19", map[string]string{"the past": "PAST_REF"}},
 		{"The army has 2,000 troops and 1,500 tanks.", "2023-03-28", map[string]string{}},
 		{"February 30 is no date.", "2023-03-28", map[string]string{}},
 	}

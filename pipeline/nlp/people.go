@@ -32,6 +32,12 @@ func isTitle(w string) bool {
 	return titles[strings.TrimRight(strings.ToLower(w), "-")]
 }
 
+// calendarWords never continue a name; "May" and "June" as first names
+// still come through prose's PERSON label.
+var calendarWords = setOf("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+	"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+	"january", "february", "march", "april", "august", "september", "october", "november", "december")
+
 // particles belong to names in lower case: "bin Farhan", "al-Assad", "van Gogh".
 var particles = setOf("al", "bin", "bint", "ibn", "ben", "abu", "de", "del", "della", "der", "di", "da",
 	"dos", "du", "el", "la", "le", "van", "von", "y", "st.")
@@ -191,6 +197,9 @@ func nameWord(w string) bool {
 	}
 	if p, rest, ok := strings.Cut(w, "-"); ok && particles[strings.ToLower(p)] {
 		w = rest // al-Assad, bin-Salman
+	}
+	if calendarWords[strings.ToLower(strings.TrimSuffix(w, "."))] {
+		return false // "Davison Feb. 1": a date follows the name
 	}
 	r, _ := utf8.DecodeRuneInString(w)
 	if !unicode.IsUpper(r) {
