@@ -22,7 +22,20 @@ var titles = setOf(
 	"lord", "lady", "chief", "head", "leader", "chairman", "chairwoman", "director", "editor", "counterpart",
 	"ayatollah", "cleric", "interior", "finance", "economy", "trade", "energy", "intelligence", "former",
 	"late", "acting", "speaker", "coach", "captain", "striker", "midfielder", "defender", "goalkeeper",
+	"state", "ceo", "cfo", "coo", "executive", "managing", "manager", "analyst", "economist", "official",
+	"officer", "vice-president", "chief-executive", "premier", "monsignor", "rabbi", "imam", "bishop",
+	"archbishop", "cardinal", "father", "brother", "sister", "saint", "st", "mp", "mep", "deputies",
 )
+
+// nameHeads end the names of places, events and organisations, never of a
+// person: "Wall Street", "Labor Day", "Faroe Islands", "Magna Inc".
+var nameHeads = setOf("street", "road", "avenue", "square", "day", "island", "islands", "championship",
+	"championships", "open", "cup", "centre", "center", "park", "stadium", "bank", "group", "university",
+	"college", "party", "church", "inc", "inc.", "corp", "corp.", "co", "co.", "ltd", "ltd.", "plc", "ag",
+	"llc", "holdings", "airlines", "airways", "motors", "international", "association", "federation",
+	"council", "committee", "ministry", "department", "agency", "court", "league", "club", "city", "county",
+	"valley", "river", "lake", "mountains", "gulf", "bay", "sea", "ocean", "hall", "house", "palace", "times",
+	"post", "news", "journal", "telegraph", "tribune", "herald", "gazette", "exchange", "index", "fund")
 
 // titleJoiners link the words of a title: "Editor in Chief", "Minister of State".
 var titleJoiners = setOf("in", "of", "-", "for", "and")
@@ -76,12 +89,29 @@ func findPeople(text string, toks []token, g *gazetteer, countries []storyline.E
 		}
 		j := i + 1
 		// Extend over the rest of the name where prose stopped early
-		// ("Bashar" + "al-Assad", "Hulusi" + "Akar").
+		// ("Bashar" + "al-Assad", "Hulusi" + "Akar", "Mark O" + "'Meara").
 		for j < len(toks) && sameLine(text, toks[j-1], toks[j]) && (strings.HasSuffix(toks[j].label, "PERSON") ||
-			nameWord(toks[j].text) && !titles[strings.ToLower(toks[j].text)] && !g.isCountryWord(toks[j].text)) {
+			nameWord(toks[j].text) && !isTitle(toks[j].text) && !g.isCountryWord(toks[j].text) ||
+			glued(toks[j-1], toks[j]) && apostropheName(toks[j].text)) {
 			j++
 		}
-		spans = append(spans, span{from: i, to: j, titled: i > 0 && titles[strings.ToLower(toks[i-1].text)]})
+		// And back over initials and particles: "P. Simmons", "de Silva".
+		from := i
+		for from > 0 && sameLine(text, toks[from-1], toks[from]) {
+			switch {
+			case from > 1 && toks[from-1].text == "." && glued(toks[from-2], toks[from-1]) && isInitial(toks[from-2].text):
+				from -= 2
+				continue
+			case isInitial(strings.TrimSuffix(toks[from-1].text, ".")) && len(toks[from-1].text) <= 2:
+				from--
+				continue
+			case particles[toks[from-1].text]:
+				from--
+				continue
+			}
+			break
+		}
+		spans = append(spans, span{from: from, to: j, titled: from > 0 && isTitle(toks[from-1].text)})
 		i = j
 	}
 	for i := 0; i < len(toks); i++ {
@@ -143,10 +173,16 @@ func plausibleName(toks []token, spanFrom, from, to int, titled bool, lower map[
 	if shouting && (to-from == 1 || !titled) {
 		return false
 	}
+	if nameHeads[strings.ToLower(toks[to-1].text)] || to < len(toks) && nameHeads[strings.ToLower(toks[to].text)] {
+		return false
+	}
+	// "Al Jazeera", "Al-Watan": a lone word behind a capitalised article-like
+	// particle is an outlet's or a place's name; "al-Assad" alone comes back
+	// as a later mention once "Bashar al-Assad" is known.
+	if to-from == 2 && particles[strings.ToLower(toks[from].text)] && isCapitalised(toks[from].text) {
+		return false
+	}
 	if to-from == 1 {
-		// "Al Jazeera", "Al-Watan": a lone word behind an article-like
-		// particle is an outlet's or a place's name; "al-Assad" alone
-		// comes back as a later mention once "Bashar al-Assad" is known.
 		if from > spanFrom && particles[strings.ToLower(toks[from-1].text)] {
 			return false
 		}
@@ -171,6 +207,11 @@ func plausibleName(toks []token, spanFrom, from, to int, titled bool, lower map[
 	return true
 }
 
+func isCapitalised(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r)
+}
+
 // lowercaseWords is the set of capitalised forms of the words text uses in
 // lower case: "Ministry" is in it when "ministry" is in the text.
 func lowercaseWords(text string) map[string]bool {
@@ -182,6 +223,27 @@ func lowercaseWords(text string) map[string]bool {
 		}
 	}
 	return set
+}
+
+// glued reports two tokens written without space between them.
+func glued(a, b token) bool { return a.end == b.start }
+
+// isInitial reports a single capital letter: the "P" of "P. Simmons".
+func isInitial(w string) bool {
+	r, size := utf8.DecodeRuneInString(w)
+	return size == len(w) && unicode.IsUpper(r)
+}
+
+// apostropheName reports the "'Meara" that prose's tokenizer cuts off
+// "O'Meara".
+func apostropheName(w string) bool {
+	for _, q := range []string{"'", "’"} {
+		if rest, ok := strings.CutPrefix(w, q); ok {
+			r, _ := utf8.DecodeRuneInString(rest)
+			return unicode.IsUpper(r)
+		}
+	}
+	return false
 }
 
 // sameLine reports whether two tokens are on one line: names never span lines.
@@ -218,7 +280,10 @@ func nameWord(w string) bool {
 // rejects what is left when it is no name at all.
 func trimName(toks []token, from, to int, g *gazetteer, inCountry func(token) bool) (int, int, bool) {
 	for from < to && (isTitle(toks[from].text) || titleJoiners[strings.ToLower(toks[from].text)] || g.isCountryWord(toks[from].text) ||
-		!nameWord(toks[from].text) || particles[strings.ToLower(toks[from].text)] || inCountry(toks[from])) {
+		!nameWord(toks[from].text) || inCountry(toks[from]) ||
+		// A particle leads a name only when a name follows it: "de Silva",
+		// "El Hassane Lahssini", but not "the" of "the Al".
+		particles[strings.ToLower(toks[from].text)] && (from+1 >= to || !nameWord(toks[from+1].text))) {
 		from++
 	}
 	for to > from && (isPossessive(toks[to-1].text) || !nameWord(toks[to-1].text) ||
@@ -229,6 +294,9 @@ func trimName(toks []token, from, to int, g *gazetteer, inCountry func(token) bo
 		return 0, 0, false
 	}
 	for k := from; k < to; k++ {
+		if apostropheName(toks[k].text) && k > from && glued(toks[k-1], toks[k]) {
+			continue
+		}
 		if !nameWord(toks[k].text) || titles[strings.ToLower(toks[k].text)] || inCountry(toks[k]) {
 			return 0, 0, false
 		}
