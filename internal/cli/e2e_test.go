@@ -22,7 +22,7 @@ import (
 // The relaxed F1 per type that extraction reaches today on the fixtures;
 // the end-to-end test fails below these.
 var floors = map[string]float64{
-	eval.RowPerson:     0.95,
+	eval.RowPerson:     0.97,
 	eval.RowCountryAll: 0.98,
 	eval.RowDate:       0.95,
 }

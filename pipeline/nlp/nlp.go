@@ -28,7 +28,7 @@ import (
 // rulesVersion changes whenever a rule of this package changes what it
 // extracts; with the model name and the country table's digest it makes the
 // extractor version that stamps every stored extraction.
-const rulesVersion = "4"
+const rulesVersion = "5"
 
 //go:embed countries.json
 var countriesJSON []byte
@@ -54,12 +54,16 @@ func New() (x *Extractor, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("nlp: country table: %w", err)
 	}
-	model := prose.ModelFromData("en-v2.0.0")
+	model, modelSum, err := loadModel()
+	if err != nil {
+		return nil, fmt.Errorf("nlp: %w", err)
+	}
 	sum := sha256.Sum256(countriesJSON)
 	return &Extractor{
 		model:     model,
 		countries: g,
-		version:   fmt.Sprintf("nlp-%s+prose-%s+countries-%s", rulesVersion, model.Name, hex.EncodeToString(sum[:4])),
+		version: fmt.Sprintf("nlp-%s+%s-%s+countries-%s", rulesVersion, model.Name, modelSum,
+			hex.EncodeToString(sum[:4])),
 	}, nil
 }
 

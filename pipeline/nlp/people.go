@@ -1,6 +1,7 @@
 package nlp
 
 import (
+	_ "embed"
 	"slices"
 	"strings"
 	"unicode"
@@ -62,6 +63,21 @@ func setOf(xs ...string) map[string]bool {
 	}
 	return m
 }
+
+//go:embed givennames.txt
+var givenNamesTxt string
+
+// givenNames are first names in Latin script from many languages, generated
+// from @faker-js/faker's locales by internal/gennames.
+var givenNames = func() map[string]bool {
+	m := map[string]bool{}
+	for line := range strings.Lines(givenNamesTxt) {
+		if n := strings.TrimSpace(line); n != "" {
+			m[n] = true
+		}
+	}
+	return m
+}()
 
 // groupWords name peoples, faiths and blocs that prose labels PERSON; they
 // are neither people nor countries.
@@ -130,6 +146,31 @@ func findPeople(text string, toks []token, g *gazetteer, countries []storyline.E
 		}
 		if k > j {
 			spans = append(spans, span{from: j, to: k, titled: true})
+		}
+	}
+
+	// A given name followed by capitalised words: "Jesper Parnevik", whom
+	// prose does not know. An initial before a surname: "C. Lewis".
+	for i := 0; i < len(toks); i++ {
+		var j int
+		switch {
+		case givenNames[toks[i].text]:
+			j = i + 1
+		case isInitial(toks[i].text) && i+2 < len(toks) && toks[i+1].text == "." && glued(toks[i], toks[i+1]) &&
+			(i == 0 || toks[i-1].text != "."):
+			j = i + 2
+		default:
+			continue
+		}
+		k := j
+		for k < len(toks) && k-j < 4 && sameLine(text, toks[k-1], toks[k]) && (nameWord(toks[k].text) &&
+			!isTitle(toks[k].text) && !g.isCountryWord(toks[k].text) && !particles[strings.ToLower(toks[k].text)] ||
+			glued(toks[k-1], toks[k]) && apostropheName(toks[k].text)) {
+			k++
+		}
+		if k > j {
+			spans = append(spans, span{from: i, to: k, titled: i > 0 && isTitle(toks[i-1].text)})
+			i = k - 1
 		}
 	}
 
@@ -323,7 +364,8 @@ func longestFirst(es []storyline.Entity) []storyline.Entity {
 }
 
 // surnameKey is how a name is known when used alone: its last word, without
-// an "al-" prefix, case- and diacritic-folded ("al-Assad" → assad).
+// an "al-" prefix, case- and diacritic-folded and transliteration-evened
+// ("al-Assad" → assad, "Khaji" and "Haji" → haji).
 func surnameKey(name string) string {
 	fields := strings.Fields(name)
 	if len(fields) == 0 {
@@ -333,7 +375,7 @@ func surnameKey(name string) string {
 	for _, p := range []string{"al-", "el-"} {
 		last = strings.TrimPrefix(last, p)
 	}
-	return fold(last)
+	return translit(fold(last))
 }
 
 // laterMentions finds the other uses of names already found: the surname
