@@ -26,6 +26,13 @@ type Article struct {
 	// so an analyst can judge how far to trust it.
 	PublishedFrom string    `json:"published_from,omitempty"`
 	Fetched       time.Time `json:"fetched,omitzero"`
+	// ETag and LastModified are the validators of the HTTP response, sent
+	// back on the next fetch so that an unchanged page costs nothing.
+	ETag         string `json:"etag,omitempty"`
+	LastModified string `json:"last_modified,omitempty"`
+	// DuplicateOf is the ID of the first stored copy of the same story (a
+	// wire report carried by several outlets, a mirror); set by the store.
+	DuplicateOf string `json:"duplicate_of,omitempty"`
 	// Text is the article's main text; entity offsets are byte offsets into it.
 	Text string `json:"text"`
 	// Hash identifies the content that extraction depends on; see ContentHash.
@@ -34,8 +41,8 @@ type Article struct {
 
 // ContentHash returns a digest of everything that makes two versions of an
 // article different reports: the text, title, source, author, URLs and
-// published date. The fetch time is left out, so fetching an unchanged page
-// again yields the same hash.
+// published date. The fetch time and the HTTP validators are left out, so
+// fetching an unchanged page again yields the same hash.
 func (a *Article) ContentHash() string {
 	h := sha256.New()
 	for _, s := range []string{a.ID, a.URL, a.CanonicalURL, a.Title, a.Source, a.Author,
@@ -127,4 +134,8 @@ type Collected struct {
 	Input   string
 	Article *Article
 	Err     error
+	// NotModified is set, with no Article, when the server answered that
+	// the article with ID KnownID has not changed since it was stored.
+	NotModified bool
+	KnownID     string
 }

@@ -49,6 +49,8 @@ type Logger func(format string, args ...any)
 type SourceSummary struct {
 	Source                          string
 	New, Unchanged, Updated, Failed int
+	// Duplicates counts the new articles that are copies of a stored story.
+	Duplicates int
 }
 
 // IngestReport says what an ingest did, source by source.
@@ -97,6 +99,16 @@ func Ingest(ctx context.Context, c Collector, s Store, x Extractor, sources []st
 			log("ingest: %s: %v", r.Input, r.Err)
 			continue
 		}
+		if r.NotModified {
+			// The server says the stored copy is current: nothing to parse
+			// or write, but its extraction may still be stale.
+			sum.Unchanged++
+			if r.KnownID != "" && !seen[r.KnownID] {
+				seen[r.KnownID] = true
+				stored = append(stored, r.KnownID)
+			}
+			continue
+		}
 		outcome, err := s.PutArticle(r.Article)
 		if err != nil {
 			sum.Failed++
@@ -106,6 +118,9 @@ func Ingest(ctx context.Context, c Collector, s Store, x Extractor, sources []st
 		switch outcome {
 		case storyline.New:
 			sum.New++
+			if r.Article.DuplicateOf != "" {
+				sum.Duplicates++
+			}
 		case storyline.Updated:
 			sum.Updated++
 		default:

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -16,10 +18,13 @@ import (
 const schemaVersion = "1"
 
 var (
-	bucketMeta        = []byte("meta")
-	bucketArticles    = []byte("articles")
-	bucketExtractions = []byte("extractions")
-	keySchema         = []byte("schema")
+	bucketMeta         = []byte("meta")
+	bucketArticles     = []byte("articles")
+	bucketExtractions  = []byte("extractions")
+	bucketURLs         = []byte("urls")
+	bucketFingerprints = []byte("fingerprints")
+	keySchema          = []byte("schema")
+	allBuckets         = [][]byte{bucketMeta, bucketArticles, bucketExtractions, bucketURLs, bucketFingerprints}
 )
 
 // lockTimeout bounds how long Open waits for another process's lock.
@@ -81,9 +86,11 @@ var errCorrupt = errors.New("not a storyline store or damaged (move it aside and
 // init creates the buckets on first use. It writes only when something is
 // missing, so that opening an existing store changes nothing on disk.
 func (db *DB) init() error {
-	ready := false
+	ready := true
 	if err := db.bolt.View(func(tx *bolt.Tx) error {
-		ready = tx.Bucket(bucketArticles) != nil && tx.Bucket(bucketExtractions) != nil && tx.Bucket(bucketMeta) != nil
+		for _, name := range allBuckets {
+			ready = ready && tx.Bucket(name) != nil
+		}
 		return nil
 	}); err != nil {
 		return fmt.Errorf("open store %s: %w", db.path, err)
@@ -92,7 +99,7 @@ func (db *DB) init() error {
 		return db.checkSchema()
 	}
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bucketMeta, bucketArticles, bucketExtractions} {
+		for _, name := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
@@ -128,39 +135,135 @@ func (db *DB) Path() string { return db.path }
 // Close releases the store's file and lock.
 func (db *DB) Close() error { return db.bolt.Close() }
 
-// PutArticle stores a, keyed by a.ID, setting a.Hash. When an article with
-// the same ID and content is already stored it writes nothing and returns
+// PutArticle stores a, keyed by a.ID, setting a.Hash, and remembers that
+// a.URL leads to it. When an article with the same ID, content and HTTP
+// validators is already stored it writes nothing and returns
 // storyline.Unchanged; the fetch time of the stored copy is kept.
+//
+// A new article whose text is a near-duplicate of a stored one (the same
+// wire story from another outlet, a mirror) is stored with DuplicateOf set
+// to the first copy's ID.
 func (db *DB) PutArticle(a *storyline.Article) (storyline.Outcome, error) {
 	if a.ID == "" {
 		return storyline.Unchanged, errors.New("store: put article: empty ID")
 	}
 	a.Hash = a.ContentHash()
-	outcome := storyline.New
+	var outcome storyline.Outcome
 	if err := db.bolt.View(func(tx *bolt.Tx) error {
 		outcome = compare(tx, a)
 		return nil
 	}); err != nil {
 		return storyline.Unchanged, fmt.Errorf("store: put article %s: %w", a.ID, err)
 	}
-	if outcome == storyline.Unchanged {
+	if outcome == storyline.Unchanged && db.knowsURL(a) {
 		return outcome, nil
 	}
-	value, err := json.Marshal(a)
-	if err != nil {
-		return storyline.Unchanged, fmt.Errorf("store: put article %s: %w", a.ID, err)
-	}
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
-		// Another writer in this process may have stored it meanwhile.
-		if outcome = compare(tx, a); outcome == storyline.Unchanged {
+	set := shingles(a.Text)
+	keys := bandKeys(set)
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		articles := tx.Bucket(bucketArticles)
+		outcome = compare(tx, a)
+		if outcome == storyline.New {
+			a.DuplicateOf = firstCopy(tx, a.ID, set, keys)
+		} else if old := articles.Get([]byte(a.ID)); old != nil {
+			var stored storyline.Article
+			if json.Unmarshal(old, &stored) == nil {
+				a.DuplicateOf = stored.DuplicateOf
+			}
+		}
+		if a.URL != "" {
+			if err := tx.Bucket(bucketURLs).Put([]byte(a.URL), []byte(a.ID)); err != nil {
+				return err
+			}
+		}
+		if outcome == storyline.Unchanged && !validatorsChanged(tx, a) {
 			return nil
 		}
-		return tx.Bucket(bucketArticles).Put([]byte(a.ID), value)
+		if err := addFingerprints(tx, a.ID, keys); err != nil {
+			return err
+		}
+		value, err := json.Marshal(a)
+		if err != nil {
+			return err
+		}
+		return articles.Put([]byte(a.ID), value)
 	})
 	if err != nil {
 		return storyline.Unchanged, fmt.Errorf("store: put article %s: %w", a.ID, err)
 	}
 	return outcome, nil
+}
+
+// knowsURL reports whether a.URL is already recorded as leading to a.ID
+// with a's validators, so that nothing needs writing.
+func (db *DB) knowsURL(a *storyline.Article) bool {
+	known := true
+	db.bolt.View(func(tx *bolt.Tx) error {
+		if a.URL != "" && string(tx.Bucket(bucketURLs).Get([]byte(a.URL))) != a.ID {
+			known = false
+		}
+		known = known && !validatorsChanged(tx, a)
+		return nil
+	})
+	return known
+}
+
+// validatorsChanged reports whether the stored copy of a has other HTTP
+// validators than a.
+func validatorsChanged(tx *bolt.Tx, a *storyline.Article) bool {
+	old := tx.Bucket(bucketArticles).Get([]byte(a.ID))
+	if old == nil {
+		return true
+	}
+	var stored struct {
+		ETag         string `json:"etag"`
+		LastModified string `json:"last_modified"`
+	}
+	return json.Unmarshal(old, &stored) != nil || stored.ETag != a.ETag || stored.LastModified != a.LastModified
+}
+
+// firstCopy returns the ID of the first stored copy of the story whose
+// shingles are set, or "".
+func firstCopy(tx *bolt.Tx, id string, set map[uint64]bool, keys [][]byte) string {
+	fp, articles := tx.Bucket(bucketFingerprints), tx.Bucket(bucketArticles)
+	seen := map[string]bool{id: true}
+	for _, k := range keys {
+		for _, cand := range strings.Split(string(fp.Get(k)), "\n") {
+			if cand == "" || seen[cand] {
+				continue
+			}
+			seen[cand] = true
+			var other storyline.Article
+			if data := articles.Get([]byte(cand)); data == nil || json.Unmarshal(data, &other) != nil {
+				continue
+			}
+			if jaccard(set, shingles(other.Text)) >= duplicateJaccard {
+				if other.DuplicateOf != "" {
+					return other.DuplicateOf
+				}
+				return other.ID
+			}
+		}
+	}
+	return ""
+}
+
+// addFingerprints files id under each of its LSH band keys.
+func addFingerprints(tx *bolt.Tx, id string, keys [][]byte) error {
+	fp := tx.Bucket(bucketFingerprints)
+	for _, k := range keys {
+		ids := string(fp.Get(k))
+		if slices.Contains(strings.Split(ids, "\n"), id) {
+			continue
+		}
+		if ids != "" {
+			ids += "\n"
+		}
+		if err := fp.Put(k, []byte(ids+id)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func compare(tx *bolt.Tx, a *storyline.Article) storyline.Outcome {
@@ -175,6 +278,26 @@ func compare(tx *bolt.Tx, a *storyline.Article) storyline.Outcome {
 		return storyline.Unchanged
 	}
 	return storyline.Updated
+}
+
+// Validators returns the ID of the article a URL led to and the HTTP
+// validators it was stored with, for a conditional request.
+func (db *DB) Validators(url string) (id, etag, lastModified string, ok bool) {
+	db.bolt.View(func(tx *bolt.Tx) error {
+		id = string(tx.Bucket(bucketURLs).Get([]byte(url)))
+		if id == "" {
+			return nil
+		}
+		var a struct {
+			ETag         string `json:"etag"`
+			LastModified string `json:"last_modified"`
+		}
+		if data := tx.Bucket(bucketArticles).Get([]byte(id)); data != nil && json.Unmarshal(data, &a) == nil {
+			etag, lastModified, ok = a.ETag, a.LastModified, true
+		}
+		return nil
+	})
+	return id, etag, lastModified, ok
 }
 
 // Article returns the stored article with the given ID, or an error wrapping

@@ -13,9 +13,11 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/internal/eval"
+	"github.com/storyline/storyline/pipeline/collect"
 	"github.com/storyline/storyline/store"
 )
 
@@ -48,7 +50,8 @@ type run struct {
 func ingest(t *testing.T, args ...string) run {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := Ingest(context.Background(), args, &out, &errb, IngestOptions{})
+	// No politeness delay against our own loopback server.
+	code := Ingest(context.Background(), args, &out, &errb, IngestOptions{Collect: &collect.Options{RetryBackoff: time.Millisecond}})
 	return run{code, out.String(), errb.String()}
 }
 

@@ -102,14 +102,16 @@ func runExtract(ctx context.Context, fs *flag.FlagSet, args []string, stdout, st
 
 // dumpLine is one line of `extract dump`.
 type dumpLine struct {
-	ID        string             `json:"id"`
-	URL       string             `json:"url,omitempty"`
-	Title     string             `json:"title,omitempty"`
-	Source    string             `json:"source,omitempty"`
-	Published string             `json:"published,omitempty"`
-	Extractor string             `json:"extractor,omitempty"`
-	Entities  []storyline.Entity `json:"entities"`
-	Text      *string            `json:"text,omitempty"`
+	ID        string `json:"id"`
+	URL       string `json:"url,omitempty"`
+	Title     string `json:"title,omitempty"`
+	Source    string `json:"source,omitempty"`
+	Published string `json:"published,omitempty"`
+	// DuplicateOf is the first stored copy of the same story, if any.
+	DuplicateOf string             `json:"duplicate_of,omitempty"`
+	Extractor   string             `json:"extractor,omitempty"`
+	Entities    []storyline.Entity `json:"entities"`
+	Text        *string            `json:"text,omitempty"`
 }
 
 func runDump(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
@@ -156,7 +158,7 @@ func runDump(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 	missing := 0
 	err = s.ForEach(func(a *storyline.Article, x *storyline.Extraction) error {
 		line := dumpLine{ID: a.ID, URL: a.URL, Title: a.Title, Source: a.Source, Published: a.PublishedDate(),
-			Entities: []storyline.Entity{}}
+			DuplicateOf: a.DuplicateOf, Entities: []storyline.Entity{}}
 		if x == nil {
 			missing++
 		} else {

@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/storyline/storyline/pipeline"
 	"github.com/storyline/storyline/pipeline/collect"
@@ -27,9 +28,11 @@ const (
 	exitStopped = 130 // interrupted; what was done is stored
 )
 
-// IngestOptions let tests point the collector at a test server.
+// IngestOptions let tests tune the collector: point it at a test server,
+// drop the politeness delay. A nil Collect means the defaults; flags given
+// on the command line still override what it sets.
 type IngestOptions struct {
-	Collect collect.Options
+	Collect *collect.Options
 }
 
 // Ingest runs `ingest [-db FILE] SOURCE...`.
@@ -37,13 +40,28 @@ func Ingest(ctx context.Context, args []string, stdout, stderr io.Writer, opts I
 	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	db := fs.String("db", DefaultDB, "store `file`")
+	co := collect.Options{Delay: collect.DefaultDelay, Retries: collect.DefaultRetries}
+	if opts.Collect != nil {
+		co = *opts.Collect
+	}
+	fs.StringVar(&co.UserAgent, "user-agent", collect.DefaultUserAgent, "User-Agent `string` sent with every request: name a contact URL")
+	fs.IntVar(&co.PerHost, "per-host", collect.DefaultPerHost, "parallel requests to one host, at most")
+	fs.DurationVar(&co.Delay, "delay", co.Delay, "pause after each request to a host (plus up to half as much at random)")
+	fs.IntVar(&co.Parallel, "parallel", collect.DefaultParallel, "requests in flight across all hosts, at most")
+	fs.IntVar(&co.Retries, "retries", co.Retries, "retries of a 429, 5xx or dropped connection, with exponential backoff (Retry-After honoured)")
+	fs.DurationVar(&co.Timeout, "timeout", collect.DefaultTimeout, "time limit of one HTTP request")
+	fs.IntVar(&co.MaxBodyBytes, "max-bytes", collect.DefaultMaxBodyBytes, "largest response body accepted, in bytes")
+	fs.IntVar(&co.Depth, "depth", 0, "levels of same-site links to follow from article pages (0: none beyond feeds and sitemaps)")
+	since := fs.String("since", "", "skip feed and sitemap entries dated before this `date` (YYYY-MM-DD)")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `usage: ingest [-db FILE] SOURCE...
+		fmt.Fprint(stderr, `usage: ingest [flags] SOURCE...
 
 Collects articles into the store and extracts their entities. A SOURCE is an
-http(s) URL of an article page or of a feed (RSS, Atom, JSON Feed: each item
-is fetched), a local .html, .txt, .jsonl or feed file, or a directory of them.
-Re-ingesting an unchanged article writes nothing.
+http(s) URL of an article page, a feed (RSS, Atom, JSON Feed) or a sitemap
+(a sitemap index, a Google News sitemap): each entry is fetched. Or a local
+.html, .txt, .jsonl or feed file, or a directory of them. Re-ingesting an
+unchanged article writes nothing; a page the server says is unchanged (304)
+is not even downloaded.
 
 `)
 		fs.PrintDefaults()
@@ -54,6 +72,14 @@ Re-ingesting an unchanged article writes nothing.
 	if fs.NArg() == 0 {
 		fs.Usage()
 		return exitUsage
+	}
+	if *since != "" {
+		t, err := time.Parse(time.DateOnly, *since)
+		if err != nil {
+			fmt.Fprintf(stderr, "ingest: -since %q: want YYYY-MM-DD\n", *since)
+			return exitUsage
+		}
+		co.Since = t
 	}
 	s, err := store.Open(*db)
 	if err != nil {
@@ -67,10 +93,15 @@ Re-ingesting an unchanged article writes nothing.
 		return exitFailed
 	}
 	log := func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }
-	report, err := pipeline.Ingest(ctx, collect.New(opts.Collect), s, x, fs.Args(), log)
+	co.Known = s.Validators
+	report, err := pipeline.Ingest(ctx, collect.New(co), s, x, fs.Args(), log)
 	for _, src := range report.Sources {
-		fmt.Fprintf(stderr, "ingest: %s: %d new, %d unchanged, %d updated, %d failed\n",
+		line := fmt.Sprintf("ingest: %s: %d new, %d unchanged, %d updated, %d failed",
 			src.Source, src.New, src.Unchanged, src.Updated, src.Failed)
+		if src.Duplicates > 0 {
+			line += fmt.Sprintf("; %d of the new are copies of stored stories", src.Duplicates)
+		}
+		fmt.Fprintln(stderr, line)
 	}
 	xr := report.Extraction
 	fmt.Fprintf(stderr, "extract: %d extracted, %d current, %d failed (%s)\n", xr.Extracted, xr.Current, xr.Failed, x.Version())

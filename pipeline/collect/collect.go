@@ -1,6 +1,7 @@
-// Package collect turns sources into articles: web pages and the feeds that
-// list them (fetched with colly, the only HTTP client of storyline), local
-// HTML and text files, directories of them, and JSON Lines corpora.
+// Package collect turns sources into articles: web pages and the feeds and
+// sitemaps that list them (fetched with colly, the only HTTP client of
+// storyline), local HTML and text files, directories of them, and JSON Lines
+// corpora.
 //
 // It is the only package that imports github.com/gocolly/colly/v2 and
 // github.com/markusmobius/go-trafilatura.
@@ -16,37 +17,78 @@ import (
 	"github.com/storyline/storyline"
 )
 
-// Options tune the collector; the zero value is usable.
+// Options tune the collector; the zero value of a field means its default.
 type Options struct {
-	// UserAgent names storyline to the servers it fetches from.
+	// UserAgent names storyline and a contact URL to the servers it
+	// fetches from.
 	UserAgent string
-	// PerHost bounds the parallel requests to one host.
+	// PerHost bounds the parallel requests to one host; Delay is the pause
+	// after each request to a host before its slot is free again.
 	PerHost int
+	Delay   time.Duration
+	// Parallel bounds the requests in flight across all hosts.
+	Parallel int
+	// Retries is how many times a 429, a 5xx or a dropped connection is
+	// tried again; RetryBackoff the first wait, doubled each time.
+	Retries      int
+	RetryBackoff time.Duration
 	// Timeout bounds one HTTP request.
 	Timeout time.Duration
 	// MaxBodyBytes caps one response body.
 	MaxBodyBytes int
-	// Transport, when set, replaces the HTTP transport (tests).
+	// Since skips feed and sitemap entries dated before it (zero: none).
+	Since time.Time
+	// Depth is how many levels of same-site links to follow from an
+	// article page; 0 follows none beyond feeds and sitemaps.
+	Depth int
+	// Known returns the stored article and HTTP validators of a URL, so that
+	// an unchanged page is asked for conditionally. Nil: always fetch.
+	Known func(url string) (id, etag, lastModified string, ok bool)
+	// Transport, when set, replaces the base HTTP transport (tests).
 	Transport http.RoundTripper
 	// Now returns the fetch time; tests fix it.
 	Now func() time.Time
 }
 
-// DefaultUserAgent says who is fetching and where to read about it.
-const DefaultUserAgent = "storyline/0.1 (+https://github.com/storyline/storyline; news entity extraction)"
+// Defaults of Options, also the defaults of ingest's flags.
+const (
+	DefaultUserAgent    = "storyline/0.1 (+https://github.com/storyline/storyline; news entity extraction)"
+	DefaultPerHost      = 2
+	DefaultDelay        = time.Second
+	DefaultParallel     = 16
+	DefaultRetries      = 3
+	DefaultRetryBackoff = time.Second
+	DefaultTimeout      = 30 * time.Second
+	DefaultMaxBodyBytes = 10 << 20
+)
+
+// maxRetryWait bounds the wait a Retry-After header can ask for.
+const maxRetryWait = 2 * time.Minute
 
 func (o Options) withDefaults() Options {
 	if o.UserAgent == "" {
 		o.UserAgent = DefaultUserAgent
 	}
 	if o.PerHost <= 0 {
-		o.PerHost = 2
+		o.PerHost = DefaultPerHost
+	}
+	if o.Delay < 0 {
+		o.Delay = 0
+	}
+	if o.Parallel <= 0 {
+		o.Parallel = DefaultParallel
+	}
+	if o.Retries < 0 {
+		o.Retries = 0
+	}
+	if o.RetryBackoff <= 0 {
+		o.RetryBackoff = DefaultRetryBackoff
 	}
 	if o.Timeout <= 0 {
-		o.Timeout = 30 * time.Second
+		o.Timeout = DefaultTimeout
 	}
 	if o.MaxBodyBytes <= 0 {
-		o.MaxBodyBytes = 10 << 20
+		o.MaxBodyBytes = DefaultMaxBodyBytes
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -59,16 +101,17 @@ type Collector struct {
 	opts Options
 }
 
-// New returns a collector with the given options.
+// New returns a collector with the given options. Zero Delay and Retries
+// mean none: callers that want the defaults set them.
 func New(opts Options) *Collector {
 	return &Collector{opts: opts.withDefaults()}
 }
 
-// Collect reads every source and sends one result per article found or per
-// input that failed on out. A source is an http(s) URL of an article page or
-// of a feed, a local .html, .txt, .jsonl or feed (.xml) file, or a directory
-// of such files. Collect returns when every source is done or ctx is
-// cancelled; it does not close out.
+// Collect reads every source and sends one result per article found, per
+// unchanged page and per input that failed on out. A source is an http(s)
+// URL of an article page, a feed or a sitemap, a local .html, .txt, .jsonl
+// or feed (.xml) file, or a directory of such files. Collect returns when
+// every source is done or ctx is cancelled; it does not close out.
 func (c *Collector) Collect(ctx context.Context, sources []string, out chan<- storyline.Collected) {
 	w := c.newWeb(ctx, out)
 	for _, src := range sources {
@@ -76,7 +119,7 @@ func (c *Collector) Collect(ctx context.Context, sources []string, out chan<- st
 			break
 		}
 		if isWebURL(src) {
-			w.visit(src, src, time.Time{})
+			w.visit(src, src, time.Time{}, c.opts.Depth)
 			continue
 		}
 		c.collectLocal(ctx, src, out, w)

@@ -51,10 +51,13 @@ func ParseHTML(r io.Reader, pageURL *url.URL) (*storyline.Article, error) {
 	}
 	text := strings.Join(blocks, "\n\n")
 	a := &storyline.Article{
-		Title:  title,
-		Source: collapse(meta.Sitename),
-		Author: collapse(meta.Author),
-		Text:   text,
+		// The page's own <link rel=canonical> or og:url; the caller decides
+		// whether to trust it.
+		CanonicalURL: meta.URL,
+		Title:        title,
+		Source:       collapse(meta.Sitename),
+		Author:       collapse(meta.Author),
+		Text:         text,
 	}
 	if a.Source == "" && pageURL != nil {
 		a.Source = pageURL.Hostname()

@@ -1,0 +1,151 @@
+package collect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// ErrTooLarge is returned for a response body over the size limit.
+var ErrTooLarge = errors.New("response body too large")
+
+// attemptsHeader carries, on a response handed to colly, how many requests
+// it took, so that the final error can say so.
+const attemptsHeader = "X-Storyline-Attempts"
+
+// transport sits under colly's HTTP client. It bounds the requests in
+// flight across all hosts (colly's limits are per host), retries answers
+// that say "later" (429 and 5xx) with exponential backoff and jitter,
+// honouring Retry-After, and refuses bodies over the size limit — colly
+// itself would cut them short without a word. Bodies arrive decompressed
+// from net/http, so a gzip bomb is refused at the limit too.
+type transport struct {
+	base     http.RoundTripper
+	slots    chan struct{} // one per request in flight
+	retries  int
+	backoff  time.Duration // first wait; it doubles with each retry
+	maxWait  time.Duration // longest wait, whatever Retry-After asks
+	maxBytes int64
+}
+
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	select {
+	case t.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	resp, err := t.roundTrip(req)
+	if err != nil {
+		<-t.slots
+		return nil, err
+	}
+	resp.Body = &cappedBody{ReadCloser: resp.Body, limit: t.maxBytes, left: t.maxBytes, release: func() { <-t.slots }}
+	return resp, nil
+}
+
+func (t *transport) roundTrip(req *http.Request) (*http.Response, error) {
+	for attempt := 1; ; attempt++ {
+		resp, err := t.base.RoundTrip(req)
+		retry := attempt <= t.retries && (err != nil && transient(err) || err == nil && retryable(resp.StatusCode))
+		if !retry {
+			if err != nil {
+				return nil, err
+			}
+			if resp.ContentLength > t.maxBytes {
+				resp.Body.Close()
+				return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, resp.ContentLength, t.maxBytes)
+			}
+			resp.Header.Set(attemptsHeader, strconv.Itoa(attempt))
+			return resp, nil
+		}
+		wait := t.backoff << (attempt - 1)
+		wait += rand.N(wait/2 + 1) // jitter, so clients that failed together do not return together
+		if resp != nil {
+			if after, ok := retryAfter(resp.Header.Get("Retry-After")); ok {
+				wait = after
+			}
+			io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+			resp.Body.Close()
+		}
+		if err := sleep(req.Context(), min(wait, t.maxWait)); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// retryable statuses say the server may answer later.
+func retryable(status int) bool {
+	return status == http.StatusTooManyRequests || status >= 500 && status != http.StatusNotImplemented
+}
+
+// transient errors are timeouts and dropped connections, worth another try.
+func transient(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) && !isTimeout(err) {
+		return false
+	}
+	return isTimeout(err) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// retryAfter reads a Retry-After header: seconds, or an HTTP date.
+func retryAfter(v string) (time.Duration, bool) {
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
+		return time.Duration(secs) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(0, time.Until(t)), true
+	}
+	return 0, false
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// cappedBody fails a read past the size limit and frees the request's slot
+// when closed.
+type cappedBody struct {
+	io.ReadCloser
+	limit   int64
+	left    int64
+	release func()
+	closed  bool
+}
+
+func (b *cappedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.left -= int64(n)
+	if b.left < 0 {
+		return n, fmt.Errorf("%w: over %d bytes", ErrTooLarge, b.limit)
+	}
+	return n, err
+}
+
+func (b *cappedBody) Close() error {
+	if !b.closed {
+		b.closed = true
+		b.release()
+	}
+	return b.ReadCloser.Close()
+}
