@@ -2,9 +2,7 @@ package collect
 
 import (
 	"net/url"
-	"regexp"
 	"strings"
-	"time"
 
 	"golang.org/x/net/publicsuffix"
 )
@@ -75,17 +73,4 @@ func sameSite(a, b *url.URL) bool {
 	da, errA := publicsuffix.EffectiveTLDPlusOne(strings.ToLower(a.Hostname()))
 	db, errB := publicsuffix.EffectiveTLDPlusOne(strings.ToLower(b.Hostname()))
 	return errA == nil && errB == nil && da == db
-}
-
-// datePath finds /2023/05/10/ or /2023-05-10/ in a URL's path.
-var datePath = regexp.MustCompile(`/((?:19|20)\d\d)[/-](0[1-9]|1[0-2]|[1-9])[/-](0[1-9]|[12]\d|3[01]|[1-9])(?:/|-|$)`)
-
-// dateInPath reads the publication date that many outlets put in their URLs.
-func dateInPath(path string) (time.Time, bool) {
-	m := datePath.FindStringSubmatch(path)
-	if m == nil {
-		return time.Time{}, false
-	}
-	t, err := time.Parse("2006-1-2", m[1]+"-"+strings.TrimPrefix(m[2], "0")+"-"+strings.TrimPrefix(m[3], "0"))
-	return t, err == nil
 }

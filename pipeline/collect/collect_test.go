@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/storyline/storyline"
@@ -87,8 +88,14 @@ func TestParseJSONLine(t *testing.T) {
 	}
 }
 
-// collectAll runs the collector over sources and returns what it sent.
+// collectAll runs the collector with test options (no politeness delay)
+// over sources and returns what it sent.
 func collectAll(t *testing.T, sources ...string) []storyline.Collected {
+	t.Helper()
+	return collectWith(t, Options{RetryBackoff: time.Millisecond}, sources...)
+}
+
+func collectWith(t *testing.T, opts Options, sources ...string) []storyline.Collected {
 	t.Helper()
 	out := make(chan storyline.Collected)
 	var got []storyline.Collected
@@ -99,7 +106,7 @@ func collectAll(t *testing.T, sources ...string) []storyline.Collected {
 		}
 		close(done)
 	}()
-	New(Options{}).Collect(context.Background(), sources, out)
+	New(opts).Collect(context.Background(), sources, out)
 	close(out)
 	<-done
 	return got

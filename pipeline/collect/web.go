@@ -229,12 +229,10 @@ func (w *web) onResponse(r *colly.Response) {
 		a.CanonicalURL = canonicalURL(final, a.CanonicalURL)
 		a.ID = a.CanonicalURL
 		a.ETag, a.LastModified = r.Headers.Get("ETag"), r.Headers.Get("Last-Modified")
-		if a.Published.IsZero() {
-			if fromFeed, ok := r.Ctx.GetAny(ctxPublished).(time.Time); ok && !fromFeed.IsZero() {
-				a.Published, a.PublishedFrom = fromFeed, "feed"
-			} else if d, ok := dateInPath(final.Path); ok {
-				a.Published, a.PublishedFrom = d, "url"
-			}
+		// The page's own date (meta tags, JSON-LD, <time>, the URL's date
+		// path) comes first, the feed's second, the fetch time never.
+		if fromFeed, ok := r.Ctx.GetAny(ctxPublished).(time.Time); ok && a.Published.IsZero() && !fromFeed.IsZero() {
+			a.Published, a.PublishedFrom = fromFeed, "feed"
 		}
 		a.Fetched = w.opts.Now().UTC()
 		send(w.ctx, w.out, storyline.Collected{Source: source, Input: requested, Article: a})

@@ -1,0 +1,315 @@
+package collect
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/storyline/storyline"
+)
+
+// page is a small article page with enough words to count as one.
+func page(title, body string) string {
+	return fmt.Sprintf(`<!DOCTYPE html><html><head><title>%s</title></head><body><nav>Home News</nav>
+<article><h1>%s</h1><p>%s</p><p>The foreign ministers of Russia, Syria, Turkey and Iran met in Moscow for talks on
+rebuilding ties between Ankara and Damascus after years of animosity during the war.</p></article>
+<footer>All rights reserved</footer></body></html>`, title, title, body)
+}
+
+func serve(t *testing.T, h http.Handler) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// split separates the articles and the errors, keyed by input path.
+func split(got []storyline.Collected, base string) (map[string]*storyline.Article, map[string]error) {
+	arts, errs := map[string]*storyline.Article{}, map[string]error{}
+	for _, it := range got {
+		key := strings.TrimPrefix(it.Input, base)
+		if it.Err != nil {
+			errs[key] = it.Err
+		} else if it.Article != nil {
+			arts[key] = it.Article
+		}
+	}
+	return arts, errs
+}
+
+// TestPerHostLimit fetches many pages from two hosts (127.0.0.1 and
+// localhost are two hosts to colly) and counts the requests in flight on
+// each: never over PerHost, while both hosts are served at once.
+func TestPerHostLimit(t *testing.T) {
+	var mu sync.Mutex
+	inFlight, peak := map[string]int{}, map[string]int{}
+	total, peakTotal := 0, 0
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := strings.Split(r.Host, ":")[0]
+		mu.Lock()
+		inFlight[host]++
+		total++
+		peak[host] = max(peak[host], inFlight[host])
+		peakTotal = max(peakTotal, total)
+		mu.Unlock()
+		time.Sleep(30 * time.Millisecond)
+		mu.Lock()
+		inFlight[host]--
+		total--
+		mu.Unlock()
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, page("Page "+r.URL.Path, "Sergei Lavrov met Mevlut Cavusoglu on Tuesday in Moscow to talk."))
+	}))
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
+	var sources []string
+	for i := range 12 {
+		sources = append(sources, fmt.Sprintf("http://127.0.0.1:%s/a%d", port, i), fmt.Sprintf("http://localhost:%s/b%d", port, i))
+	}
+	got := collectWith(t, Options{PerHost: 2, RetryBackoff: time.Millisecond}, sources...)
+	if len(got) != 24 {
+		t.Fatalf("collected %d results, want 24", len(got))
+	}
+	for host, n := range peak {
+		t.Logf("host %s: at most %d requests in flight (limit 2)", host, n)
+		if n > 2 {
+			t.Errorf("host %s had %d requests in flight, limit 2", host, n)
+		}
+	}
+	if peakTotal < 3 {
+		t.Errorf("at most %d requests in flight over both hosts: the limit is per host, not global", peakTotal)
+	}
+}
+
+func TestRetries(t *testing.T) {
+	var tooMany, unavailable atomic.Int32
+	var firstAsk, secondAsk time.Time
+	mux := http.NewServeMux()
+	mux.HandleFunc("/busy", func(w http.ResponseWriter, r *http.Request) {
+		if tooMany.Add(1) == 1 {
+			firstAsk = time.Now()
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "slow down", http.StatusTooManyRequests)
+			return
+		}
+		secondAsk = time.Now()
+		fmt.Fprint(w, page("Busy", "Hulusi Akar met Sergey Shoigu in Moscow on April 25 for talks."))
+	})
+	mux.HandleFunc("/down", func(w http.ResponseWriter, r *http.Request) {
+		unavailable.Add(1)
+		http.Error(w, "down", http.StatusServiceUnavailable)
+	})
+	srv := serve(t, mux)
+	arts, errs := split(collectWith(t, Options{Retries: 2, RetryBackoff: time.Millisecond}, srv.URL+"/busy", srv.URL+"/down"), srv.URL)
+	if arts["/busy"] == nil {
+		t.Errorf("429 then 200: no article (%v)", errs["/busy"])
+	}
+	if waited := secondAsk.Sub(firstAsk); waited < 900*time.Millisecond {
+		t.Errorf("asked again %v after a 429 with Retry-After: 1", waited)
+	}
+	err := errs["/down"]
+	if err == nil || !strings.Contains(err.Error(), "503") || !strings.Contains(err.Error(), "3 attempts") {
+		t.Errorf("503 three times: error %v, want one naming the status and the attempts", err)
+	}
+	if n := unavailable.Load(); n != 3 {
+		t.Errorf("503: asked %d times, want 3 (one and two retries)", n)
+	}
+}
+
+func TestRedirectsCanonicalAndTracking(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.Handle("/old", http.RedirectHandler("/moved", http.StatusMovedPermanently))
+	mux.Handle("/moved", http.RedirectHandler("/story?id=7&utm_source=feed&fbclid=abc", http.StatusFound))
+	mux.HandleFunc("/story", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, strings.Replace(page("Story", "Faisal Mekdad spoke with Sergey Lavrov in Moscow on Wednesday."),
+			"<head>", `<head><link rel="canonical" href="/news/story-7">`, 1))
+	})
+	mux.HandleFunc("/foreign", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, strings.Replace(page("Foreign", "Faisal Mekdad spoke with Sergey Lavrov in Moscow on Wednesday."),
+			"<head>", `<head><link rel="canonical" href="https://another-site.example/stolen">`, 1))
+	})
+	mux.Handle("/loop1", http.RedirectHandler("/loop2", http.StatusFound))
+	mux.Handle("/loop2", http.RedirectHandler("/loop1", http.StatusFound))
+	srv := serve(t, mux)
+	arts, errs := split(collectAll(t, srv.URL+"/old", srv.URL+"/foreign?utm_medium=email", srv.URL+"/loop1"), srv.URL)
+	if a := arts["/old"]; a == nil || a.ID != srv.URL+"/news/story-7" {
+		t.Errorf("redirect chain to a page with rel=canonical: %+v %v", a, errs["/old"])
+	}
+	if a := arts["/foreign?utm_medium=email"]; a == nil || a.ID != srv.URL+"/foreign" {
+		t.Errorf("another site's canonical URL must be ignored and tracking stripped: %+v", a)
+	}
+	if err := errs["/loop1"]; err == nil || !strings.Contains(err.Error(), "redirect loop") {
+		t.Errorf("redirect loop: error %v", err)
+	}
+}
+
+func TestCanonicalURL(t *testing.T) {
+	tests := []struct{ final, declared, want string }{
+		{"https://News.Example.com:443/a?utm_source=x&id=1#top", "", "https://news.example.com/a?id=1"},
+		{"https://news.example.com/a?id=1&fbclid=z&gclid=y", "", "https://news.example.com/a?id=1"},
+		{"https://news.example.com/a?x=1", "/canonical/a", "https://news.example.com/canonical/a"},
+		{"https://m.example.co.uk/a", "https://www.example.co.uk/a", "https://www.example.co.uk/a"},
+		{"https://example.com/a", "https://evil.example.org/a", "https://example.com/a"},
+		{"http://example.com", "", "http://example.com/"},
+	}
+	for _, tc := range tests {
+		final, _ := mustParse(tc.final)
+		if got := canonicalURL(final, tc.declared); got != tc.want {
+			t.Errorf("canonicalURL(%s, %q) = %s, want %s", tc.final, tc.declared, got, tc.want)
+		}
+	}
+}
+
+func TestSitemapsAndFeeds(t *testing.T) {
+	mux := http.NewServeMux()
+	for _, p := range []string{"/new-1", "/new-2", "/old-1", "/atom-1", "/json-1"} {
+		mux.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
+			fmt.Fprint(w, page("Page "+p, "Recep Tayyip Erdogan met Vladimir Putin on Tuesday in Sochi for talks."))
+		})
+	}
+	mux.HandleFunc("/sitemap_index.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml")
+		fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?>
+<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+  <sitemap><loc>/sitemap-news.xml</loc><lastmod>2023-05-10</lastmod></sitemap>
+  <sitemap><loc>/sitemap-2019.xml</loc><lastmod>2019-01-31</lastmod></sitemap>
+</sitemapindex>`)
+	})
+	mux.HandleFunc("/sitemap-news.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml")
+		fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+  <url><loc>/new-1</loc><news:news><news:publication_date>2023-05-10T16:40:05+00:00</news:publication_date><news:title>One</news:title></news:news></url>
+  <url><loc>/new-2</loc><lastmod>2023-05-09</lastmod></url>
+  <url><loc>/old-1</loc><lastmod>2022-01-01</lastmod></url>
+</urlset>`)
+	})
+	var oldSitemapAsked atomic.Bool
+	mux.HandleFunc("/sitemap-2019.xml", func(w http.ResponseWriter, r *http.Request) { oldSitemapAsked.Store(true) })
+	mux.HandleFunc("/atom.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/atom+xml")
+		fmt.Fprint(w, `<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>
+<entry><title>One</title><link href="/atom-1"/><id>1</id><updated>2023-05-10T00:00:00Z</updated></entry></feed>`)
+	})
+	mux.HandleFunc("/feed.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/feed+json")
+		fmt.Fprint(w, `{"version":"https://jsonfeed.org/version/1.1","title":"J","items":[{"id":"1","url":"/json-1","date_published":"2023-05-10T00:00:00Z"}]}`)
+	})
+	srv := serve(t, mux)
+	since, _ := time.Parse(time.DateOnly, "2023-01-01")
+	got := collectWith(t, Options{Since: since, RetryBackoff: time.Millisecond},
+		srv.URL+"/sitemap_index.xml", srv.URL+"/atom.xml", srv.URL+"/feed.json")
+	arts, errs := split(got, srv.URL)
+	for _, want := range []string{"/new-1", "/new-2", "/atom-1", "/json-1"} {
+		if arts[want] == nil {
+			t.Errorf("%s not collected (%v)", want, errs[want])
+		}
+	}
+	if arts["/old-1"] != nil || oldSitemapAsked.Load() {
+		t.Error("-since did not skip the entries dated before it")
+	}
+	if a := arts["/new-1"]; a != nil && (a.PublishedDate() != "2023-05-10" || a.PublishedFrom != "feed") {
+		t.Errorf("news sitemap date not used for a page without one: %s from %q", a.PublishedDate(), a.PublishedFrom)
+	}
+}
+
+func TestLimits(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/huge", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		chunk := bytes.Repeat([]byte("<p>filler text </p>\n"), 1<<10)
+		for sent := 0; sent < 50<<20; sent += len(chunk) {
+			if _, err := w.Write(chunk); err != nil {
+				return // the client hung up: good
+			}
+		}
+	})
+	bomb := gzipBomb(t, 100<<20)
+	mux.HandleFunc("/bomb", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Write(bomb)
+	})
+	mux.HandleFunc("/paper.pdf", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Write(bytes.Repeat([]byte("%PDF"), 1<<20))
+	})
+	srv := serve(t, mux)
+	start := time.Now()
+	_, errs := split(collectAll(t, srv.URL+"/huge", srv.URL+"/bomb", srv.URL+"/paper.pdf"), srv.URL)
+	for _, p := range []string{"/huge", "/bomb"} {
+		if !errors.Is(errs[p], ErrTooLarge) {
+			t.Errorf("%s: error %v, want ErrTooLarge", p, errs[p])
+		}
+	}
+	if !errors.Is(errs["/paper.pdf"], storyline.ErrUnsupported) {
+		t.Errorf("PDF: error %v, want ErrUnsupported", errs["/paper.pdf"])
+	}
+	t.Logf("50 MB body, 100 MB gzip bomb (%d KB on the wire) and a PDF refused in %v", len(bomb)>>10, time.Since(start))
+}
+
+func gzipBomb(t *testing.T, size int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zeros := make([]byte, 1<<20)
+	for range size >> 20 {
+		zw.Write(zeros)
+	}
+	zw.Close()
+	return buf.Bytes()
+}
+
+// TestMetadataGolden holds the publication date, source and author that
+// the collector reads from small pages, each carrying the date one way.
+func TestMetadataGolden(t *testing.T) {
+	tests := []struct {
+		file, path, published, from, author string
+	}{
+		{"meta-tag.html", "/a", "2023-04-25", "page", "Jane Doe"},
+		{"json-ld.html", "/b", "2023-05-10", "page", "Al Jazeera Staff"},
+		{"time-element.html", "/c", "2023-04-26", "page", ""},
+		{"url-date.html", "/2023/03/28/talks", "2023-03-28", "page", ""}, // the URL's date path
+		{"header-today.html", "/d", "", "", ""},
+	}
+	mux := http.NewServeMux()
+	for _, tc := range tests {
+		data, err := os.ReadFile("testdata/meta/" + tc.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mux.HandleFunc(tc.path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write(data)
+		})
+	}
+	srv := serve(t, mux)
+	var sources []string
+	for _, tc := range tests {
+		sources = append(sources, srv.URL+tc.path)
+	}
+	arts, errs := split(collectAll(t, sources...), srv.URL)
+	for _, tc := range tests {
+		a := arts[tc.path]
+		if a == nil {
+			t.Errorf("%s: no article: %v", tc.file, errs[tc.path])
+			continue
+		}
+		if a.PublishedDate() != tc.published || a.PublishedFrom != tc.from || a.Author != tc.author || a.Source == "" {
+			t.Errorf("%s: published %q from %q, author %q, source %q; want %q from %q, author %q",
+				tc.file, a.PublishedDate(), a.PublishedFrom, a.Author, a.Source, tc.published, tc.from, tc.author)
+		}
+	}
+}
+
+func mustParse(s string) (*url.URL, error) { return url.Parse(s) }
