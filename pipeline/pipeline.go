@@ -68,10 +68,15 @@ func (r *IngestReport) Failed() int {
 	return n
 }
 
+// Progress is told after each collected input how many were done and how
+// many of those failed.
+type Progress func(done, failed int)
+
 // Ingest collects sources into the store, then extracts the entities of
 // every collected article whose extraction is missing or stale. A failed
-// input is logged and counted; the rest of the batch goes on.
-func Ingest(ctx context.Context, c Collector, s Store, x Extractor, sources []string, log Logger) (*IngestReport, error) {
+// input is logged and counted; the rest of the batch goes on. progress may
+// be nil.
+func Ingest(ctx context.Context, c Collector, s Store, x Extractor, sources []string, log Logger, progress Progress) (*IngestReport, error) {
 	report := &IngestReport{}
 	bySource := map[string]*SourceSummary{}
 	for _, src := range sources {
@@ -87,7 +92,15 @@ func Ingest(ctx context.Context, c Collector, s Store, x Extractor, sources []st
 	}()
 	var stored []string
 	seen := map[string]bool{}
+	done, failed := 0, 0
 	for r := range results {
+		done++
+		if r.Err != nil {
+			failed++
+		}
+		if progress != nil {
+			progress(done, failed)
+		}
 		sum := bySource[r.Source]
 		if sum == nil { // a collector naming an unknown source still gets counted
 			sum = &SourceSummary{Source: r.Source}

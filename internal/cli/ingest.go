@@ -92,9 +92,10 @@ is not even downloaded.
 		fmt.Fprintln(stderr, "ingest:", err)
 		return exitFailed
 	}
-	log := func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }
 	co.Known = s.Validators
-	report, err := pipeline.Ingest(ctx, collect.New(co), s, x, fs.Args(), log)
+	status := newStatusLine(stderr)
+	report, err := pipeline.Ingest(ctx, collect.New(co), s, x, fs.Args(), status.log, status.progress)
+	status.finish()
 	for _, src := range report.Sources {
 		line := fmt.Sprintf("ingest: %s: %d new, %d unchanged, %d updated, %d failed",
 			src.Source, src.New, src.Unchanged, src.Updated, src.Failed)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/storyline/storyline"
@@ -206,4 +207,64 @@ func FuzzParseJSONLine(f *testing.F) {
 			t.Fatalf("ParseJSONLine(%q) accepted an article without key or text", line)
 		}
 	})
+}
+
+// TestMainTextOverlap scores the text kept of each fixture page against the
+// article as a reader would cut it from the page (testdata/maintext: the
+// headline and the story's paragraphs, no navigation, captions, teasers or
+// share buttons), by the F1 of their word bags. Precision falls when
+// furniture leaks in, recall when paragraphs are lost.
+func TestMainTextOverlap(t *testing.T) {
+	const floor = 0.97
+	expected, _ := filepath.Glob("testdata/maintext/*.txt")
+	if len(expected) == 0 {
+		t.Fatal("no expected texts")
+	}
+	for _, exp := range expected {
+		name := strings.TrimSuffix(filepath.Base(exp), ".txt")
+		want, err := os.ReadFile(exp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Open("../../fixtures/pages/" + name + ".html")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := ParseHTML(f, nil)
+		f.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		p, r, f1 := wordOverlap(a.Text, string(want))
+		t.Logf("%s: word overlap P %.3f R %.3f F1 %.3f", name, p, r, f1)
+		if f1 < floor {
+			t.Errorf("%s: main text word F1 %.3f, want >= %.2f", name, f1, floor)
+		}
+	}
+}
+
+// wordOverlap is the precision, recall and F1 of got's words against want's,
+// as bags of lower-cased words.
+func wordOverlap(got, want string) (p, r, f1 float64) {
+	bag := func(s string) map[string]int {
+		m := map[string]int{}
+		for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+			m[w]++
+		}
+		return m
+	}
+	g, w := bag(got), bag(want)
+	common, ng, nw := 0, 0, 0
+	for word, n := range g {
+		common += min(n, w[word])
+		ng += n
+	}
+	for _, n := range w {
+		nw += n
+	}
+	if ng == 0 || nw == 0 {
+		return 0, 0, 0
+	}
+	p, r = float64(common)/float64(ng), float64(common)/float64(nw)
+	return p, r, 2 * p * r / (p + r)
 }
