@@ -313,3 +313,21 @@ func TestMetadataGolden(t *testing.T) {
 }
 
 func mustParse(s string) (*url.URL, error) { return url.Parse(s) }
+
+func TestDepth(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/start", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, strings.Replace(page("Start", "Sergey Lavrov met Hossein Amirabdollahian in Moscow on Monday."),
+			"</article>", `<a href="/next#comments">next</a> <a href="https://elsewhere.example/x">away</a></article>`, 1))
+	})
+	mux.HandleFunc("/next", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, page("Next", "Faisal Mekdad met Mevlut Cavusoglu in Moscow on Wednesday."))
+	})
+	srv := serve(t, mux)
+	for depth, want := range []int{1, 2} {
+		arts, errs := split(collectWith(t, Options{Depth: depth, RetryBackoff: time.Millisecond}, srv.URL+"/start"), srv.URL)
+		if len(arts) != want || len(errs) != 0 {
+			t.Errorf("-depth %d: %d articles %v, errors %v; want %d, following only same-site links", depth, len(arts), arts, errs, want)
+		}
+	}
+}
