@@ -42,6 +42,10 @@ type Extractor interface {
 	Version() string
 }
 
+// ErrPanic is wrapped by the error of an input whose processing panicked;
+// the panic is contained to that input.
+var ErrPanic = errors.New("internal error (recovered panic)")
+
 // Logger receives one line per failed input.
 type Logger func(format string, args ...any)
 
@@ -232,8 +236,14 @@ func Extract(ctx context.Context, s Store, x Extractor, ids []string, force bool
 }
 
 // extractOne makes the extraction of one article, or returns nil when the
-// stored one is current and force is not set.
-func extractOne(s Store, x Extractor, id string, force bool) (*storyline.Extraction, error) {
+// stored one is current and force is not set. A panic in the extractor, or
+// in any library under it, becomes this article's error.
+func extractOne(s Store, x Extractor, id string, force bool) (ex *storyline.Extraction, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			ex, err = nil, fmt.Errorf("%w: %v", ErrPanic, r)
+		}
+	}()
 	a, err := s.Article(id)
 	if err != nil {
 		return nil, err

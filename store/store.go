@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -52,7 +53,10 @@ func OpenReadOnly(path string) (*DB, error) {
 }
 
 func open(path string, readOnly bool) (db *DB, err error) {
-	// bbolt can panic on a file that is not a bbolt database at all.
+	// bbolt can panic on a file that is not a bbolt database at all, and
+	// fault on one cut short, reading its memory-mapped pages past the end:
+	// SetPanicOnFault makes such a fault a panic, and the panic an error.
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
 			db, err = nil, fmt.Errorf("open store %s: %v: %w", path, r, errCorrupt)
@@ -68,6 +72,10 @@ func open(path string, readOnly bool) (db *DB, err error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	db = &DB{bolt: b, path: path}
+	if err := db.checkSize(); err != nil {
+		b.Close()
+		return nil, err
+	}
 	if !readOnly {
 		if err := db.init(); err != nil {
 			b.Close()
@@ -81,13 +89,13 @@ func open(path string, readOnly bool) (db *DB, err error) {
 }
 
 // errCorrupt is wrapped by errors about files that are not a readable store.
-var errCorrupt = errors.New("not a storyline store or damaged (move it aside and ingest again, or restore a copy)")
+var errCorrupt = errors.New("not a storyline store, or damaged: move it aside and ingest again, or restore a copy")
 
 // init creates the buckets on first use. It writes only when something is
 // missing, so that opening an existing store changes nothing on disk.
 func (db *DB) init() error {
 	ready := true
-	if err := db.bolt.View(func(tx *bolt.Tx) error {
+	if err := db.view(func(tx *bolt.Tx) error {
 		for _, name := range allBuckets {
 			ready = ready && tx.Bucket(name) != nil
 		}
@@ -98,7 +106,7 @@ func (db *DB) init() error {
 	if ready {
 		return db.checkSchema()
 	}
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		for _, name := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
@@ -116,8 +124,24 @@ func (db *DB) init() error {
 	return db.checkSchema()
 }
 
+// checkSize refuses a file shorter than its own meta page says: a store cut
+// short by a copy or a full disk, whose missing pages bbolt would read as
+// memory faults rather than errors.
+func (db *DB) checkSize() error {
+	info, err := os.Stat(db.path)
+	if err != nil {
+		return fmt.Errorf("open store %s: %w", db.path, err)
+	}
+	return db.view(func(tx *bolt.Tx) error {
+		if want := tx.Size(); info.Size() < want {
+			return fmt.Errorf("open store %s: file has %d bytes, its header says %d: %w", db.path, info.Size(), want, errCorrupt)
+		}
+		return nil
+	})
+}
+
 func (db *DB) checkSchema() error {
-	return db.bolt.View(func(tx *bolt.Tx) error {
+	return db.view(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		if meta == nil {
 			return fmt.Errorf("open store %s: no meta bucket: %w", db.path, errCorrupt)
@@ -127,6 +151,26 @@ func (db *DB) checkSchema() error {
 		}
 		return nil
 	})
+}
+
+// view and update run bbolt transactions so that a damaged page faults into
+// an error naming the store, not into a crash of the process.
+func (db *DB) view(fn func(*bolt.Tx) error) error {
+	return db.guard(func() error { return db.bolt.View(fn) })
+}
+
+func (db *DB) update(fn func(*bolt.Tx) error) error {
+	return db.guard(func() error { return db.bolt.Update(fn) })
+}
+
+func (db *DB) guard(fn func() error) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("store %s: %v: %w", db.path, r, errCorrupt)
+		}
+	}()
+	return fn()
 }
 
 // Path is the store's file name.
@@ -149,7 +193,7 @@ func (db *DB) PutArticle(a *storyline.Article) (storyline.Outcome, error) {
 	}
 	a.Hash = a.ContentHash()
 	var outcome storyline.Outcome
-	if err := db.bolt.View(func(tx *bolt.Tx) error {
+	if err := db.view(func(tx *bolt.Tx) error {
 		outcome = compare(tx, a)
 		return nil
 	}); err != nil {
@@ -160,7 +204,7 @@ func (db *DB) PutArticle(a *storyline.Article) (storyline.Outcome, error) {
 	}
 	set := shingles(a.Text)
 	keys := bandKeys(set)
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		articles := tx.Bucket(bucketArticles)
 		outcome = compare(tx, a)
 		if outcome == storyline.New {
@@ -198,7 +242,7 @@ func (db *DB) PutArticle(a *storyline.Article) (storyline.Outcome, error) {
 // with a's validators, so that nothing needs writing.
 func (db *DB) knowsURL(a *storyline.Article) bool {
 	known := true
-	db.bolt.View(func(tx *bolt.Tx) error {
+	db.view(func(tx *bolt.Tx) error {
 		if a.URL != "" && string(tx.Bucket(bucketURLs).Get([]byte(a.URL))) != a.ID {
 			known = false
 		}
@@ -283,7 +327,7 @@ func compare(tx *bolt.Tx, a *storyline.Article) storyline.Outcome {
 // Validators returns the ID of the article a URL led to and the HTTP
 // validators it was stored with, for a conditional request.
 func (db *DB) Validators(url string) (id, etag, lastModified string, ok bool) {
-	db.bolt.View(func(tx *bolt.Tx) error {
+	db.view(func(tx *bolt.Tx) error {
 		id = string(tx.Bucket(bucketURLs).Get([]byte(url)))
 		if id == "" {
 			return nil
@@ -304,7 +348,7 @@ func (db *DB) Validators(url string) (id, etag, lastModified string, ok bool) {
 // storyline.ErrNotFound.
 func (db *DB) Article(id string) (*storyline.Article, error) {
 	var a storyline.Article
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		return get(tx, bucketArticles, id, &a)
 	})
 	if err != nil {
@@ -321,13 +365,13 @@ func (db *DB) PutExtraction(x *storyline.Extraction) error {
 		return fmt.Errorf("store: put extraction %s: %w", x.ArticleID, err)
 	}
 	same := false
-	if err := db.bolt.View(func(tx *bolt.Tx) error {
+	if err := db.view(func(tx *bolt.Tx) error {
 		same = string(tx.Bucket(bucketExtractions).Get([]byte(x.ArticleID))) == string(value)
 		return nil
 	}); err != nil || same {
 		return err
 	}
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	err = db.update(func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketArticles).Get([]byte(x.ArticleID)) == nil {
 			return storyline.ErrNotFound // never keep an extraction without its article
 		}
@@ -343,7 +387,7 @@ func (db *DB) PutExtraction(x *storyline.Extraction) error {
 // ID, or an error wrapping storyline.ErrNotFound.
 func (db *DB) Extraction(id string) (*storyline.Extraction, error) {
 	var x storyline.Extraction
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		return get(tx, bucketExtractions, id, &x)
 	})
 	if err != nil {
@@ -364,7 +408,7 @@ func get(tx *bolt.Tx, bucket []byte, id string, v any) error {
 // IDs returns the IDs of all stored articles in key order.
 func (db *DB) IDs() ([]string, error) {
 	var ids []string
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketArticles).ForEach(func(k, _ []byte) error {
 			ids = append(ids, string(k))
 			return nil
@@ -378,7 +422,7 @@ func (db *DB) IDs() ([]string, error) {
 // fn sees one consistent state of the store; fn must not write to the store.
 // An error from fn stops the walk and is returned.
 func (db *DB) ForEach(fn func(a *storyline.Article, x *storyline.Extraction) error) error {
-	return db.bolt.View(func(tx *bolt.Tx) error {
+	return db.view(func(tx *bolt.Tx) error {
 		extractions := tx.Bucket(bucketExtractions)
 		return tx.Bucket(bucketArticles).ForEach(func(k, v []byte) error {
 			var a storyline.Article
@@ -400,7 +444,7 @@ func (db *DB) ForEach(fn func(a *storyline.Article, x *storyline.Extraction) err
 // Check runs bbolt's consistency check over the whole file and returns the
 // first problem found.
 func (db *DB) Check() error {
-	return db.bolt.View(func(tx *bolt.Tx) error {
+	return db.view(func(tx *bolt.Tx) error {
 		for err := range tx.Check() {
 			return fmt.Errorf("store %s: %w", db.path, err)
 		}

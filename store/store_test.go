@@ -3,8 +3,10 @@ package store
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -154,4 +156,66 @@ func TestOpenBadFiles(t *testing.T) {
 			t.Errorf("%s: Open succeeded", tc.name)
 		}
 	}
+}
+
+// TestDamagedFiles cuts a real store short at several points and fills one
+// with garbage: each must give an error with a hint, never a panic or a
+// memory fault.
+func TestDamagedFiles(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.db")
+	db, err := Open(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 200 {
+		db.PutArticle(article(fmt.Sprintf("id-%03d", i), strings.Repeat(fmt.Sprintf("Story %d about Syria and Turkey. ", i), 40)))
+	}
+	db.Close()
+	data, _ := os.ReadFile(good)
+	cases := map[string][]byte{
+		"garbage":         bytes.Repeat([]byte{0xde, 0xad, 0xbe, 0xef}, 4096),
+		"empty header":    make([]byte, 8192),
+		"one page":        data[:4096],
+		"headers only":    data[:16384],
+		"half":            data[:len(data)/2],
+		"all but a page":  data[:len(data)-4096],
+		"text, not a db":  []byte("ingest: this is a log file\n"),
+		"flipped headers": flip(data, 100, 4096+100),
+		"flipped pages":   flip(data, seq(8192, len(data), 1031)...),
+	}
+	for name, content := range cases {
+		path := filepath.Join(dir, strings.ReplaceAll(name, " ", "-")+".db")
+		os.WriteFile(path, content, 0o600)
+		for _, open := range []func(string) (*DB, error){Open, OpenReadOnly} {
+			s, err := open(path)
+			if err == nil {
+				// Opened: then every read must fail cleanly or succeed.
+				s.ForEach(func(*storyline.Article, *storyline.Extraction) error { return nil })
+				s.IDs()
+				s.Check()
+				s.Close()
+				continue
+			}
+			if !strings.Contains(err.Error(), path) {
+				t.Errorf("%s: error %q does not name the file", name, err)
+			}
+		}
+	}
+}
+
+func seq(from, to, step int) []int {
+	var out []int
+	for i := from; i < to; i += step {
+		out = append(out, i)
+	}
+	return out
+}
+
+func flip(data []byte, offsets ...int) []byte {
+	out := bytes.Clone(data)
+	for _, o := range offsets {
+		out[o] ^= 0xff
+	}
+	return out
 }

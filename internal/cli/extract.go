@@ -31,7 +31,8 @@ var extractCommands = []subcommand{
 }
 
 // Extract runs `extract COMMAND [flags]`.
-func Extract(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func Extract(ctx context.Context, args []string, stdout, stderr io.Writer) (status int) {
+	defer containPanic("extract", stderr, &status)
 	usage := func(w io.Writer) {
 		fmt.Fprintln(w, "usage: extract COMMAND [flags]\n\ncommands:")
 		for _, c := range extractCommands {

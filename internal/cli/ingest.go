@@ -36,7 +36,8 @@ type IngestOptions struct {
 }
 
 // Ingest runs `ingest [-db FILE] SOURCE...`.
-func Ingest(ctx context.Context, args []string, stdout, stderr io.Writer, opts IngestOptions) int {
+func Ingest(ctx context.Context, args []string, stdout, stderr io.Writer, opts IngestOptions) (status int) {
+	defer containPanic("ingest", stderr, &status)
 	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	db := fs.String("db", DefaultDB, "store `file`")
@@ -93,9 +94,9 @@ is not even downloaded.
 		return exitFailed
 	}
 	co.Known = s.Validators
-	status := newStatusLine(stderr)
-	report, err := pipeline.Ingest(ctx, collect.New(co), s, x, fs.Args(), status.log, status.progress)
-	status.finish()
+	line := newStatusLine(stderr)
+	report, err := pipeline.Ingest(ctx, collect.New(co), s, x, fs.Args(), line.log, line.progress)
+	line.finish()
 	for _, src := range report.Sources {
 		line := fmt.Sprintf("ingest: %s: %d new, %d unchanged, %d updated, %d failed",
 			src.Source, src.New, src.Unchanged, src.Updated, src.Failed)
@@ -117,6 +118,15 @@ is not even downloaded.
 		return exitFailed
 	}
 	return exitOK
+}
+
+// containPanic turns a panic that escaped every stage into an error line and
+// exit status 1: a user never sees a stack trace.
+func containPanic(cmd string, stderr io.Writer, status *int) {
+	if r := recover(); r != nil {
+		fmt.Fprintf(stderr, "%s: internal error: %v\n", cmd, r)
+		*status = exitFailed
+	}
 }
 
 func usageStatus(err error) int {

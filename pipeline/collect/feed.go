@@ -24,12 +24,17 @@ func isFeed(body []byte) bool {
 
 // parseFeed lists the items of the feed in body, with links resolved against
 // base (the feed's own address).
-func parseFeed(body []byte, base *url.URL) ([]feedEntry, error) {
+func parseFeed(body []byte, base *url.URL) (entries []feedEntry, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			entries, err = nil, fmt.Errorf("parse feed: internal error (recovered panic): %v", p)
+		}
+	}()
 	feed, err := gofeed.NewParser().Parse(bytes.NewReader(body))
 	if err != nil {
 		return nil, fmt.Errorf("parse feed: %w", err)
 	}
-	entries := make([]feedEntry, 0, len(feed.Items))
+	entries = make([]feedEntry, 0, len(feed.Items))
 	for _, it := range feed.Items {
 		link := it.Link
 		if link == "" && it.GUID != "" && (it.GUID[0] == 'h' || it.GUID[0] == '/') {

@@ -24,7 +24,12 @@ import (
 // heading, list item, quote) as one line of collapsed white space, blocks
 // separated by a blank line, so that sentences never run together and byte
 // offsets into the text stay meaningful.
-func ParseHTML(r io.Reader, pageURL *url.URL) (*storyline.Article, error) {
+func ParseHTML(r io.Reader, pageURL *url.URL) (a *storyline.Article, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			a, err = nil, fmt.Errorf("parse page: internal error (recovered panic): %v", p)
+		}
+	}()
 	res, err := trafilatura.Extract(r, trafilatura.Options{
 		OriginalURL: pageURL,
 		// Balanced, not FavorPrecision: on news pages precision mode drops a
@@ -50,7 +55,7 @@ func ParseHTML(r io.Reader, pageURL *url.URL) (*storyline.Article, error) {
 		blocks = append([]string{title}, blocks...)
 	}
 	text := strings.Join(blocks, "\n\n")
-	a := &storyline.Article{
+	a = &storyline.Article{
 		// The page's own <link rel=canonical> or og:url; the caller decides
 		// whether to trust it.
 		CanonicalURL: meta.URL,

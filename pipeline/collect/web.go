@@ -192,6 +192,13 @@ func (w *web) onError(r *colly.Response, err error) {
 
 func (w *web) onResponse(r *colly.Response) {
 	source, requested := r.Ctx.Get(ctxSource), r.Ctx.Get(ctxURL)
+	// colly runs callbacks in its own goroutines: a panic there would end
+	// the process, so it becomes this page's error.
+	defer func() {
+		if p := recover(); p != nil {
+			send(w.ctx, w.out, storyline.Collected{Source: source, Input: requested, Err: fmt.Errorf("internal error (recovered panic): %v", p)})
+		}
+	}()
 	depth, _ := r.Ctx.GetAny(ctxDepth).(int)
 	final := r.Request.URL
 	fail := func(err error) { send(w.ctx, w.out, storyline.Collected{Source: source, Input: requested, Err: err}) }
