@@ -1,0 +1,286 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/store"
+)
+
+// These tests run the real commands as child processes and kill, interrupt
+// or race them. They build the commands once per test binary.
+
+var (
+	buildOnce sync.Once
+	binDir    string
+	buildErr  error
+)
+
+func commands(t *testing.T) (ingestBin, extractBin string) {
+	t.Helper()
+	buildOnce.Do(func() {
+		binDir, buildErr = os.MkdirTemp("", "storyline-bin-")
+		if buildErr != nil {
+			return
+		}
+		for _, name := range []string{"ingest", "extract"} {
+			out, err := exec.Command("go", "build", "-o", filepath.Join(binDir, name), "github.com/storyline/storyline/cmd/"+name).CombinedOutput()
+			if err != nil {
+				buildErr = fmt.Errorf("go build %s: %v\n%s", name, err, out)
+				return
+			}
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return filepath.Join(binDir, "ingest"), filepath.Join(binDir, "extract")
+}
+
+// newsSite serves n distinct article pages listed in /sitemap.xml, each
+// after delay, in the revision that *revision holds (nil: 0).
+func newsSite(t *testing.T, n int, delay time.Duration, revision ...*atomic.Int64) *httptest.Server {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.HandleFunc("/sitemap.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml")
+		fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
+		for i := range n {
+			fmt.Fprintf(w, "<url><loc>/story/%d</loc><lastmod>2023-04-%02d</lastmod></url>", i, 1+i%28)
+		}
+		fmt.Fprint(w, "</urlset>")
+	})
+	mux.HandleFunc("/story/{i}", func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(delay)
+		var i int
+		fmt.Sscan(r.PathValue("i"), &i)
+		rev := int64(0)
+		if len(revision) > 0 {
+			rev = revision[0].Load()
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, storyPage(i, rev))
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+var syllables = []string{"ka", "lo", "mi", "ne", "ro", "sa", "tu", "vi", "da", "pe", "zo", "gri", "ban", "tel", "mor", "qua"}
+
+// storyPage is page i in revision rev: its own words, so that no two pages
+// are copies, and a sentence with a person, countries and a date.
+func storyPage(i int, rev int64) string {
+	rng := rand.New(rand.NewPCG(uint64(i), 7))
+	var paras []string
+	for range 4 {
+		var words []string
+		for range 45 {
+			w := ""
+			for range 1 + rng.IntN(3) {
+				w += syllables[rng.IntN(len(syllables))]
+			}
+			words = append(words, w)
+		}
+		paras = append(paras, "<p>"+strings.Join(words, " ")+".</p>")
+	}
+	return fmt.Sprintf(`<!DOCTYPE html><html><head><meta charset="utf-8"><title>Report %d</title>
+<meta property="article:published_time" content="2023-04-%02dT10:00:00Z"></head><body><nav>Home</nav><article><h1>Report %d</h1>
+<p>Russian Foreign Minister Sergei Lavrov met Mevlut Cavusoglu of Turkey in Moscow on Tuesday, report %d says (revision %d).</p>%s</article></body></html>`,
+		i, 1+i%28, i, i, rev, strings.Join(paras, "\n"))
+}
+
+// verifyStore checks a store after a kill: bbolt's consistency check, every
+// article whole, every extraction whole and either made from its article's
+// text or stale (made from an earlier revision, to be made again). It
+// returns the number of articles and of current extractions.
+func verifyStore(t *testing.T, db string) (articles, extractions int) {
+	t.Helper()
+	if _, err := os.Stat(db); os.IsNotExist(err) {
+		return 0, 0 // killed before the store was created
+	}
+	s, err := store.OpenReadOnly(db)
+	if err != nil {
+		t.Fatalf("open store after kill: %v", err)
+	}
+	defer s.Close()
+	if err := s.Check(); err != nil {
+		t.Fatalf("consistency check after kill: %v", err)
+	}
+	err = s.ForEach(func(a *storyline.Article, x *storyline.Extraction) error {
+		articles++
+		if a.Text == "" || a.Title == "" || a.Published.IsZero() || a.ContentHash() != a.Hash {
+			t.Errorf("article %s is not whole: title %q, published %v", a.ID, a.Title, a.Published)
+		}
+		if x != nil && x.ArticleHash == a.Hash {
+			extractions++
+			if x.Version == "" {
+				t.Errorf("extraction of %s has no version", a.ID)
+			}
+			for _, e := range x.Entities {
+				if e.End > len(a.Text) || a.Text[e.Start:e.End] != e.Text {
+					t.Errorf("extraction of %s: entity %+v off its text", a.ID, e)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return articles, extractions
+}
+
+// killAt starts cmd, kills it with SIGKILL after d, and waits for it.
+func killAt(t *testing.T, cmd *exec.Cmd, d time.Duration) (finished bool) {
+	t.Helper()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+		return true
+	case <-time.After(d):
+		cmd.Process.Kill()
+		<-done
+		return false
+	}
+}
+
+func TestKilledIngestLosesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills real processes for a minute (run without -short)")
+	}
+	const pages, ingestKills, extractKills = 300, 22, 6
+	ingestBin, extractBin := commands(t)
+	// Each round serves a new revision of every page, so that every run has
+	// all of its writes and extractions to do when it is killed.
+	var revision atomic.Int64
+	srv := newsSite(t, pages, 0, &revision)
+	db := filepath.Join(t.TempDir(), "news.db")
+	ingestArgs := []string{"-db", db, "-delay", "0", "-per-host", "4", srv.URL + "/sitemap.xml"}
+	rng := rand.New(rand.NewPCG(2026, 11))
+	killed := 0
+	for k := range ingestKills {
+		revision.Store(int64(k))
+		d := time.Duration(30+rng.IntN(2500)) * time.Millisecond
+		if killAt(t, exec.Command(ingestBin, ingestArgs...), d) {
+			continue // finished before its kill
+		}
+		killed++
+		a, x := verifyStore(t, db)
+		t.Logf("ingest kill %2d at %4dms: %3d articles, %3d current extractions, consistent", k+1, d.Milliseconds(), a, x)
+	}
+	if killed < 20 {
+		t.Errorf("only %d of %d ingest runs were killed before finishing", killed, ingestKills)
+	}
+	out, err := exec.Command(ingestBin, ingestArgs...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("rerun after kills: %v\n%s", err, out)
+	}
+	if a, x := verifyStore(t, db); a != pages || x != pages {
+		t.Fatalf("after the rerun: %d articles and %d extractions, want %d of each", a, x, pages)
+	}
+
+	// Re-extraction killed midway leaves every extraction whole too.
+	for k := range extractKills {
+		d := time.Duration(100+rng.IntN(1500)) * time.Millisecond
+		finished := killAt(t, exec.Command(extractBin, "run", "-db", db, "-all"), d)
+		a, x := verifyStore(t, db)
+		t.Logf("extract run -all kill %d at %4dms (finished: %v): %d articles, %d extractions, consistent", k+1, d.Milliseconds(), finished, a, x)
+	}
+	if out, err := exec.Command(extractBin, "run", "-db", db).CombinedOutput(); err != nil {
+		t.Fatalf("extract run after kills: %v\n%s", err, out)
+	}
+	if a, x := verifyStore(t, db); a != pages || x != pages {
+		t.Errorf("at the end: %d articles and %d extractions, want %d of each", a, x, pages)
+	}
+	dump, err := exec.Command(extractBin, "dump", "-db", db).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, a := range readDump(t, string(dump)) {
+		if ids[a.ID] || a.DuplicateOf != "" {
+			t.Errorf("article %s stored twice or taken for a copy", a.ID)
+		}
+		ids[a.ID] = true
+	}
+}
+
+func TestInterruptStopsCleanly(t *testing.T) {
+	ingestBin, _ := commands(t)
+	srv := newsSite(t, 200, 20*time.Millisecond)
+	db := filepath.Join(t.TempDir(), "news.db")
+	cmd := exec.Command(ingestBin, "-db", db, "-delay", "0", srv.URL+"/sitemap.xml")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGINT)
+	err := cmd.Wait()
+	exit, ok := err.(*exec.ExitError)
+	if !ok || exit.ExitCode() != 130 {
+		t.Fatalf("ingest after SIGINT: %v, want exit status 130\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "interrupted") || !strings.Contains(stderr.String(), "new,") {
+		t.Errorf("stderr does not say how far it got:\n%s", stderr.String())
+	}
+	a, _ := verifyStore(t, db)
+	if a == 0 || a == 200 {
+		t.Errorf("%d articles stored when interrupted midway", a)
+	}
+	t.Logf("interrupted after 1.5s: %d of 200 articles stored, exit 130:\n%s", a, stderr.String())
+}
+
+func TestSecondWriterIsTurnedAway(t *testing.T) {
+	ingestBin, extractBin := commands(t)
+	srv := newsSite(t, 100, 50*time.Millisecond)
+	db := filepath.Join(t.TempDir(), "news.db")
+	first := exec.Command(ingestBin, "-db", db, "-delay", "0", srv.URL+"/sitemap.xml")
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { first.Process.Kill(); first.Wait() }()
+	for start := time.Now(); ; time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(db); err == nil {
+			break
+		}
+		if time.Since(start) > 10*time.Second {
+			t.Fatal("the first ingest never created the store")
+		}
+	}
+	for _, args := range [][]string{
+		{ingestBin, "-db", db, srv.URL + "/story/1"},
+		{extractBin, "run", "-db", db},
+		{extractBin, "dump", "-db", db},
+	} {
+		start := time.Now()
+		out, err := exec.Command(args[0], args[1:]...).CombinedOutput()
+		took := time.Since(start)
+		if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 1 || !strings.Contains(string(out), "in use by another storyline process") {
+			t.Errorf("%s while another process writes: %v\n%s", filepath.Base(args[0]), err, out)
+		}
+		if took > 5*time.Second {
+			t.Errorf("%s waited %v for the lock", filepath.Base(args[0]), took)
+		}
+		t.Logf("%s %s turned away after %v: %s", filepath.Base(args[0]), args[1], took.Round(time.Millisecond), strings.TrimSpace(string(out)))
+	}
+}

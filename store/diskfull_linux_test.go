@@ -1,0 +1,102 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/storyline/storyline"
+)
+
+const fillEnv = "STORYLINE_TEST_FILL_STORE"
+
+// TestWriteErrorLeavesStoreWhole fills a store until the disk refuses to
+// grow the file: a child process (this test binary again) limits its own
+// file size with RLIMIT_FSIZE, as a full disk would, and stores articles
+// until a write fails. The failed write must name the file, and the store
+// must keep every article stored before, whole.
+func TestWriteErrorLeavesStoreWhole(t *testing.T) {
+	if path := os.Getenv(fillEnv); path != "" {
+		fillUntilFull(path)
+		return
+	}
+	path := filepath.Join(t.TempDir(), "news.db")
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := map[string]string{}
+	for i := range 10 {
+		a := article(fmt.Sprintf("before-%d", i), strings.Repeat("Iran and Turkey met in Moscow. ", 30))
+		if _, err := db.PutArticle(a); err != nil {
+			t.Fatal(err)
+		}
+		before[a.ID] = a.Hash
+	}
+	db.Close()
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestWriteErrorLeavesStoreWhole$")
+	cmd.Env = append(os.Environ(), fillEnv+"="+path)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 3 {
+		t.Fatalf("child: %v (want exit 3: a write error naming the file)\n%s", err, stderr.String())
+	}
+	t.Logf("child: %s", strings.TrimSpace(stderr.String()))
+
+	db, err = OpenReadOnly(path)
+	if err != nil {
+		t.Fatalf("store after the failed write: %v", err)
+	}
+	defer db.Close()
+	if err := db.Check(); err != nil {
+		t.Fatal(err)
+	}
+	for id, hash := range before {
+		a, err := db.Article(id)
+		if err != nil || a.Hash != hash || a.ContentHash() != hash {
+			t.Errorf("article %s stored before the failed write: %v, %+v", id, err, a)
+		}
+	}
+	n := 0
+	db.ForEach(func(a *storyline.Article, _ *storyline.Extraction) error {
+		n++
+		if a.ContentHash() != a.Hash {
+			t.Errorf("article %s is not whole", a.ID)
+		}
+		return nil
+	})
+	t.Logf("%d articles whole after the disk filled", n)
+}
+
+// fillUntilFull runs in the child: exit 3 when a write fails with an error
+// naming the store, 4 otherwise.
+func fillUntilFull(path string) {
+	lim := syscall.Rlimit{Cur: 512 << 10, Max: 512 << 10}
+	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &lim); err != nil {
+		fmt.Fprintln(os.Stderr, "setrlimit:", err)
+		os.Exit(4)
+	}
+	db, err := Open(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(4)
+	}
+	for i := 0; i < 100000; i++ {
+		_, err := db.PutArticle(article(fmt.Sprintf("after-%06d", i), strings.Repeat(fmt.Sprintf("Report %d on Syria. ", i), 200)))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			if strings.Contains(err.Error(), path) || strings.Contains(err.Error(), "after-") {
+				os.Exit(3)
+			}
+			os.Exit(4)
+		}
+	}
+	os.Exit(4)
+}
