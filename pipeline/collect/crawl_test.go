@@ -331,3 +331,34 @@ func TestDepth(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseFeedOrSitemap(f *testing.F) {
+	if data, err := os.ReadFile("../../fixtures/feed.xml"); err == nil {
+		f.Add(data)
+	}
+	f.Add([]byte(`<?xml version="1.0"?><urlset><url><loc>/a</loc><lastmod>2023-05-10</lastmod></url></urlset>`))
+	f.Add([]byte(`<sitemapindex><sitemap><loc>http://x/s.xml</loc></sitemap></sitemapindex>`))
+	f.Add([]byte(`{"version":"https://jsonfeed.org/version/1.1","items":[{"url":"/j"}]}`))
+	f.Add([]byte(`<feed xmlns="http://www.w3.org/2005/Atom"><entry><link href="/a"/></entry></feed>`))
+	base, _ := url.Parse("http://news.example/feeds/main.xml")
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var entries []feedEntry
+		var err error
+		switch {
+		case isSitemap(body):
+			entries, err = parseSitemap(body, base)
+		case isFeed(body):
+			entries, err = parseFeed(body, base)
+		default:
+			return
+		}
+		if err != nil {
+			return
+		}
+		for _, e := range entries {
+			if u, err := url.Parse(e.link); err != nil || !u.IsAbs() {
+				t.Fatalf("entry link %q is not absolute", e.link)
+			}
+		}
+	})
+}

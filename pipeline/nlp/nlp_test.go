@@ -260,9 +260,15 @@ func FuzzExtract(f *testing.F) {
 		if len(again) != len(ents) {
 			t.Fatalf("Extract(%q) not deterministic", text)
 		}
-		for _, e := range ents {
+		for i, e := range ents {
 			if e.Start < 0 || e.End > len(text) || e.Start >= e.End || text[e.Start:e.End] != e.Text {
 				t.Fatalf("Extract(%q): entity %+v out of bounds or text mismatch", text, e)
+			}
+			if !utf8.RuneStart(text[e.Start]) || e.End < len(text) && !utf8.RuneStart(text[e.End]) {
+				t.Fatalf("Extract(%q): entity %+v cuts a UTF-8 sequence", text, e)
+			}
+			if again[i] != e {
+				t.Fatalf("Extract(%q) not deterministic: %+v then %+v", text, e, again[i])
 			}
 		}
 	})
