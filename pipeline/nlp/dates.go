@@ -368,6 +368,9 @@ func (c *dateContext) yearOr(year string, pos int) string {
 // monthDay resolves a day of a month without a year to the nearest such
 // date to the reference date.
 func (c *dateContext) monthDay(m time.Month, day int, pos int) string {
+	if ymd(2000, m, day) == "" { // 2000 was a leap year: only impossible days fail
+		return "" // February 30
+	}
 	r, ok := c.ref()
 	if !ok {
 		return fmt.Sprintf("XXXX-%02d-%02d", m, day)

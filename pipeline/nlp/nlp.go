@@ -28,7 +28,7 @@ import (
 // rulesVersion changes whenever a rule of this package changes what it
 // extracts; with the model name and the country table's digest it makes the
 // extractor version that stamps every stored extraction.
-const rulesVersion = "5"
+const rulesVersion = "6"
 
 //go:embed countries.json
 var countriesJSON []byte

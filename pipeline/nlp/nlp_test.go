@@ -105,6 +105,7 @@ func TestDates(t *testing.T) {
 		{"Over the past two years prices rose; in the past they fell.", "1998-02-19", map[string]string{"the past": "PAST_REF"}},
 		{"The army has 2,000 troops and 1,500 tanks.", "2023-03-28", map[string]string{}},
 		{"February 30 is no date.", "2023-03-28", map[string]string{}},
+		{"February 30 is no date, even undated; the 45th is none either.", "", map[string]string{}},
 	}
 	for _, tc := range tests {
 		got := found(t, tc.text, tc.dct, storyline.Date)
