@@ -27,14 +27,22 @@ type Collector interface {
 	Collect(ctx context.Context, sources []string, out chan<- storyline.Collected)
 }
 
-// Store keeps articles and extractions.
+// Store keeps articles and extractions. Its batch writes return once the
+// batch is durable.
 type Store interface {
-	PutArticle(a *storyline.Article) (storyline.Outcome, error)
+	PutArticles(as []*storyline.Article) ([]storyline.Outcome, []error)
 	Article(id string) (*storyline.Article, error)
-	PutExtraction(x *storyline.Extraction) error
+	PutExtractions(xs []*storyline.Extraction) []error
 	Extraction(id string) (*storyline.Extraction, error)
-	IDs() ([]string, error)
+	IDs(after string, n int) ([]string, error)
 }
+
+// maxBatch bounds the articles or extractions written in one transaction:
+// one fsync for many writes, yet a bounded amount of memory waiting on it.
+const maxBatch = 256
+
+// idChunk is how many IDs a stored-article walk reads at a time.
+const idChunk = 1024
 
 // Extractor finds the entities of one article's text.
 type Extractor interface {
@@ -96,57 +104,91 @@ func Ingest(ctx context.Context, c Collector, s Store, x Extractor, sources []st
 	}()
 	var stored []string
 	seen := map[string]bool{}
-	done, failed := 0, 0
-	for r := range results {
-		done++
-		if r.Err != nil {
-			failed++
+	remember := func(id string) {
+		if !seen[id] {
+			seen[id] = true
+			stored = append(stored, id)
 		}
-		if progress != nil {
-			progress(done, failed)
-		}
-		sum := bySource[r.Source]
+	}
+	summary := func(src string) *SourceSummary {
+		sum := bySource[src]
 		if sum == nil { // a collector naming an unknown source still gets counted
-			sum = &SourceSummary{Source: r.Source}
-			bySource[r.Source] = sum
+			sum = &SourceSummary{Source: src}
+			bySource[src] = sum
 			report.Sources = append(report.Sources, sum)
 		}
-		if r.Err != nil {
-			sum.Failed++
-			log("ingest: %s: %v", r.Input, r.Err)
-			continue
+		return sum
+	}
+	var batch []storyline.Collected
+	flush := func() {
+		if len(batch) == 0 {
+			return
 		}
-		if r.NotModified {
-			// The server says the stored copy is current: nothing to parse
-			// or write, but its extraction may still be stale.
-			sum.Unchanged++
-			if r.KnownID != "" && !seen[r.KnownID] {
-				seen[r.KnownID] = true
-				stored = append(stored, r.KnownID)
+		arts := make([]*storyline.Article, len(batch))
+		for i, r := range batch {
+			arts[i] = r.Article
+		}
+		outcomes, errs := s.PutArticles(arts)
+		for i, r := range batch {
+			sum := summary(r.Source)
+			if errs[i] != nil {
+				sum.Failed++
+				log("ingest: %s: %v", r.Input, errs[i])
+				continue
 			}
-			continue
-		}
-		outcome, err := s.PutArticle(r.Article)
-		if err != nil {
-			sum.Failed++
-			log("ingest: %s: %v", r.Input, err)
-			continue
-		}
-		switch outcome {
-		case storyline.New:
-			sum.New++
-			if r.Article.DuplicateOf != "" {
-				sum.Duplicates++
+			switch outcomes[i] {
+			case storyline.New:
+				sum.New++
+				if r.Article.DuplicateOf != "" {
+					sum.Duplicates++
+				}
+			case storyline.Updated:
+				sum.Updated++
+			default:
+				sum.Unchanged++
 			}
-		case storyline.Updated:
-			sum.Updated++
-		default:
-			sum.Unchanged++
+			remember(r.Article.ID)
 		}
-		if !seen[r.Article.ID] {
-			seen[r.Article.ID] = true
-			stored = append(stored, r.Article.ID)
+		batch = batch[:0]
+	}
+	done, failed := 0, 0
+	for r := range results {
+		// The one writer: take what the collector has ready, up to a batch,
+		// and write it in one transaction; while it is written the
+		// collector's senders wait, so nothing queues without bound.
+		for {
+			done++
+			switch {
+			case r.Err != nil:
+				failed++
+				summary(r.Source).Failed++
+				log("ingest: %s: %v", r.Input, r.Err)
+			case r.NotModified:
+				// The server says the stored copy is current: nothing to
+				// parse or write, but its extraction may still be stale.
+				summary(r.Source).Unchanged++
+				if r.KnownID != "" {
+					remember(r.KnownID)
+				}
+			default:
+				batch = append(batch, r)
+			}
+			if progress != nil {
+				progress(done, failed)
+			}
+			if len(batch) >= maxBatch {
+				break
+			}
+			var more bool
+			select {
+			case r, more = <-results:
+			default:
+			}
+			if !more {
+				break
+			}
 		}
+		flush()
 	}
 	if err := ctx.Err(); err != nil {
 		return report, err
@@ -164,27 +206,51 @@ type ExtractReport struct {
 }
 
 // Extract makes the extractions of the articles with the given IDs (all
-// stored articles when ids is nil) that are missing or stale, or of all of
-// them when force is set. It reads only the store: nothing is fetched.
+// stored articles when ids is nil, walked in chunks) that are missing or
+// stale, or of all of them when force is set. It reads only the store:
+// nothing is fetched. Articles are extracted in GOMAXPROCS workers and
+// written in batches by this goroutine alone, so memory stays flat however
+// large the store.
 func Extract(ctx context.Context, s Store, x Extractor, ids []string, force bool, log Logger) (*ExtractReport, error) {
 	report := &ExtractReport{}
-	if ids == nil {
-		var err error
-		if ids, err = s.IDs(); err != nil {
-			return report, fmt.Errorf("list articles: %w", err)
-		}
-	}
 	type result struct {
 		x   *storyline.Extraction
 		id  string
 		err error
 	}
-	jobs := make(chan string)
-	results := make(chan result)
+	jobs := make(chan string, idChunk)
+	results := make(chan result, maxBatch)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		defer close(jobs)
-		for _, id := range ids {
+		next := func(yield func(string) bool) {
+			if ids != nil {
+				for _, id := range ids {
+					if !yield(id) {
+						return
+					}
+				}
+				return
+			}
+			for after := ""; ; {
+				chunk, err := s.IDs(after, idChunk)
+				if err != nil {
+					log("extract: list articles: %v", err)
+					report.Failed++
+					return
+				}
+				for _, id := range chunk {
+					if !yield(id) {
+						return
+					}
+				}
+				if len(chunk) < idChunk {
+					return
+				}
+				after = chunk[len(chunk)-1]
+			}
+		}
+		for id := range next {
 			select {
 			case jobs <- id:
 			case <-gctx.Done():
@@ -193,10 +259,9 @@ func Extract(ctx context.Context, s Store, x Extractor, ids []string, force bool
 		}
 		return nil
 	})
-	workers := runtime.GOMAXPROCS(0)
-	var wg errgroup.Group
-	for range workers {
-		wg.Go(func() error {
+	var workers errgroup.Group
+	for range runtime.GOMAXPROCS(0) {
+		workers.Go(func() error {
 			for id := range jobs {
 				ex, err := extractOne(s, x, id, force)
 				select {
@@ -209,25 +274,50 @@ func Extract(ctx context.Context, s Store, x Extractor, ids []string, force bool
 		})
 	}
 	go func() {
-		wg.Wait()
+		workers.Wait()
 		close(results)
 	}()
-	// This goroutine is the only writer.
-	for r := range results {
-		switch {
-		case r.err != nil:
-			report.Failed++
-			log("extract: %s: %v", r.id, r.err)
-		case r.x == nil:
-			report.Current++
-		default:
-			if err := s.PutExtraction(r.x); err != nil {
+	var batch []*storyline.Extraction
+	flush := func() {
+		if len(batch) == 0 {
+			return
+		}
+		for i, err := range s.PutExtractions(batch) {
+			if err != nil {
 				report.Failed++
-				log("extract: %s: %v", r.id, err)
+				log("extract: %s: %v", batch[i].ArticleID, err)
 				continue
 			}
 			report.Extracted++
 		}
+		batch = batch[:0]
+	}
+	// This goroutine is the only writer: it writes what the workers have
+	// ready, up to a batch, in one transaction.
+	for r := range results {
+		for {
+			switch {
+			case r.err != nil:
+				report.Failed++
+				log("extract: %s: %v", r.id, r.err)
+			case r.x == nil:
+				report.Current++
+			default:
+				batch = append(batch, r.x)
+			}
+			if len(batch) >= maxBatch {
+				break
+			}
+			var more bool
+			select {
+			case r, more = <-results:
+			default:
+			}
+			if !more {
+				break
+			}
+		}
+		flush()
 	}
 	if err := g.Wait(); err != nil && !errors.Is(err, context.Canceled) {
 		return report, err

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -188,68 +189,110 @@ func (db *DB) Close() error { return db.bolt.Close() }
 // wire story from another outlet, a mirror) is stored with DuplicateOf set
 // to the first copy's ID.
 func (db *DB) PutArticle(a *storyline.Article) (storyline.Outcome, error) {
-	if a.ID == "" {
-		return storyline.Unchanged, errors.New("store: put article: empty ID")
+	outcomes, errs := db.PutArticles([]*storyline.Article{a})
+	return outcomes[0], errs[0]
+}
+
+// PutArticles stores a batch of articles as PutArticle does, in one
+// transaction: when it returns, every article without an error is on disk.
+// If the batch cannot be written whole, each article is tried alone, so
+// that one bad article fails alone. Outcomes and errors are in the order of
+// as.
+func (db *DB) PutArticles(as []*storyline.Article) ([]storyline.Outcome, []error) {
+	outcomes, errs := make([]storyline.Outcome, len(as)), make([]error, len(as))
+	var todo []int
+	for i, a := range as {
+		if a.ID == "" {
+			errs[i] = errors.New("store: put article: empty ID")
+			continue
+		}
+		a.Hash = a.ContentHash()
+		todo = append(todo, i)
 	}
-	a.Hash = a.ContentHash()
-	var outcome storyline.Outcome
-	if err := db.view(func(tx *bolt.Tx) error {
-		outcome = compare(tx, a)
+	// Unchanged articles open no write transaction at all.
+	var write []int
+	err := db.view(func(tx *bolt.Tx) error {
+		for _, i := range todo {
+			if outcomes[i] = compare(tx, as[i]); outcomes[i] != storyline.Unchanged || !knowsURL(tx, as[i]) {
+				write = append(write, i)
+			}
+		}
 		return nil
-	}); err != nil {
-		return storyline.Unchanged, fmt.Errorf("store: put article %s: %w", a.ID, err)
-	}
-	if outcome == storyline.Unchanged && db.knowsURL(a) {
-		return outcome, nil
-	}
-	set := shingles(a.Text)
-	keys := bandKeys(set)
-	err := db.update(func(tx *bolt.Tx) error {
-		articles := tx.Bucket(bucketArticles)
-		outcome = compare(tx, a)
-		if outcome == storyline.New {
-			a.DuplicateOf = firstCopy(tx, a.ID, set, keys)
-		} else if old := articles.Get([]byte(a.ID)); old != nil {
-			var stored storyline.Article
-			if json.Unmarshal(old, &stored) == nil {
-				a.DuplicateOf = stored.DuplicateOf
-			}
-		}
-		if a.URL != "" {
-			if err := tx.Bucket(bucketURLs).Put([]byte(a.URL), []byte(a.ID)); err != nil {
-				return err
-			}
-		}
-		if outcome == storyline.Unchanged && !validatorsChanged(tx, a) {
-			return nil
-		}
-		if err := addFingerprints(tx, a.ID, keys); err != nil {
-			return err
-		}
-		value, err := json.Marshal(a)
-		if err != nil {
-			return err
-		}
-		return articles.Put([]byte(a.ID), value)
 	})
 	if err != nil {
-		return storyline.Unchanged, fmt.Errorf("store: put article %s: %w", a.ID, err)
+		for _, i := range todo {
+			errs[i] = fmt.Errorf("store: put article %s: %w", as[i].ID, err)
+		}
+		return outcomes, errs
 	}
-	return outcome, nil
+	if len(write) == 0 {
+		return outcomes, errs
+	}
+	prepared := make(map[int][][]byte, len(write)) // band keys, computed outside the transaction
+	for _, i := range write {
+		prepared[i] = bandKeys(shingles(as[i].Text))
+	}
+	put := func(batch []int) error {
+		return db.update(func(tx *bolt.Tx) error {
+			for _, i := range batch {
+				o, err := putArticle(tx, as[i], prepared[i])
+				if err != nil {
+					return fmt.Errorf("store: put article %s: %w", as[i].ID, err)
+				}
+				outcomes[i] = o
+			}
+			return nil
+		})
+	}
+	if err := put(write); err != nil {
+		if len(write) == 1 {
+			errs[write[0]] = err
+			return outcomes, errs
+		}
+		for _, i := range write {
+			errs[i] = put([]int{i})
+		}
+	}
+	return outcomes, errs
+}
+
+// putArticle writes one article inside a write transaction.
+func putArticle(tx *bolt.Tx, a *storyline.Article, keys [][]byte) (storyline.Outcome, error) {
+	articles := tx.Bucket(bucketArticles)
+	outcome := compare(tx, a)
+	if outcome == storyline.New {
+		a.DuplicateOf = firstCopy(tx, a.ID, a.Text, keys)
+	} else if old := articles.Get([]byte(a.ID)); old != nil {
+		var stored storyline.Article
+		if json.Unmarshal(old, &stored) == nil {
+			a.DuplicateOf = stored.DuplicateOf
+		}
+	}
+	if a.URL != "" {
+		if err := tx.Bucket(bucketURLs).Put([]byte(a.URL), []byte(a.ID)); err != nil {
+			return outcome, err
+		}
+	}
+	if outcome == storyline.Unchanged && !validatorsChanged(tx, a) {
+		return outcome, nil
+	}
+	if err := addFingerprints(tx, a.ID, keys); err != nil {
+		return outcome, err
+	}
+	value, err := json.Marshal(a)
+	if err != nil {
+		return outcome, err
+	}
+	return outcome, articles.Put([]byte(a.ID), value)
 }
 
 // knowsURL reports whether a.URL is already recorded as leading to a.ID
 // with a's validators, so that nothing needs writing.
-func (db *DB) knowsURL(a *storyline.Article) bool {
-	known := true
-	db.view(func(tx *bolt.Tx) error {
-		if a.URL != "" && string(tx.Bucket(bucketURLs).Get([]byte(a.URL))) != a.ID {
-			known = false
-		}
-		known = known && !validatorsChanged(tx, a)
-		return nil
-	})
-	return known
+func knowsURL(tx *bolt.Tx, a *storyline.Article) bool {
+	if a.URL != "" && string(tx.Bucket(bucketURLs).Get([]byte(a.URL))) != a.ID {
+		return false
+	}
+	return !validatorsChanged(tx, a)
 }
 
 // validatorsChanged reports whether the stored copy of a has other HTTP
@@ -266,11 +309,12 @@ func validatorsChanged(tx *bolt.Tx, a *storyline.Article) bool {
 	return json.Unmarshal(old, &stored) != nil || stored.ETag != a.ETag || stored.LastModified != a.LastModified
 }
 
-// firstCopy returns the ID of the first stored copy of the story whose
-// shingles are set, or "".
-func firstCopy(tx *bolt.Tx, id string, set map[uint64]bool, keys [][]byte) string {
+// firstCopy returns the ID of the first stored copy of the story text
+// tells, found through its band keys, or "".
+func firstCopy(tx *bolt.Tx, id, text string, keys [][]byte) string {
 	fp, articles := tx.Bucket(bucketFingerprints), tx.Bucket(bucketArticles)
 	seen := map[string]bool{id: true}
+	var set map[uint64]bool // only when a candidate turns up
 	for _, k := range keys {
 		for _, cand := range strings.Split(string(fp.Get(k)), "\n") {
 			if cand == "" || seen[cand] {
@@ -280,6 +324,9 @@ func firstCopy(tx *bolt.Tx, id string, set map[uint64]bool, keys [][]byte) strin
 			var other storyline.Article
 			if data := articles.Get([]byte(cand)); data == nil || json.Unmarshal(data, &other) != nil {
 				continue
+			}
+			if set == nil {
+				set = shingles(text)
 			}
 			if jaccard(set, shingles(other.Text)) >= duplicateJaccard {
 				if other.DuplicateOf != "" {
@@ -358,29 +405,66 @@ func (db *DB) Article(id string) (*storyline.Article, error) {
 }
 
 // PutExtraction stores x under x.ArticleID, replacing any earlier one. It
-// writes nothing when the same extraction is already stored.
+// writes nothing when the same extraction is already stored, and returns an
+// error wrapping storyline.ErrNotFound when the article is not stored.
 func (db *DB) PutExtraction(x *storyline.Extraction) error {
-	value, err := json.Marshal(x)
-	if err != nil {
-		return fmt.Errorf("store: put extraction %s: %w", x.ArticleID, err)
-	}
-	same := false
-	if err := db.view(func(tx *bolt.Tx) error {
-		same = string(tx.Bucket(bucketExtractions).Get([]byte(x.ArticleID))) == string(value)
-		return nil
-	}); err != nil || same {
-		return err
-	}
-	err = db.update(func(tx *bolt.Tx) error {
-		if tx.Bucket(bucketArticles).Get([]byte(x.ArticleID)) == nil {
-			return storyline.ErrNotFound // never keep an extraction without its article
+	return db.PutExtractions([]*storyline.Extraction{x})[0]
+}
+
+// PutExtractions stores a batch of extractions as PutExtraction does, in one
+// transaction, each tried alone if the batch cannot be written whole.
+func (db *DB) PutExtractions(xs []*storyline.Extraction) []error {
+	errs := make([]error, len(xs))
+	values := make([][]byte, len(xs))
+	var write []int
+	err := db.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketExtractions)
+		for i, x := range xs {
+			v, err := json.Marshal(x)
+			if err != nil {
+				errs[i] = fmt.Errorf("store: put extraction %s: %w", x.ArticleID, err)
+				continue
+			}
+			values[i] = v
+			if !bytes.Equal(b.Get([]byte(x.ArticleID)), v) {
+				write = append(write, i)
+			}
 		}
-		return tx.Bucket(bucketExtractions).Put([]byte(x.ArticleID), value)
+		return nil
 	})
-	if err != nil {
-		return fmt.Errorf("store: put extraction %s: %w", x.ArticleID, err)
+	if err != nil || len(write) == 0 {
+		for i := range errs {
+			if errs[i] == nil && err != nil {
+				errs[i] = err
+			}
+		}
+		return errs
 	}
-	return nil
+	put := func(batch []int) error {
+		return db.update(func(tx *bolt.Tx) error {
+			for _, i := range batch {
+				id := []byte(xs[i].ArticleID)
+				if tx.Bucket(bucketArticles).Get(id) == nil {
+					// Never keep an extraction without its article.
+					return fmt.Errorf("store: put extraction %s: %w", xs[i].ArticleID, storyline.ErrNotFound)
+				}
+				if err := tx.Bucket(bucketExtractions).Put(id, values[i]); err != nil {
+					return fmt.Errorf("store: put extraction %s: %w", xs[i].ArticleID, err)
+				}
+			}
+			return nil
+		})
+	}
+	if err := put(write); err != nil {
+		if len(write) == 1 {
+			errs[write[0]] = err
+			return errs
+		}
+		for _, i := range write {
+			errs[i] = put([]int{i})
+		}
+	}
+	return errs
 }
 
 // Extraction returns the stored extraction of the article with the given
@@ -405,14 +489,21 @@ func get(tx *bolt.Tx, bucket []byte, id string, v any) error {
 	return json.Unmarshal(data, v)
 }
 
-// IDs returns the IDs of all stored articles in key order.
-func (db *DB) IDs() ([]string, error) {
+// IDs returns up to n IDs of stored articles that sort after the ID
+// after ("" for the first), in key order. Walking the store in chunks keeps
+// each read transaction short, so writers are never held up by a reader.
+func (db *DB) IDs(after string, n int) ([]string, error) {
 	var ids []string
 	err := db.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketArticles).ForEach(func(k, _ []byte) error {
+		c := tx.Bucket(bucketArticles).Cursor()
+		k, _ := c.Seek([]byte(after))
+		if k != nil && after != "" && string(k) == after {
+			k, _ = c.Next()
+		}
+		for ; k != nil && len(ids) < n; k, _ = c.Next() {
 			ids = append(ids, string(k))
-			return nil
-		})
+		}
+		return nil
 	})
 	return ids, err
 }

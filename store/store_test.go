@@ -192,7 +192,7 @@ func TestDamagedFiles(t *testing.T) {
 			if err == nil {
 				// Opened: then every read must fail cleanly or succeed.
 				s.ForEach(func(*storyline.Article, *storyline.Extraction) error { return nil })
-				s.IDs()
+				s.IDs("", 1000)
 				s.Check()
 				s.Close()
 				continue
