@@ -85,9 +85,9 @@ func (r *IngestReport) Failed() int {
 type Progress func(done, failed int)
 
 // Ingest collects sources into the store, then extracts the entities of
-// every collected article whose extraction is missing or stale. A failed
-// input is logged and counted; the rest of the batch goes on. progress may
-// be nil.
+// every collected article whose extraction is missing or stale (x nil:
+// none). A failed input is logged and counted; the rest of the batch goes
+// on. progress may be nil.
 func Ingest(ctx context.Context, c Collector, s Store, x Extractor, sources []string, log Logger, progress Progress) (*IngestReport, error) {
 	report := &IngestReport{}
 	bySource := map[string]*SourceSummary{}
@@ -192,6 +192,9 @@ func Ingest(ctx context.Context, c Collector, s Store, x Extractor, sources []st
 	}
 	if err := ctx.Err(); err != nil {
 		return report, err
+	}
+	if x == nil {
+		return report, nil
 	}
 	xr, err := Extract(ctx, s, x, stored, false, log)
 	report.Extraction = *xr

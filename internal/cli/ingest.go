@@ -54,6 +54,7 @@ func Ingest(ctx context.Context, args []string, stdout, stderr io.Writer, opts I
 	fs.IntVar(&co.MaxBodyBytes, "max-bytes", collect.DefaultMaxBodyBytes, "largest response body accepted, in bytes")
 	fs.IntVar(&co.Depth, "depth", 0, "levels of same-site links to follow from article pages (0: none beyond feeds and sitemaps)")
 	since := fs.String("since", "", "skip feed and sitemap entries dated before this `date` (YYYY-MM-DD)")
+	extractToo := fs.Bool("extract", true, "extract the entities of what was collected (false: leave it to 'extract run')")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `usage: ingest [flags] SOURCE...
 
@@ -95,7 +96,11 @@ is not even downloaded.
 	}
 	co.Known = s.Validators
 	line := newStatusLine(stderr)
-	report, err := pipeline.Ingest(ctx, collect.New(co), s, x, fs.Args(), line.log, line.progress)
+	var extractor pipeline.Extractor = x
+	if !*extractToo {
+		extractor = nil
+	}
+	report, err := pipeline.Ingest(ctx, collect.New(co), s, extractor, fs.Args(), line.log, line.progress)
 	line.finish()
 	for _, src := range report.Sources {
 		line := fmt.Sprintf("ingest: %s: %d new, %d unchanged, %d updated, %d failed",
@@ -105,8 +110,10 @@ is not even downloaded.
 		}
 		fmt.Fprintln(stderr, line)
 	}
-	xr := report.Extraction
-	fmt.Fprintf(stderr, "extract: %d extracted, %d current, %d failed (%s)\n", xr.Extracted, xr.Current, xr.Failed, x.Version())
+	if *extractToo {
+		xr := report.Extraction
+		fmt.Fprintf(stderr, "extract: %d extracted, %d current, %d failed (%s)\n", xr.Extracted, xr.Current, xr.Failed, x.Version())
+	}
 	switch {
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(stderr, "ingest: interrupted; what was collected so far is stored")

@@ -26,10 +26,14 @@ const (
 	approxRE  = `(?:(?i:more than|less than|nearly|almost|about|around|some|over|roughly|at least) )?`
 )
 
-// dateRule recognizes one form of date and computes its value.
+// dateRule recognizes one form of date and computes its value. Its
+// regexp runs only around its triggers, lower-case words every match of it
+// contains: most rules find nothing in most of a text, and a regexp without
+// a literal prefix would otherwise try every position of it.
 type dateRule struct {
-	re      *regexp.Regexp
-	resolve func(m match, c *dateContext) string
+	triggers []string
+	re       *regexp.Regexp
+	resolve  func(m match, c *dateContext) string
 }
 
 // match is one regexp match with its named groups.
@@ -40,43 +44,53 @@ type match struct {
 
 func (m match) get(name string) string { return m.groups[name] }
 
-func rule(pattern string, resolve func(m match, c *dateContext) string) dateRule {
-	return dateRule{re: regexp.MustCompile(`\b` + pattern + `\b`), resolve: resolve}
+func rule(triggers []string, pattern string, resolve func(m match, c *dateContext) string) dateRule {
+	return dateRule{triggers: triggers, re: regexp.MustCompile(`\b` + pattern + `\b`), resolve: resolve}
 }
+
+// Triggers of the rules.
+var (
+	months   = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+	days     = []string{"day"} // every weekday's name ends so
+	years    = []string{"18", "19", "20"}
+	quarters = []string{"quarter"}
+)
+
+func or(lists ...[]string) []string { return slices.Concat(lists...) }
 
 // dateRules, longest forms first; overlapping matches of later rules are
 // dropped.
 var dateRules = []dateRule{
 	// Wednesday, April 24, 2024 / April 24, 2024 / April 24th 2024
-	rule(`(?:`+weekdayRE+`,? )?`+monthRE+` `+dayRE+`,? `+yearRE, func(m match, c *dateContext) string {
+	rule(months, `(?:`+weekdayRE+`,? )?`+monthRE+` `+dayRE+`,? `+yearRE, func(m match, c *dateContext) string {
 		return ymd(atoi(m.get("year")), month(m.get("month")), atoi(m.get("day")))
 	}),
 	// Wednesday 24 April 2024 / 24 April, 2024
-	rule(`(?:`+weekdayRE+`,? )?(?:the )?`+dayRE+` (?:of )?`+monthRE+`,? `+yearRE, func(m match, c *dateContext) string {
+	rule(months, `(?:`+weekdayRE+`,? )?(?:the )?`+dayRE+` (?:of )?`+monthRE+`,? `+yearRE, func(m match, c *dateContext) string {
 		return ymd(atoi(m.get("year")), month(m.get("month")), atoi(m.get("day")))
 	}),
 	// 2023-04-26
-	rule(`(?P<year>1[89][0-9]{2}|20[0-9]{2})-(?P<mm>0[1-9]|1[0-2])-(?P<dd>0[1-9]|[12][0-9]|3[01])`, func(m match, c *dateContext) string {
+	rule(years, `(?P<year>1[89][0-9]{2}|20[0-9]{2})-(?P<mm>0[1-9]|1[0-2])-(?P<dd>0[1-9]|[12][0-9]|3[01])`, func(m match, c *dateContext) string {
 		return ymd(atoi(m.get("year")), time.Month(atoi(m.get("mm"))), atoi(m.get("dd")))
 	}),
 	// 3 to 4 April / 3-4 April 2023
-	rule(`(?P<d1>[12][0-9]|3[01]|0?[1-9]) ?(?:to|-|–|and) ?(?P<d2>[12][0-9]|3[01]|0?[1-9]) `+monthRE+`(?:,? `+yearRE+`)?`, func(m match, c *dateContext) string {
+	rule(months, `(?P<d1>[12][0-9]|3[01]|0?[1-9]) ?(?:to|-|–|and) ?(?P<d2>[12][0-9]|3[01]|0?[1-9]) `+monthRE+`(?:,? `+yearRE+`)?`, func(m match, c *dateContext) string {
 		return c.dayRange(m.get("year"), month(m.get("month")), atoi(m.get("d1")), atoi(m.get("d2")), m.start)
 	}),
 	// April 3 to 4 / April 3-4, 2023
-	rule(monthRE+` (?P<d1>[12][0-9]|3[01]|0?[1-9]) ?(?:to|-|–) ?(?P<d2>[12][0-9]|3[01]|0?[1-9])(?:,? `+yearRE+`)?`, func(m match, c *dateContext) string {
+	rule(months, monthRE+` (?P<d1>[12][0-9]|3[01]|0?[1-9]) ?(?:to|-|–) ?(?P<d2>[12][0-9]|3[01]|0?[1-9])(?:,? `+yearRE+`)?`, func(m match, c *dateContext) string {
 		return c.dayRange(m.get("year"), month(m.get("month")), atoi(m.get("d1")), atoi(m.get("d2")), m.start)
 	}),
 	// Wednesday, April 24 / April 24
-	rule(`(?:`+weekdayRE+`,? )?`+monthRE+` `+dayRE, func(m match, c *dateContext) string {
+	rule(months, `(?:`+weekdayRE+`,? )?`+monthRE+` `+dayRE, func(m match, c *dateContext) string {
 		return c.monthDay(month(m.get("month")), atoi(m.get("day")), m.start)
 	}),
 	// 24 April / the 24th of April
-	rule(`(?:`+weekdayRE+`,? )?(?:the )?`+dayRE+` (?:of )?`+monthRE, func(m match, c *dateContext) string {
+	rule(months, `(?:`+weekdayRE+`,? )?(?:the )?`+dayRE+` (?:of )?`+monthRE, func(m match, c *dateContext) string {
 		return c.monthDay(month(m.get("month")), atoi(m.get("day")), m.start)
 	}),
 	// June last year / March this year
-	rule(modRE+monthRE+` (?P<rel>(?i:last|this|next)) (?i:year)`, func(m match, c *dateContext) string {
+	rule(months, modRE+monthRE+` (?P<rel>(?i:last|this|next)) (?i:year)`, func(m match, c *dateContext) string {
 		r, ok := c.ref()
 		if !ok {
 			return fmt.Sprintf("XXXX-%02d", month(m.get("month")))
@@ -85,7 +99,7 @@ var dateRules = []dateRule{
 		return fmt.Sprintf("%04d-%02d", r.Year()+shift, month(m.get("month")))
 	}),
 	// the third quarter of 1989 / this year's third quarter / third-quarter / the fiscal first quarter
-	rule(`(?:(?i:the|this year's|last year's|next year's|its) )?(?:(?i:fiscal|the fiscal)[- ])?(?:`+yearRE+` )?(?P<q>(?i:first|second|third|fourth))[- ](?i:quarter)(?: (?i:of) (?P<y2>1[89][0-9]{2}|20[0-9]{2}))?`, func(m match, c *dateContext) string {
+	rule(quarters, `(?:(?i:the|this year's|last year's|next year's|its) )?(?:(?i:fiscal|the fiscal)[- ])?(?:`+yearRE+` )?(?P<q>(?i:first|second|third|fourth))[- ](?i:quarter)(?: (?i:of) (?P<y2>1[89][0-9]{2}|20[0-9]{2}))?`, func(m match, c *dateContext) string {
 		q := map[string]int{"first": 1, "second": 2, "third": 3, "fourth": 4}[strings.ToLower(m.get("q"))]
 		lower := strings.ToLower(c.text[m.start:m.end])
 		year := c.yearOr(m.get("year")+m.get("y2"), m.start)
@@ -100,52 +114,52 @@ var dateRules = []dateRule{
 		return fmt.Sprintf("%s-Q%d", year, q)
 	}),
 	// the year-earlier quarter / the year-ago period / year-earlier
-	rule(`(?:(?i:the) (?:(?i:comparable) )?)?(?i:year-earlier|year-ago)(?: (?:(?i:first|second|third|fourth) )?(?i:quarter|period))?`, func(m match, c *dateContext) string {
+	rule([]string{"year-earlier", "year-ago"}, `(?:(?i:the) (?:(?i:comparable) )?)?(?i:year-earlier|year-ago)(?: (?:(?i:first|second|third|fourth) )?(?i:quarter|period))?`, func(m match, c *dateContext) string {
 		return c.lastQuarter(-1)
 	}),
 	// the quarter / the latest quarter / the most recent period
-	rule(`(?i:the) (?:(?i:latest|recent|most recent|just-ended|past|previous|last) )?(?i:quarter|period)`, func(m match, c *dateContext) string {
+	rule([]string{"quarter", "period"}, `(?i:the) (?:(?i:latest|recent|most recent|just-ended|past|previous|last) )?(?i:quarter|period)`, func(m match, c *dateContext) string {
 		if !strings.Contains(c.sentence(m.start), "quarter") {
 			return "" // "the period" of a story about anything but earnings
 		}
 		return c.lastQuarter(0)
 	}),
 	// early April 2023 / April 2023
-	rule(modRE+monthRE+`,? (?:of )?`+yearRE, func(m match, c *dateContext) string {
+	rule(months, modRE+monthRE+`,? (?:of )?`+yearRE, func(m match, c *dateContext) string {
 		return fmt.Sprintf("%04d-%02d", atoi(m.get("year")), month(m.get("month")))
 	}),
 	// last February / next March / this April
-	rule(`(?P<rel>(?i:last|next|this|past|previous|coming)) `+monthRE, func(m match, c *dateContext) string {
+	rule(months, `(?P<rel>(?i:last|next|this|past|previous|coming)) `+monthRE, func(m match, c *dateContext) string {
 		return c.relativeMonth(strings.ToLower(m.get("rel")), month(m.get("month")))
 	}),
 	// early April / April / mid-May
-	rule(modRE+monthRE, func(m match, c *dateContext) string {
+	rule(months, modRE+monthRE, func(m match, c *dateContext) string {
 		if m.get("month") == "May" && !strings.Contains(strings.ToLower(c.text[m.start:m.end]), " ") && !c.monthContext(m.start) {
 			return "" // the verb "May" opening a sentence
 		}
 		return c.month(month(m.get("month")), m.start)
 	}),
 	// the 1990s
-	rule(`(?:(?i:the) )?(?:(?i:early|mid|late)[- ])?(?P<decade>1[89][0-9]|20[0-9])0s`, func(m match, c *dateContext) string {
+	rule([]string{"0s"}, `(?:(?i:the) )?(?:(?i:early|mid|late)[- ])?(?P<decade>1[89][0-9]|20[0-9])0s`, func(m match, c *dateContext) string {
 		return m.get("decade")
 	}),
 	// mid-2023 / 2011 / early 2020
-	rule(modRE+yearRE, func(m match, c *dateContext) string {
+	rule(years, modRE+yearRE, func(m match, c *dateContext) string {
 		if !c.looksLikeYear(m.start, m.end) {
 			return ""
 		}
 		return m.get("year")
 	}),
 	// earlier this month / later this year / early next week / last weekend
-	rule(`(?:(?i:early|earlier|late|later|mid|the end of|the beginning of|the start of|the middle of)[- ])?(?P<rel>(?i:this|last|next|past|previous|coming)) (?P<unit>(?i:week|weekend|month|year|quarter))`, func(m match, c *dateContext) string {
+	rule([]string{"week", "month", "year", "quarter"}, `(?:(?i:early|earlier|late|later|mid|the end of|the beginning of|the start of|the middle of)[- ])?(?P<rel>(?i:this|last|next|past|previous|coming)) (?P<unit>(?i:week|weekend|month|year|quarter))`, func(m match, c *dateContext) string {
 		return c.relative(strings.ToLower(m.get("rel")), strings.ToLower(m.get("unit")))
 	}),
 	// the weekend / this weekend
-	rule(`(?i:the) (?P<unit>(?i:weekend))`, func(m match, c *dateContext) string {
+	rule([]string{"weekend"}, `(?i:the) (?P<unit>(?i:weekend))`, func(m match, c *dateContext) string {
 		return c.weekend(c.tense(m.start))
 	}),
 	// more than 10 years ago / two weeks ago
-	rule(approxRE+numberRE+` (?P<unit>(?i:years?|months?|weeks?|days?)) (?i:ago|earlier)`, func(m match, c *dateContext) string {
+	rule([]string{"ago", "earlier"}, approxRE+numberRE+` (?P<unit>(?i:years?|months?|weeks?|days?)) (?i:ago|earlier)`, func(m match, c *dateContext) string {
 		unit := strings.TrimSuffix(strings.ToLower(m.get("unit")), "s")
 		n := number(m.get("n"))
 		if unit == "year" && n == 1 && strings.Contains(c.sentence(m.start), "quarter") {
@@ -154,52 +168,52 @@ var dateRules = []dateRule{
 		return c.ago(n, unit)
 	}),
 	// recent months / the past years / the coming days and weeks
-	rule(`(?P<ref>(?i:recent|the past|the last|the coming|the next|the upcoming|coming)) (?P<unit>(?i:days|weeks|months|years|decades))(?: (?i:and|or) (?i:days|weeks|months|years))?`, func(m match, c *dateContext) string {
+	rule([]string{"recent", "past", "last", "coming", "next", "upcoming"}, `(?P<ref>(?i:recent|the past|the last|the coming|the next|the upcoming|coming)) (?P<unit>(?i:days|weeks|months|years|decades))(?: (?i:and|or) (?i:days|weeks|months|years))?`, func(m match, c *dateContext) string {
 		switch strings.ToLower(m.get("ref")) {
 		case "recent", "the past", "the last":
 			return "PAST_REF"
 		}
 		return "FUTURE_REF"
 	}),
-	rule(`(?i:the (?:near |distant )?future|future)`, func(m match, c *dateContext) string { return "FUTURE_REF" }),
-	rule(`(?i:soon)`, func(m match, c *dateContext) string {
+	rule([]string{"future"}, `(?i:the (?:near |distant )?future|future)`, func(m match, c *dateContext) string { return "FUTURE_REF" }),
+	rule([]string{"soon"}, `(?i:soon)`, func(m match, c *dateContext) string {
 		if strings.HasSuffix(strings.ToLower(c.text[:m.start]), "as ") {
 			return "" // "as soon as possible"
 		}
 		return "FUTURE_REF"
 	}),
-	rule(`(?i:recently|lately)`, func(m match, c *dateContext) string { return "PAST_REF" }),
-	rule(`(?i:the past)`, func(m match, c *dateContext) string {
+	rule([]string{"recently", "lately"}, `(?i:recently|lately)`, func(m match, c *dateContext) string { return "PAST_REF" }),
+	rule([]string{"past"}, `(?i:the past)`, func(m match, c *dateContext) string {
 		if countFollows(c.text[m.end:]) {
 			return "" // "the past two years" is a duration
 		}
 		return "PAST_REF"
 	}),
-	rule(`(?i:the current point in time|the present time|the present day|nowadays|currently|at present)`, func(m match, c *dateContext) string {
+	rule([]string{"current", "present", "nowadays"}, `(?i:the current point in time|the present time|the present day|nowadays|currently|at present)`, func(m match, c *dateContext) string {
 		return "PRESENT_REF"
 	}),
-	rule(`(?i:now)`, func(m match, c *dateContext) string { return c.now(m.start) }),
-	rule(`(?i:today)`, func(m match, c *dateContext) string { return c.today(m.start) }),
-	rule(`(?P<rel>(?i:yesterday|tomorrow))`, func(m match, c *dateContext) string {
+	rule([]string{"now"}, `(?i:now)`, func(m match, c *dateContext) string { return c.now(m.start) }),
+	rule([]string{"today"}, `(?i:today)`, func(m match, c *dateContext) string { return c.today(m.start) }),
+	rule([]string{"yesterday", "tomorrow"}, `(?P<rel>(?i:yesterday|tomorrow))`, func(m match, c *dateContext) string {
 		return c.shiftDays(map[string]int{"yesterday": -1, "tomorrow": 1}[strings.ToLower(m.get("rel"))])
 	}),
 	// Tuesday night: the day with its part, as TimeML writes it (1998-02-11TNI)
-	rule(`(?:(?P<rel>(?i:last|next|this|on|coming)) )?`+weekdayRE+` (?P<part>(?i:morning|afternoon|evening|night))`, func(m match, c *dateContext) string {
+	rule(days, `(?:(?P<rel>(?i:last|next|this|on|coming)) )?`+weekdayRE+` (?P<part>(?i:morning|afternoon|evening|night))`, func(m match, c *dateContext) string {
 		d := c.weekday(strings.ToLower(m.get("rel")), weekday(m.get("weekday")), m.start)
 		return d + map[string]string{"morning": "TMO", "afternoon": "TAF", "evening": "TEV", "night": "TNI"}[strings.ToLower(m.get("part"))]
 	}),
 	// last Tuesday / Tuesday
-	rule(`(?:(?P<rel>(?i:last|next|this|on|coming)) )?`+weekdayRE, func(m match, c *dateContext) string {
+	rule(days, `(?:(?P<rel>(?i:last|next|this|on|coming)) )?`+weekdayRE, func(m match, c *dateContext) string {
 		return c.weekday(strings.ToLower(m.get("rel")), weekday(m.get("weekday")), m.start)
 	}),
 	// the first quarter of 2023 / the third quarter
-	rule(`(?i:the )?(?P<q>(?i:first|second|third|fourth)) (?i:quarter)(?: (?i:of) `+yearRE+`)?`, func(m match, c *dateContext) string {
+	rule(quarters, `(?i:the )?(?P<q>(?i:first|second|third|fourth)) (?i:quarter)(?: (?i:of) `+yearRE+`)?`, func(m match, c *dateContext) string {
 		q := map[string]int{"first": 1, "second": 2, "third": 3, "fourth": 4}[strings.ToLower(m.get("q"))]
 		year := c.yearOr(m.get("year"), m.start)
 		return fmt.Sprintf("%s-Q%d", year, q)
 	}),
 	// summer 2023 / last winter / this spring
-	rule(`(?:(?P<rel>(?i:last|next|this|early|late)) )?(?P<season>(?i:spring|summer|autumn|winter))(?: (?:of )?`+yearRE+`)?`, func(m match, c *dateContext) string {
+	rule([]string{"spring", "summer", "autumn", "winter"}, `(?:(?P<rel>(?i:last|next|this|early|late)) )?(?P<season>(?i:spring|summer|autumn|winter))(?: (?:of )?`+yearRE+`)?`, func(m match, c *dateContext) string {
 		return c.season(strings.ToLower(m.get("rel")), strings.ToLower(m.get("season")), m.get("year"), m.start)
 	}),
 }
@@ -208,13 +222,17 @@ var dateRules = []dateRule{
 // when the article's date is unknown).
 func findDates(text string, toks []token, dct time.Time) []storyline.Entity {
 	c := &dateContext{text: text, toks: toks, dct: dct}
+	if dct.IsZero() {
+		c.fullDates = findFullDates(text)
+	}
+	lower := strings.ToLower(text)
 	var found []storyline.Entity
 	taken := func(s, e int) bool {
 		return slices.ContainsFunc(found, func(f storyline.Entity) bool { return f.Start < e && s < f.End })
 	}
 	for _, r := range dateRules {
 		names := r.re.SubexpNames()
-		for _, loc := range r.re.FindAllStringSubmatchIndex(text, -1) {
+		for _, loc := range r.matches(text, lower) {
 			start, end := loc[0], loc[1]
 			start = skipPreposition(text, start, end)
 			if taken(start, end) {
@@ -243,6 +261,59 @@ func findDates(text string, toks []token, dct time.Time) []storyline.Entity {
 	return found
 }
 
+// triggerReach is how far around a trigger a date expression may extend:
+// "the beginning of next week", "more than 10 years ago".
+const triggerReach = 64
+
+// matches runs the rule's regexp over the windows of text around its
+// triggers, windows cut at spaces so that \b means what it means in the
+// whole text, and returns submatch indexes into text.
+func (r dateRule) matches(text, lower string) [][]int {
+	var windows [][2]int
+	for _, t := range r.triggers {
+		for from := 0; ; {
+			i := strings.Index(lower[from:], t)
+			if i < 0 {
+				break
+			}
+			at := from + i
+			from = at + len(t)
+			start, end := max(0, at-triggerReach), min(len(text), at+len(t)+triggerReach)
+			if k := strings.IndexAny(text[start:at], " \n\t"); start > 0 && k >= 0 {
+				start += k + 1
+			}
+			if k := strings.LastIndexAny(text[at:end], " \n\t"); end < len(text) && k >= len(t) {
+				end = at + k
+			}
+			windows = append(windows, [2]int{start, end})
+		}
+	}
+	if len(windows) == 0 {
+		return nil
+	}
+	slices.SortFunc(windows, func(a, b [2]int) int { return a[0] - b[0] })
+	merged := windows[:1]
+	for _, w := range windows[1:] {
+		if last := &merged[len(merged)-1]; w[0] <= last[1] {
+			last[1] = max(last[1], w[1])
+		} else {
+			merged = append(merged, w)
+		}
+	}
+	var out [][]int
+	for _, w := range merged {
+		for _, loc := range r.re.FindAllStringSubmatchIndex(text[w[0]:w[1]], -1) {
+			for k := range loc {
+				if loc[k] >= 0 {
+					loc[k] += w[0]
+				}
+			}
+			out = append(out, loc)
+		}
+	}
+	return out
+}
+
 // skipPreposition drops a leading "on", as in "on Tuesday": the span is the
 // date itself.
 func skipPreposition(text string, start, end int) int {
@@ -261,33 +332,54 @@ type dateContext struct {
 	toks []token
 	dct  time.Time
 	// anchor is, when the DCT is unknown, the last full date written before
-	// the mention being resolved ("June 9" after "June 9, 2024").
-	anchor time.Time
+	// the mention being resolved ("June 9" after "June 9, 2024"), found
+	// among fullDates.
+	anchor    time.Time
+	fullDates []datedAt
+}
+
+// datedAt is a full date written at an offset of the text.
+type datedAt struct {
+	at   int
+	date time.Time
 }
 
 var fullDate = regexp.MustCompile(monthRE + ` ` + dayRE + `,? ` + yearRE + `|` + dayRE + ` ` + monthRE + `,? ` + yearRE + `|(?P<y2>1[89][0-9]{2}|20[0-9]{2})-(?P<mm>0[1-9]|1[0-2])-(?P<dd>0[1-9]|[12][0-9]|3[01])`)
 
-// anchorsBefore sets c.anchor to the last full date before pos when the DCT
-// is unknown.
-func (c *dateContext) anchorsBefore(pos int) {
-	c.anchor = time.Time{}
-	if !c.dct.IsZero() {
-		return
-	}
+// findFullDates lists the full dates of text ("June 9, 2024"), the anchors
+// of yearless dates when the DCT is unknown.
+func findFullDates(text string) []datedAt {
+	var out []datedAt
 	names := fullDate.SubexpNames()
-	for _, loc := range fullDate.FindAllStringSubmatchIndex(c.text[:pos], -1) {
+	for _, loc := range fullDate.FindAllStringSubmatchIndex(text, -1) {
 		g := map[string]string{}
 		for i, n := range names {
 			if n != "" && loc[2*i] >= 0 && g[n] == "" {
-				g[n] = c.text[loc[2*i]:loc[2*i+1]]
+				g[n] = text[loc[2*i]:loc[2*i+1]]
 			}
 		}
+		var d time.Time
 		switch {
 		case g["y2"] != "":
-			c.anchor = time.Date(atoi(g["y2"]), time.Month(atoi(g["mm"])), atoi(g["dd"]), 0, 0, 0, 0, time.UTC)
+			d = time.Date(atoi(g["y2"]), time.Month(atoi(g["mm"])), atoi(g["dd"]), 0, 0, 0, 0, time.UTC)
 		case g["year"] != "":
-			c.anchor = time.Date(atoi(g["year"]), month(g["month"]), atoi(g["day"]), 0, 0, 0, 0, time.UTC)
+			d = time.Date(atoi(g["year"]), month(g["month"]), atoi(g["day"]), 0, 0, 0, 0, time.UTC)
+		default:
+			continue
 		}
+		out = append(out, datedAt{loc[1], d})
+	}
+	return out
+}
+
+// anchorsBefore sets c.anchor to the last full date ending before pos.
+func (c *dateContext) anchorsBefore(pos int) {
+	c.anchor = time.Time{}
+	for _, f := range c.fullDates {
+		if f.at > pos {
+			break
+		}
+		c.anchor = f.date
 	}
 }
 

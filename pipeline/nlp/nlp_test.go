@@ -1,6 +1,9 @@
 package nlp
 
 import (
+	"encoding/json"
+	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -273,4 +276,60 @@ func FuzzExtract(f *testing.F) {
 			}
 		}
 	})
+}
+
+// benchTexts are the fixture texts, the articles the README's figures use.
+func benchTexts(b *testing.B) []string {
+	b.Helper()
+	data, err := os.ReadFile("../../fixtures/docs.jsonl")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var texts []string
+	for line := range strings.Lines(string(data)) {
+		var d struct{ Text string }
+		if json.Unmarshal([]byte(line), &d) == nil {
+			texts = append(texts, d.Text)
+		}
+	}
+	return texts
+}
+
+func benchmarkOne(b *testing.B, step func(string)) {
+	texts := benchTexts(b)
+	var n int64
+	for _, t := range texts {
+		n += int64(len(t))
+	}
+	b.SetBytes(n / int64(len(texts)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		step(texts[i%len(texts)])
+	}
+}
+
+// BenchmarkExtract is the whole extraction of one article on one core.
+func BenchmarkExtract(b *testing.B) {
+	x := extractor(b)
+	day := day("2023-04-25")
+	benchmarkOne(b, func(t string) { x.Extract(t, day) })
+}
+
+// BenchmarkProseCachedModel is prose with its default model built once.
+func BenchmarkProseCachedModel(b *testing.B) {
+	base, err := NewBaseline()
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchmarkOne(b, func(t string) { base.CachedModel(t) })
+}
+
+// BenchmarkProseTokenize is prose's tokenizer alone.
+func BenchmarkProseTokenize(b *testing.B) {
+	base, err := NewBaseline()
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchmarkOne(b, func(t string) { base.TokenizeOnly(t) })
 }
