@@ -3,13 +3,17 @@
 // It is the only package that imports go.etcd.io/bbolt. The file holds these
 // buckets, each keyed by article ID unless said otherwise:
 //
-//	meta         schema version, so that a later layout can migrate
-//	articles     ID → storyline.Article as JSON
-//	extractions  ID → storyline.Extraction as JSON
+//	meta          schema version, so that a later layout can migrate
+//	articles      ID → storyline.Article
+//	extractions   ID → storyline.Extraction
+//	urls          requested URL → ID, for conditional requests
+//	fingerprints  MinHash band key + article handle, to find syndicated copies
+//	handles       article handle (8 bytes of SHA-256 of the ID) → ID
 //
-// Values are JSON: easy to inspect with bbolt's own tools, and cheap enough
-// next to extraction. Every write is one transaction, so a killed process
-// leaves either the old or the new value, never half of one.
+// Values are JSON compressed with zstd (codec.go): JSON once decompressed,
+// and the extractions' repetitive JSON shrinks several times. Every write
+// is one transaction, so a killed process leaves either the old or the new
+// value, never half of one.
 //
 // Storing an article whose content is already stored opens no write
 // transaction at all, so re-ingesting the same reports leaves the file's bytes

@@ -2,9 +2,10 @@ package store
 
 import (
 	"bytes"
-	"encoding/json"
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"runtime/debug"
 	"slices"
@@ -25,9 +26,14 @@ var (
 	bucketExtractions  = []byte("extractions")
 	bucketURLs         = []byte("urls")
 	bucketFingerprints = []byte("fingerprints")
+	bucketHandles      = []byte("handles")
 	keySchema          = []byte("schema")
-	allBuckets         = [][]byte{bucketMeta, bucketArticles, bucketExtractions, bucketURLs, bucketFingerprints}
+	allBuckets         = [][]byte{bucketMeta, bucketArticles, bucketExtractions, bucketURLs, bucketFingerprints, bucketHandles}
 )
+
+// fillPercent packs the pages of buckets that mostly grow: bbolt's default
+// of half-full pages after a split would double the file.
+const fillPercent = 0.9
 
 // lockTimeout bounds how long Open waits for another process's lock.
 const lockTimeout = time.Second
@@ -264,7 +270,7 @@ func putArticle(tx *bolt.Tx, a *storyline.Article, keys [][]byte) (storyline.Out
 		a.DuplicateOf = firstCopy(tx, a.ID, a.Text, keys)
 	} else if old := articles.Get([]byte(a.ID)); old != nil {
 		var stored storyline.Article
-		if json.Unmarshal(old, &stored) == nil {
+		if decode(old, &stored) == nil {
 			a.DuplicateOf = stored.DuplicateOf
 		}
 	}
@@ -279,10 +285,11 @@ func putArticle(tx *bolt.Tx, a *storyline.Article, keys [][]byte) (storyline.Out
 	if err := addFingerprints(tx, a.ID, keys); err != nil {
 		return outcome, err
 	}
-	value, err := json.Marshal(a)
+	value, err := encode(a)
 	if err != nil {
 		return outcome, err
 	}
+	articles.FillPercent = fillPercent
 	return outcome, articles.Put([]byte(a.ID), value)
 }
 
@@ -306,55 +313,85 @@ func validatorsChanged(tx *bolt.Tx, a *storyline.Article) bool {
 		ETag         string `json:"etag"`
 		LastModified string `json:"last_modified"`
 	}
-	return json.Unmarshal(old, &stored) != nil || stored.ETag != a.ETag || stored.LastModified != a.LastModified
+	return decode(old, &stored) != nil || stored.ETag != a.ETag || stored.LastModified != a.LastModified
 }
 
+// Bounds on the near-duplicate search, so that a flood of near-identical
+// items (a template filled in a thousand times) costs each insert a fixed
+// amount of work rather than a scan of every earlier one.
+const (
+	maxPerBand    = 64 // band entries read per band
+	maxCandidates = 8  // stored articles compared with the new one
+)
+
 // firstCopy returns the ID of the first stored copy of the story text
-// tells, found through its band keys, or "".
+// tells, found through its band keys, or "". The stored articles sharing
+// the most bands with it are compared first.
 func firstCopy(tx *bolt.Tx, id, text string, keys [][]byte) string {
-	fp, articles := tx.Bucket(bucketFingerprints), tx.Bucket(bucketArticles)
-	seen := map[string]bool{id: true}
-	var set map[uint64]bool // only when a candidate turns up
-	for _, k := range keys {
-		for _, cand := range strings.Split(string(fp.Get(k)), "\n") {
-			if cand == "" || seen[cand] {
-				continue
+	fp, handles, articles := tx.Bucket(bucketFingerprints), tx.Bucket(bucketHandles), tx.Bucket(bucketArticles)
+	shared := map[string]int{}
+	c := fp.Cursor()
+	for _, band := range keys {
+		read := 0
+		for k, _ := c.Seek(band); k != nil && bytes.HasPrefix(k, band) && read < maxPerBand; k, _ = c.Next() {
+			read++
+			if len(k) == len(band)+handleSize {
+				shared[string(k[len(band):])]++
 			}
-			seen[cand] = true
-			var other storyline.Article
-			if data := articles.Get([]byte(cand)); data == nil || json.Unmarshal(data, &other) != nil {
-				continue
+		}
+	}
+	delete(shared, string(handle(id)))
+	cands := slices.Collect(maps.Keys(shared))
+	slices.SortFunc(cands, func(a, b string) int {
+		if shared[a] != shared[b] {
+			return shared[b] - shared[a]
+		}
+		return strings.Compare(a, b)
+	})
+	var set map[uint64]bool
+	for _, h := range cands[:min(len(cands), maxCandidates)] {
+		var other storyline.Article
+		data := articles.Get(handles.Get([]byte(h)))
+		if data == nil || decode(data, &other) != nil {
+			continue
+		}
+		if set == nil {
+			set = shingles(text)
+		}
+		if jaccard(set, shingles(other.Text)) >= duplicateJaccard {
+			if other.DuplicateOf != "" {
+				return other.DuplicateOf
 			}
-			if set == nil {
-				set = shingles(text)
-			}
-			if jaccard(set, shingles(other.Text)) >= duplicateJaccard {
-				if other.DuplicateOf != "" {
-					return other.DuplicateOf
-				}
-				return other.ID
-			}
+			return other.ID
 		}
 	}
 	return ""
 }
 
-// addFingerprints files id under each of its LSH band keys.
+// addFingerprints files id under each of its LSH band keys: a key of the
+// band key and the article's handle, with no value, so that an article
+// costs a few dozen bytes a band however long its ID.
 func addFingerprints(tx *bolt.Tx, id string, keys [][]byte) error {
-	fp := tx.Bucket(bucketFingerprints)
+	fp, handles := tx.Bucket(bucketFingerprints), tx.Bucket(bucketHandles)
+	h := handle(id)
+	if err := handles.Put(h, []byte(id)); err != nil {
+		return err
+	}
 	for _, k := range keys {
-		ids := string(fp.Get(k))
-		if slices.Contains(strings.Split(ids, "\n"), id) {
-			continue
-		}
-		if ids != "" {
-			ids += "\n"
-		}
-		if err := fp.Put(k, []byte(ids+id)); err != nil {
+		if err := fp.Put(append(slices.Clip(k), h...), nil); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// handleSize is the length of an article's handle.
+const handleSize = 8
+
+// handle is a short stand-in for an article ID in the fingerprint keys.
+func handle(id string) []byte {
+	sum := sha256.Sum256([]byte(id))
+	return sum[:handleSize]
 }
 
 func compare(tx *bolt.Tx, a *storyline.Article) storyline.Outcome {
@@ -365,7 +402,7 @@ func compare(tx *bolt.Tx, a *storyline.Article) storyline.Outcome {
 	var stored struct {
 		Hash string `json:"hash"`
 	}
-	if json.Unmarshal(old, &stored) == nil && stored.Hash == a.Hash {
+	if decode(old, &stored) == nil && stored.Hash == a.Hash {
 		return storyline.Unchanged
 	}
 	return storyline.Updated
@@ -383,7 +420,7 @@ func (db *DB) Validators(url string) (id, etag, lastModified string, ok bool) {
 			ETag         string `json:"etag"`
 			LastModified string `json:"last_modified"`
 		}
-		if data := tx.Bucket(bucketArticles).Get([]byte(id)); data != nil && json.Unmarshal(data, &a) == nil {
+		if data := tx.Bucket(bucketArticles).Get([]byte(id)); data != nil && decode(data, &a) == nil {
 			etag, lastModified, ok = a.ETag, a.LastModified, true
 		}
 		return nil
@@ -420,7 +457,7 @@ func (db *DB) PutExtractions(xs []*storyline.Extraction) []error {
 	err := db.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketExtractions)
 		for i, x := range xs {
-			v, err := json.Marshal(x)
+			v, err := encode(x)
 			if err != nil {
 				errs[i] = fmt.Errorf("store: put extraction %s: %w", x.ArticleID, err)
 				continue
@@ -448,7 +485,9 @@ func (db *DB) PutExtractions(xs []*storyline.Extraction) []error {
 					// Never keep an extraction without its article.
 					return fmt.Errorf("store: put extraction %s: %w", xs[i].ArticleID, storyline.ErrNotFound)
 				}
-				if err := tx.Bucket(bucketExtractions).Put(id, values[i]); err != nil {
+				b := tx.Bucket(bucketExtractions)
+				b.FillPercent = fillPercent
+				if err := b.Put(id, values[i]); err != nil {
 					return fmt.Errorf("store: put extraction %s: %w", xs[i].ArticleID, err)
 				}
 			}
@@ -486,7 +525,7 @@ func get(tx *bolt.Tx, bucket []byte, id string, v any) error {
 		return storyline.ErrNotFound
 	}
 	// Unmarshal copies out of the mmap, so v outlives the transaction.
-	return json.Unmarshal(data, v)
+	return decode(data, v)
 }
 
 // IDs returns up to n IDs of stored articles that sort after the ID
@@ -517,13 +556,13 @@ func (db *DB) ForEach(fn func(a *storyline.Article, x *storyline.Extraction) err
 		extractions := tx.Bucket(bucketExtractions)
 		return tx.Bucket(bucketArticles).ForEach(func(k, v []byte) error {
 			var a storyline.Article
-			if err := json.Unmarshal(v, &a); err != nil {
+			if err := decode(v, &a); err != nil {
 				return fmt.Errorf("store: article %s: %w", k, err)
 			}
 			var x *storyline.Extraction
 			if data := extractions.Get(k); data != nil {
 				x = new(storyline.Extraction)
-				if err := json.Unmarshal(data, x); err != nil {
+				if err := decode(data, x); err != nil {
 					return fmt.Errorf("store: extraction %s: %w", k, err)
 				}
 			}
@@ -541,4 +580,25 @@ func (db *DB) Check() error {
 		}
 		return nil
 	})
+}
+
+// BucketUsage is how much of the file one bucket takes.
+type BucketUsage struct {
+	Name  string
+	Keys  int
+	Bytes int // in use on its pages: keys, values and page headers
+}
+
+// Usage reports each bucket's share of the store, to tell what takes the
+// space beyond the articles' text.
+func (db *DB) Usage() ([]BucketUsage, error) {
+	var out []BucketUsage
+	err := db.view(func(tx *bolt.Tx) error {
+		for _, name := range allBuckets {
+			st := tx.Bucket(name).Stats()
+			out = append(out, BucketUsage{Name: string(name), Keys: st.KeyN, Bytes: st.LeafInuse + st.BranchInuse + st.InlineBucketInuse})
+		}
+		return nil
+	})
+	return out, err
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -218,4 +219,35 @@ func flip(data []byte, offsets ...int) []byte {
 		out[o] ^= 0xff
 	}
 	return out
+}
+
+// BenchmarkPutArticles stores batches of 256 new articles of 3 KB, as the
+// pipeline's writer does: one durable transaction per batch.
+func BenchmarkPutArticles(b *testing.B) {
+	db, err := Open(filepath.Join(b.TempDir(), "news.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	const batch = 256
+	words := strings.Fields("the foreign ministers of Russia Syria Turkey and Iran met in Moscow for talks on ties trade security refugees border troops")
+	rng := rand.New(rand.NewPCG(1, 2))
+	text := func() string {
+		var sb strings.Builder
+		for sb.Len() < 3000 {
+			sb.WriteString(words[rng.IntN(len(words))] + " ")
+		}
+		return sb.String()
+	}
+	b.SetBytes(batch * 3000)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		as := make([]*storyline.Article, batch)
+		for j := range as {
+			as[j] = article(fmt.Sprintf("b%06d-%03d", i, j), text())
+		}
+		if _, errs := db.PutArticles(as); errs[0] != nil {
+			b.Fatal(errs[0])
+		}
+	}
 }

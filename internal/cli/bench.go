@@ -326,6 +326,15 @@ func benchScale(ctx context.Context, self, sizes string, stdout, stderr io.Write
 		info, _ := os.Stat(db)
 		fmt.Fprintf(stdout, "%-9d %9.1f %12.0f %8.0fMB %10.1fMB %11.2f×\n", n, secs, float64(n)/secs, float64(peak)/1024,
 			float64(info.Size())/(1<<20), float64(info.Size())/float64(textBytes))
+		if s, err := store.OpenReadOnly(db); err == nil {
+			usage, _ := s.Usage()
+			s.Close()
+			fmt.Fprintf(stdout, "          in use:")
+			for _, u := range usage {
+				fmt.Fprintf(stdout, " %s %.1fMB", u.Name, float64(u.Bytes)/(1<<20))
+			}
+			fmt.Fprintf(stdout, "; text %.1fMB; the rest of the file is free pages\n", float64(textBytes)/(1<<20))
+		}
 		os.RemoveAll(dir)
 	}
 	if len(rss) > 1 {

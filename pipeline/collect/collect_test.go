@@ -1,6 +1,7 @@
 package collect
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -267,4 +268,27 @@ func wordOverlap(got, want string) (p, r, f1 float64) {
 	}
 	p, r = float64(common)/float64(ng), float64(common)/float64(nw)
 	return p, r, 2 * p * r / (p + r)
+}
+
+// BenchmarkParseHTML is the main-text and metadata extraction of one
+// fixture page.
+func BenchmarkParseHTML(b *testing.B) {
+	pages, _ := filepath.Glob("../../fixtures/pages/*.html")
+	var data [][]byte
+	var n int64
+	for _, p := range pages {
+		d, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		data = append(data, d)
+		n += int64(len(d))
+	}
+	b.SetBytes(n / int64(len(data)))
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if _, err := ParseHTML(bytes.NewReader(data[i%len(data)]), nil); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
