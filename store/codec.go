@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/storyline/storyline"
 )
 
 // Values are JSON compressed with zstd: news text and, above all, the
@@ -32,4 +34,47 @@ func decode(data []byte, v any) error {
 		return err
 	}
 	return json.Unmarshal(plain, v)
+}
+
+// storedExtraction is how an extraction is kept: short keys, and no entity
+// text, which the article's text holds already (text[start:end]).
+type storedExtraction struct {
+	Version     string         `json:"v"`
+	ArticleHash string         `json:"h"`
+	Entities    []storedEntity `json:"e"`
+}
+
+type storedEntity struct {
+	Type  storyline.EntityType `json:"t"`
+	Start int                  `json:"s"`
+	End   int                  `json:"x"`
+	Norm  string               `json:"n"`
+	Form  string               `json:"f,omitempty"`
+}
+
+func encodeExtraction(x *storyline.Extraction) ([]byte, error) {
+	s := storedExtraction{Version: x.Version, ArticleHash: x.ArticleHash, Entities: make([]storedEntity, len(x.Entities))}
+	for i, e := range x.Entities {
+		s.Entities[i] = storedEntity{e.Type, e.Start, e.End, e.Norm, e.Form}
+	}
+	return encode(s)
+}
+
+// decodeExtraction reads the extraction of the article with the given ID
+// and text. An entity whose offsets do not fit the text (the article
+// changed since) keeps an empty text; the extraction is stale anyway.
+func decodeExtraction(data []byte, id, text string) (*storyline.Extraction, error) {
+	var s storedExtraction
+	if err := decode(data, &s); err != nil {
+		return nil, err
+	}
+	x := &storyline.Extraction{ArticleID: id, Version: s.Version, ArticleHash: s.ArticleHash,
+		Entities: make([]storyline.Entity, len(s.Entities))}
+	for i, e := range s.Entities {
+		x.Entities[i] = storyline.Entity{Type: e.Type, Start: e.Start, End: e.End, Norm: e.Norm, Form: e.Form}
+		if 0 <= e.Start && e.Start <= e.End && e.End <= len(text) {
+			x.Entities[i].Text = text[e.Start:e.End]
+		}
+	}
+	return x, nil
 }

@@ -8,7 +8,7 @@
 //	extractions   ID → storyline.Extraction
 //	urls          requested URL → ID, for conditional requests
 //	fingerprints  MinHash band key + article handle, to find syndicated copies
-//	handles       article handle (8 bytes of SHA-256 of the ID) → ID
+//	handles       article handle (6 bytes of SHA-256 of the ID) → ID
 //
 // Values are JSON compressed with zstd (codec.go): JSON once decompressed,
 // and the extractions' repetitive JSON shrinks several times. Every write

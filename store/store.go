@@ -385,8 +385,9 @@ func addFingerprints(tx *bolt.Tx, id string, keys [][]byte) error {
 	return nil
 }
 
-// handleSize is the length of an article's handle.
-const handleSize = 8
+// handleSize is the length of an article's handle: 48 bits, so that two of
+// a million articles share one with a chance of about 1 in 500.
+const handleSize = 6
 
 // handle is a short stand-in for an article ID in the fingerprint keys.
 func handle(id string) []byte {
@@ -457,7 +458,7 @@ func (db *DB) PutExtractions(xs []*storyline.Extraction) []error {
 	err := db.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketExtractions)
 		for i, x := range xs {
-			v, err := encode(x)
+			v, err := encodeExtraction(x)
 			if err != nil {
 				errs[i] = fmt.Errorf("store: put extraction %s: %w", x.ArticleID, err)
 				continue
@@ -509,14 +510,24 @@ func (db *DB) PutExtractions(xs []*storyline.Extraction) []error {
 // Extraction returns the stored extraction of the article with the given
 // ID, or an error wrapping storyline.ErrNotFound.
 func (db *DB) Extraction(id string) (*storyline.Extraction, error) {
-	var x storyline.Extraction
+	var x *storyline.Extraction
 	err := db.view(func(tx *bolt.Tx) error {
-		return get(tx, bucketExtractions, id, &x)
+		data := tx.Bucket(bucketExtractions).Get([]byte(id))
+		if data == nil {
+			return storyline.ErrNotFound
+		}
+		var a storyline.Article
+		if err := get(tx, bucketArticles, id, &a); err != nil {
+			return err
+		}
+		var err error
+		x, err = decodeExtraction(data, id, a.Text)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: extraction %s: %w", id, err)
 	}
-	return &x, nil
+	return x, nil
 }
 
 func get(tx *bolt.Tx, bucket []byte, id string, v any) error {
@@ -561,8 +572,8 @@ func (db *DB) ForEach(fn func(a *storyline.Article, x *storyline.Extraction) err
 			}
 			var x *storyline.Extraction
 			if data := extractions.Get(k); data != nil {
-				x = new(storyline.Extraction)
-				if err := decode(data, x); err != nil {
+				var err error
+				if x, err = decodeExtraction(data, string(k), a.Text); err != nil {
 					return fmt.Errorf("store: extraction %s: %w", k, err)
 				}
 			}

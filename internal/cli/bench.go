@@ -56,6 +56,10 @@ type benchRow struct {
 	Mallocs    uint64  `json:"mallocs"`
 	PeakRSSKB  int64   `json:"peak_rss_kb"`
 	StoreBytes int64   `json:"store_bytes,omitempty"`
+	// StoreInUse is what the store's buckets take on their pages; the file
+	// is larger by its free pages and bbolt's growth in doubling steps.
+	StoreInUse int64          `json:"store_in_use,omitempty"`
+	Buckets    map[string]int `json:"buckets,omitempty"`
 }
 
 func (r benchRow) perSecond() float64 { return float64(r.Articles) / r.Seconds }
@@ -107,8 +111,9 @@ func runBench(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stde
 	ing := rows["ingest"]
 	fmt.Fprintf(stdout, "  ingest pages/s: %.0f without extraction, %.0f with (extraction alone: %.0f articles/s)\n",
 		rows["ingest-no-extract"].perSecond(), ing.perSecond(), rows["storyline-extract"].perSecond())
-	fmt.Fprintf(stdout, "  store: %.2f× the raw text (%d bytes for %d bytes of text)\n",
-		float64(ing.StoreBytes)/float64(ing.Bytes), ing.StoreBytes, ing.Bytes)
+	fmt.Fprintf(stdout, "  store: %.2f× the raw text in use (%d bytes for %d bytes of text: articles %d, extractions %d, fingerprints %d, urls %d, handles %d); the file: %d bytes\n",
+		float64(ing.StoreInUse)/float64(ing.Bytes), ing.StoreInUse, ing.Bytes, ing.Buckets["articles"], ing.Buckets["extractions"],
+		ing.Buckets["fingerprints"], ing.Buckets["urls"], ing.Buckets["handles"], ing.StoreBytes)
 	fmt.Fprintf(stdout, "cores: %d\n", runtime.GOMAXPROCS(0))
 	return exitOK
 }
@@ -246,6 +251,15 @@ func benchChild(ctx context.Context, name string, n, nSlow int, fixtures, corpus
 	if storeFile != "" {
 		if info, err := os.Stat(storeFile); err == nil {
 			row.StoreBytes = info.Size()
+		}
+		if s, err := store.OpenReadOnly(storeFile); err == nil {
+			usage, _ := s.Usage()
+			s.Close()
+			row.Buckets = map[string]int{}
+			for _, u := range usage {
+				row.StoreInUse += int64(u.Bytes)
+				row.Buckets[u.Name] = u.Bytes
+			}
 		}
 	}
 	json.NewEncoder(stdout).Encode(row)
