@@ -152,11 +152,11 @@ func Ingest(ctx context.Context, c Collector, s Store, x Extractor, sources []st
 		batch = batch[:0]
 	}
 	done, failed := 0, 0
-	for r := range results {
+	for first := range results {
 		// The one writer: take what the collector has ready, up to a batch,
 		// and write it in one transaction; while it is written the
 		// collector's senders wait, so nothing queues without bound.
-		for {
+		for _, r := range ready(first, results, maxBatch) {
 			done++
 			switch {
 			case r.Err != nil:
@@ -175,17 +175,6 @@ func Ingest(ctx context.Context, c Collector, s Store, x Extractor, sources []st
 			}
 			if progress != nil {
 				progress(done, failed)
-			}
-			if len(batch) >= maxBatch {
-				break
-			}
-			var more bool
-			select {
-			case r, more = <-results:
-			default:
-			}
-			if !more {
-				break
 			}
 		}
 		flush()
@@ -297,8 +286,8 @@ func Extract(ctx context.Context, s Store, x Extractor, ids []string, force bool
 	}
 	// This goroutine is the only writer: it writes what the workers have
 	// ready, up to a batch, in one transaction.
-	for r := range results {
-		for {
+	for first := range results {
+		for _, r := range ready(first, results, maxBatch) {
 			switch {
 			case r.err != nil:
 				report.Failed++
@@ -308,17 +297,6 @@ func Extract(ctx context.Context, s Store, x Extractor, ids []string, force bool
 			default:
 				batch = append(batch, r.x)
 			}
-			if len(batch) >= maxBatch {
-				break
-			}
-			var more bool
-			select {
-			case r, more = <-results:
-			default:
-			}
-			if !more {
-				break
-			}
 		}
 		flush()
 	}
@@ -326,6 +304,24 @@ func Extract(ctx context.Context, s Store, x Extractor, ids []string, force bool
 		return report, err
 	}
 	return report, ctx.Err()
+}
+
+// ready returns first and whatever else ch holds ready, up to max in all,
+// without waiting for more.
+func ready[T any](first T, ch <-chan T, max int) []T {
+	items := []T{first}
+	for len(items) < max {
+		select {
+		case item, ok := <-ch:
+			if !ok {
+				return items
+			}
+			items = append(items, item)
+		default:
+			return items
+		}
+	}
+	return items
 }
 
 // extractOne makes the extraction of one article, or returns nil when the

@@ -252,7 +252,7 @@ func TestInterruptStopsCleanly(t *testing.T) {
 
 func TestSecondWriterIsTurnedAway(t *testing.T) {
 	ingestBin, extractBin := commands(t)
-	srv := newsSite(t, 100, 50*time.Millisecond)
+	srv := newsSite(t, 200, 100*time.Millisecond) // still writing through all three checks
 	db := filepath.Join(t.TempDir(), "news.db")
 	first := exec.Command(ingestBin, "-db", db, "-delay", "0", srv.URL+"/sitemap.xml")
 	if err := first.Start(); err != nil {

@@ -204,19 +204,12 @@ func (w *web) onResponse(r *colly.Response) {
 	fail := func(err error) { send(w.ctx, w.out, storyline.Collected{Source: source, Input: requested, Err: err}) }
 	mediaType, _, _ := mime.ParseMediaType(r.Headers.Get("Content-Type"))
 	switch {
-	case isSitemap(r.Body):
-		entries, err := parseSitemap(r.Body, final)
-		if err != nil {
-			fail(err)
-			return
+	case isSitemap(r.Body) || isFeed(r.Body):
+		parse := parseFeed
+		if isSitemap(r.Body) {
+			parse = parseSitemap
 		}
-		for _, e := range entries {
-			if w.wanted(e.published) {
-				w.visit(source, e.link, e.published, depth)
-			}
-		}
-	case isFeed(r.Body):
-		entries, err := parseFeed(r.Body, final)
+		entries, err := parse(r.Body, final)
 		if err != nil {
 			fail(err)
 			return
