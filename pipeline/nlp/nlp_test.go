@@ -333,3 +333,48 @@ func BenchmarkProseTokenize(b *testing.B) {
 	}
 	benchmarkOne(b, func(t string) { base.TokenizeOnly(t) })
 }
+
+// TestSharedModelIsSafe runs one Extractor from many goroutines, as the
+// pipeline's workers do, and wants what a single goroutine gets. Run with
+// -race it also shows that prose's model is only read during inference.
+func TestSharedModelIsSafe(t *testing.T) {
+	x := extractor(t)
+	data, err := os.ReadFile("../../fixtures/docs.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for line := range strings.Lines(string(data)) {
+		var d struct{ Text string }
+		if json.Unmarshal([]byte(line), &d) == nil {
+			texts = append(texts, d.Text)
+		}
+	}
+	dct := day("2023-04-25")
+	want := make([][]storyline.Entity, len(texts))
+	for i, text := range texts {
+		want[i], _ = x.Extract(text, dct)
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range len(texts) * 2 {
+				i := (g + k) % len(texts)
+				got, err := x.Extract(texts[i], dct)
+				if err != nil || len(got) != len(want[i]) {
+					t.Errorf("goroutine %d, text %d: %d entities (%v), want %d", g, i, len(got), err, len(want[i]))
+					return
+				}
+				for j := range got {
+					if got[j] != want[i][j] {
+						t.Errorf("goroutine %d, text %d: %+v, want %+v", g, i, got[j], want[i][j])
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
