@@ -240,6 +240,11 @@ func Extract(ctx context.Context, s Store, x Extractor, ids []string, force bool
 					return
 				}
 				after = chunk[len(chunk)-1]
+				// A walk over the whole store would keep every page it
+				// read resident through the store's memory map.
+				if r, ok := s.(interface{ ReleaseMapped() error }); ok {
+					r.ReleaseMapped()
+				}
 			}
 		}
 		for id := range next {

@@ -75,6 +75,7 @@ func runBench(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stde
 	corpus := fs.String("corpus", "", "also every document of this JSON Lines `file` (the gold/docs format)")
 	fixtures := fs.String("fixtures", "fixtures/docs.jsonl", "the fixture documents `file`")
 	scale := fs.String("scale", "", "comma-separated store sizes for the 'extract run -all' scaling measurement")
+	keep := fs.Bool("keep", false, "with -scale, keep the synthetic stores and print where")
 	row := fs.String("row", "", "run one row in this process (used by bench itself)")
 	if err := fs.Parse(args); err != nil {
 		return usageStatus(err)
@@ -88,7 +89,7 @@ func runBench(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stde
 		return exitFailed
 	}
 	if *scale != "" {
-		return benchScale(ctx, self, *scale, stdout, stderr)
+		return benchScale(ctx, self, *scale, *keep, stdout, stderr)
 	}
 	rows := map[string]benchRow{}
 	fmt.Fprintf(stdout, "%-18s %8s %8s %10s %8s %14s %10s\n", "row", "articles", "seconds", "articles/s", "MB/s", "allocs/article", "peak RSS")
@@ -299,7 +300,7 @@ func benchSite(docs []benchDoc) *httptest.Server {
 
 // benchScale builds a synthetic store of each size and runs `extract run
 // -all` on it in a child process: time, peak RSS, store size against text.
-func benchScale(ctx context.Context, self, sizes string, stdout, stderr io.Writer) int {
+func benchScale(ctx context.Context, self, sizes string, keep bool, stdout, stderr io.Writer) int {
 	extractBin := self
 	fmt.Fprintf(stdout, "%-9s %9s %12s %10s %12s %12s\n", "articles", "seconds", "articles/s", "peak RSS", "store", "store/text")
 	var rss []int64
@@ -349,7 +350,11 @@ func benchScale(ctx context.Context, self, sizes string, stdout, stderr io.Write
 			}
 			fmt.Fprintf(stdout, "; text %.1fMB; the rest of the file is free pages\n", float64(textBytes)/(1<<20))
 		}
-		os.RemoveAll(dir)
+		if keep {
+			fmt.Fprintf(stdout, "          kept: %s\n", db)
+		} else {
+			os.RemoveAll(dir)
+		}
 	}
 	if len(rss) > 1 {
 		fmt.Fprintf(stdout, "peak RSS of the largest over the smallest: %.2f×\n", float64(rss[len(rss)-1])/float64(rss[0]))
