@@ -76,12 +76,22 @@ func runBench(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stde
 	fixtures := fs.String("fixtures", "fixtures/docs.jsonl", "the fixture documents `file`")
 	scale := fs.String("scale", "", "comma-separated store sizes for the 'extract run -all' scaling measurement")
 	keep := fs.Bool("keep", false, "with -scale, keep the synthetic stores and print where")
+	build := fs.String("build-store", "", "write a synthetic store of -n articles to this `file` (used by -scale)")
 	row := fs.String("row", "", "run one row in this process (used by bench itself)")
 	if err := fs.Parse(args); err != nil {
 		return usageStatus(err)
 	}
 	if *row != "" {
 		return benchChild(ctx, *row, *n, *nSlow, *fixtures, *corpus, stdout, stderr)
+	}
+	if *build != "" {
+		textBytes, err := syntheticStore(*build, *n)
+		if err != nil {
+			fmt.Fprintln(stderr, "extract bench:", err)
+			return exitFailed
+		}
+		fmt.Fprintln(stdout, textBytes)
+		return exitOK
 	}
 	self, err := os.Executable()
 	if err != nil {
@@ -316,12 +326,16 @@ func benchScale(ctx context.Context, self, sizes string, keep bool, stdout, stde
 			return exitFailed
 		}
 		db := filepath.Join(dir, "news.db")
-		textBytes, err := syntheticStore(db, n)
+		// The store is built in a child of its own: Linux counts the peak
+		// RSS a process had before exec into its child's, so the process
+		// that forks the measured one must stay small.
+		out, err := exec.CommandContext(ctx, self, "bench", "-build-store", db, "-n", strconv.Itoa(n)).Output()
 		if err != nil {
 			os.RemoveAll(dir)
-			fmt.Fprintln(stderr, "extract bench:", err)
+			fmt.Fprintf(stderr, "extract bench: build a store of %d articles: %v\n", n, err)
 			return exitFailed
 		}
+		textBytes, _ := strconv.ParseInt(strings.TrimSpace(string(out)), 10, 64)
 		var errb bytes.Buffer
 		cmd := exec.CommandContext(ctx, extractBin, "run", "-all", "-db", db)
 		cmd.Stderr = &errb
@@ -344,7 +358,11 @@ func benchScale(ctx context.Context, self, sizes string, keep bool, stdout, stde
 		if s, err := store.OpenReadOnly(db); err == nil {
 			usage, _ := s.Usage()
 			s.Close()
-			fmt.Fprintf(stdout, "          in use:")
+			var inUse int
+			for _, u := range usage {
+				inUse += u.Bytes
+			}
+			fmt.Fprintf(stdout, "          in use %.1fMB, %.2f× the text:", float64(inUse)/(1<<20), float64(inUse)/float64(textBytes))
 			for _, u := range usage {
 				fmt.Fprintf(stdout, " %s %.1fMB", u.Name, float64(u.Bytes)/(1<<20))
 			}
