@@ -178,7 +178,8 @@ func TestKilledIngestLosesNothing(t *testing.T) {
 	killed := 0
 	for k := range ingestKills {
 		revision.Store(int64(k))
-		d := time.Duration(30+rng.IntN(2500)) * time.Millisecond
+		// A run takes about 3 s: every kill lands mid-work.
+		d := time.Duration(30+rng.IntN(1970)) * time.Millisecond
 		if killAt(t, exec.Command(ingestBin, ingestArgs...), d) {
 			continue // finished before its kill
 		}
