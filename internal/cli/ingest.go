@@ -89,17 +89,20 @@ is not even downloaded.
 		return exitFailed
 	}
 	defer s.Close()
-	x, err := nlp.New()
-	if err != nil {
-		fmt.Fprintln(stderr, "ingest:", err)
-		return exitFailed
+	// The model is loaded only when this run extracts: it takes a few
+	// hundred milliseconds and writes a temporary copy to disk.
+	var x *nlp.Extractor
+	var extractor pipeline.Extractor
+	if *extractToo {
+		var err error
+		if x, err = nlp.New(); err != nil {
+			fmt.Fprintln(stderr, "ingest:", err)
+			return exitFailed
+		}
+		extractor = x
 	}
 	co.Known = s.Validators
 	line := newStatusLine(stderr)
-	var extractor pipeline.Extractor = x
-	if !*extractToo {
-		extractor = nil
-	}
 	report, err := pipeline.Ingest(ctx, collect.New(co), s, extractor, fs.Args(), line.log, line.progress)
 	line.finish()
 	for _, src := range report.Sources {
