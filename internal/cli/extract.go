@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -88,17 +87,7 @@ func runExtract(ctx context.Context, fs *flag.FlagSet, args []string, stdout, st
 	log := func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }
 	report, err := pipeline.Extract(ctx, s, x, nil, *all, log)
 	fmt.Fprintf(stderr, "extract: %d extracted, %d current, %d failed (%s)\n", report.Extracted, report.Current, report.Failed, x.Version())
-	switch {
-	case errors.Is(err, context.Canceled):
-		fmt.Fprintln(stderr, "extract: interrupted; extractions made so far are stored")
-		return exitStopped
-	case err != nil:
-		fmt.Fprintln(stderr, "extract:", err)
-		return exitFailed
-	case report.Failed > 0:
-		return exitFailed
-	}
-	return exitOK
+	return finishStatus(stderr, "extract", "extractions made so far are stored", err, report.Failed)
 }
 
 // dumpLine is one line of `extract dump`.

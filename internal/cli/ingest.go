@@ -117,14 +117,21 @@ is not even downloaded.
 		xr := report.Extraction
 		fmt.Fprintf(stderr, "extract: %d extracted, %d current, %d failed (%s)\n", xr.Extracted, xr.Current, xr.Failed, x.Version())
 	}
+	return finishStatus(stderr, "ingest", "what was collected so far is stored", err, report.Failed())
+}
+
+// finishStatus is the exit status of a run that ended with err after failed
+// inputs: 130 when interrupted (what was done is stored, as stopped says),
+// 1 on an error or any failed input, else 0.
+func finishStatus(stderr io.Writer, cmd, stopped string, err error, failed int) int {
 	switch {
 	case errors.Is(err, context.Canceled):
-		fmt.Fprintln(stderr, "ingest: interrupted; what was collected so far is stored")
+		fmt.Fprintf(stderr, "%s: interrupted; %s\n", cmd, stopped)
 		return exitStopped
 	case err != nil:
-		fmt.Fprintln(stderr, "ingest:", err)
+		fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
 		return exitFailed
-	case report.Failed() > 0:
+	case failed > 0:
 		return exitFailed
 	}
 	return exitOK

@@ -56,8 +56,6 @@ var (
 	quarters = []string{"quarter"}
 )
 
-func or(lists ...[]string) []string { return slices.Concat(lists...) }
-
 // dateRules, longest forms first; overlapping matches of later rules are
 // dropped.
 var dateRules = []dateRule{

@@ -278,12 +278,12 @@ func FuzzExtract(f *testing.F) {
 	})
 }
 
-// benchTexts are the fixture texts, the articles the README's figures use.
-func benchTexts(b *testing.B) []string {
-	b.Helper()
+// fixtureTexts are the texts of the five fixture articles.
+func fixtureTexts(tb testing.TB) []string {
+	tb.Helper()
 	data, err := os.ReadFile("../../fixtures/docs.jsonl")
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	var texts []string
 	for line := range strings.Lines(string(data)) {
@@ -296,7 +296,7 @@ func benchTexts(b *testing.B) []string {
 }
 
 func benchmarkOne(b *testing.B, step func(string)) {
-	texts := benchTexts(b)
+	texts := fixtureTexts(b)
 	var n int64
 	for _, t := range texts {
 		n += int64(len(t))
@@ -339,17 +339,7 @@ func BenchmarkProseTokenize(b *testing.B) {
 // -race it also shows that prose's model is only read during inference.
 func TestSharedModelIsSafe(t *testing.T) {
 	x := extractor(t)
-	data, err := os.ReadFile("../../fixtures/docs.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var texts []string
-	for line := range strings.Lines(string(data)) {
-		var d struct{ Text string }
-		if json.Unmarshal([]byte(line), &d) == nil {
-			texts = append(texts, d.Text)
-		}
-	}
+	texts := fixtureTexts(t)
 	dct := day("2023-04-25")
 	want := make([][]storyline.Entity, len(texts))
 	for i, text := range texts {
