@@ -175,11 +175,19 @@ func TestKilledIngestLosesNothing(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "news.db")
 	ingestArgs := []string{"-db", db, "-delay", "0", "-per-host", "4", srv.URL + "/sitemap.xml"}
 	rng := rand.New(rand.NewPCG(2026, 11))
+	// One run to the end says how long a run takes, so that every kill can
+	// land mid-work however fast the machine or the extraction is.
+	revision.Store(-1)
+	start := time.Now()
+	if out, err := exec.Command(ingestBin, ingestArgs...).CombinedOutput(); err != nil {
+		t.Fatalf("first run: %v\n%s", err, out)
+	}
+	window := max(time.Since(start)*2/3, 100*time.Millisecond)
+	t.Logf("a whole run took %v: kills land in its first %v", time.Since(start).Round(time.Millisecond), window.Round(time.Millisecond))
 	killed := 0
 	for k := range ingestKills {
 		revision.Store(int64(k))
-		// A run takes about 3 s: every kill lands mid-work.
-		d := time.Duration(30+rng.IntN(1970)) * time.Millisecond
+		d := 30*time.Millisecond + time.Duration(rng.Int64N(int64(window)))
 		if killAt(t, exec.Command(ingestBin, ingestArgs...), d) {
 			continue // finished before its kill
 		}
@@ -200,7 +208,7 @@ func TestKilledIngestLosesNothing(t *testing.T) {
 
 	// Re-extraction killed midway leaves every extraction whole too.
 	for k := range extractKills {
-		d := time.Duration(100+rng.IntN(1500)) * time.Millisecond
+		d := 30*time.Millisecond + time.Duration(rng.Int64N(int64(window)))
 		finished := killAt(t, exec.Command(extractBin, "run", "-db", db, "-all"), d)
 		a, x := verifyStore(t, db)
 		t.Logf("extract run -all kill %d at %4dms (finished: %v): %d articles, %d extractions, consistent", k+1, d.Milliseconds(), finished, a, x)

@@ -3,10 +3,12 @@
 // code per country, a TIMEX3 value per date resolved against the article's
 // publication date.
 //
-// It is the only package that imports github.com/jdkato/prose/v2. prose
-// supplies the part-of-speech tags and the PERSON labels; prose's own span
-// building is not used, because it runs spans across lines and loses the
-// byte offsets. Countries come from a table generated from maintained data
+// It and its internal packages are the only ones that import
+// github.com/jdkato/prose/v2. prose supplies the tokens, the part-of-speech
+// tagger's weights and the entity classifier's format and training; its
+// models run in internal/proseinfer, which gives prose's tags and labels
+// several times faster. prose's own span building is not used, because it runs
+// spans across lines and loses the byte offsets. Countries come from a table generated from maintained data
 // packages (countries.json, see internal/gencountries); dates from the rules
 // in dates.go.
 package nlp
@@ -23,46 +25,43 @@ import (
 	"github.com/jdkato/prose/v2"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/pipeline/nlp/internal/proseinfer"
 )
 
 // rulesVersion changes whenever a rule of this package changes what it
 // extracts; with the model name and the country table's digest it makes the
 // extractor version that stamps every stored extraction.
-const rulesVersion = "6"
+const rulesVersion = "7"
 
 //go:embed countries.json
 var countriesJSON []byte
 
-// Extractor finds entities. It is safe for concurrent use: prose's model is
+// Extractor finds entities. It is safe for concurrent use: the models are
 // only read during inference.
 type Extractor struct {
-	model     *prose.Model
-	countries *gazetteer
-	version   string
+	tagger     *proseinfer.Tagger
+	classifier *proseinfer.Classifier
+	countries  *gazetteer
+	version    string
 }
 
-// New builds prose's model and the country table once; building them takes
+// New builds the models and the country table once; building them takes
 // a few hundred milliseconds, so build one Extractor per process.
-func New() (x *Extractor, err error) {
-	defer func() {
-		// prose panics when one of its model assets fails to load.
-		if r := recover(); r != nil {
-			x, err = nil, fmt.Errorf("nlp: load prose model: %v", r)
-		}
-	}()
+func New() (*Extractor, error) {
 	g, err := loadGazetteer(countriesJSON)
 	if err != nil {
 		return nil, fmt.Errorf("nlp: country table: %w", err)
 	}
-	model, modelSum, err := loadModel()
+	tagger, classifier, modelSum, err := loadModel()
 	if err != nil {
 		return nil, fmt.Errorf("nlp: %w", err)
 	}
 	sum := sha256.Sum256(countriesJSON)
 	return &Extractor{
-		model:     model,
-		countries: g,
-		version: fmt.Sprintf("nlp-%s+%s-%s+countries-%s", rulesVersion, model.Name, modelSum,
+		tagger:     tagger,
+		classifier: classifier,
+		countries:  g,
+		version: fmt.Sprintf("nlp-%s+%s-%s+countries-%s", rulesVersion, modelName, modelSum,
 			hex.EncodeToString(sum[:4])),
 	}, nil
 }
@@ -121,22 +120,29 @@ type token struct {
 // tag runs prose's tokenizer, tagger and entity classifier over text and
 // locates every token in it.
 func (x *Extractor) tag(text string) ([]token, error) {
-	doc, err := prose.NewDocument(text, prose.UsingModel(x.model), prose.WithSegmentation(false))
+	doc, err := prose.NewDocument(text, prose.WithTagging(false), prose.WithExtraction(false), prose.WithSegmentation(false))
 	if err != nil {
 		return nil, fmt.Errorf("nlp: prose: %w", err)
 	}
-	clean, orig := sanitize(text)
 	ptoks := doc.Tokens()
-	toks := make([]token, 0, len(ptoks))
+	words := make([]string, len(ptoks))
+	for i, t := range ptoks {
+		words[i] = t.Text
+	}
+	tags := x.tagger.Tag(words)
+	labels := x.classifier.Label(words, tags)
+
+	clean, orig := sanitize(text)
+	toks := make([]token, 0, len(words))
 	cursor := 0
-	for _, t := range ptoks {
-		i := strings.Index(clean[cursor:], t.Text)
-		if i < 0 {
+	for i, w := range words {
+		at := strings.Index(clean[cursor:], w)
+		if at < 0 {
 			continue // not in the text as written: skip rather than guess
 		}
-		start := cursor + i
-		cursor = start + len(t.Text)
-		toks = append(toks, token{text: text[orig[start]:orig[cursor]], start: orig[start], end: orig[cursor], tag: t.Tag, label: t.Label})
+		start := cursor + at
+		cursor = start + len(w)
+		toks = append(toks, token{text: text[orig[start]:orig[cursor]], start: orig[start], end: orig[cursor], tag: tags[i], label: labels[i]})
 	}
 	return toks, nil
 }

@@ -336,7 +336,7 @@ func BenchmarkProseTokenize(b *testing.B) {
 
 // TestSharedModelIsSafe runs one Extractor from many goroutines, as the
 // pipeline's workers do, and wants what a single goroutine gets. Run with
-// -race it also shows that prose's model is only read during inference.
+// -race it also shows that the models are only read during inference.
 func TestSharedModelIsSafe(t *testing.T) {
 	x := extractor(t)
 	texts := fixtureTexts(t)
