@@ -85,10 +85,12 @@ func (r *IngestReport) Failed() int {
 type Progress func(done, failed int)
 
 // Ingest collects sources into the store, then extracts the entities of
-// every collected article whose extraction is missing or stale (x nil:
-// none). A failed input is logged and counted; the rest of the batch goes
-// on. progress may be nil.
-func Ingest(ctx context.Context, c Collector, s Store, x Extractor, sources []string, log Logger, progress Progress) (*IngestReport, error) {
+// every collected article whose extraction is missing or stale. It asks
+// extractor for the extractor once collection is done, so that a model can
+// load while pages are fetched; nil extractor means no extraction. A failed
+// input is logged and counted; the rest of the batch goes on. progress may
+// be nil.
+func Ingest(ctx context.Context, c Collector, s Store, extractor func() (Extractor, error), sources []string, log Logger, progress Progress) (*IngestReport, error) {
 	report := &IngestReport{}
 	bySource := map[string]*SourceSummary{}
 	for _, src := range sources {
@@ -182,8 +184,12 @@ func Ingest(ctx context.Context, c Collector, s Store, x Extractor, sources []st
 	if err := ctx.Err(); err != nil {
 		return report, err
 	}
-	if x == nil {
+	if extractor == nil {
 		return report, nil
+	}
+	x, err := extractor()
+	if err != nil {
+		return report, err
 	}
 	xr, err := Extract(ctx, s, x, stored, false, log)
 	report.Extraction = *xr

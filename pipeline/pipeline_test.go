@@ -50,7 +50,7 @@ func TestPanicIsContainedToItsArticle(t *testing.T) {
 	}
 	var logged []string
 	log := func(format string, args ...any) { logged = append(logged, fmt.Sprintf(format, args...)) }
-	report, err := Ingest(context.Background(), arts, db, panicky{}, []string{"src"}, log, nil)
+	report, err := Ingest(context.Background(), arts, db, func() (Extractor, error) { return panicky{}, nil }, []string{"src"}, log, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

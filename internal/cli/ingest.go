@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/storyline/storyline/pipeline"
@@ -89,17 +90,14 @@ is not even downloaded.
 		return exitFailed
 	}
 	defer s.Close()
-	// The model is loaded only when this run extracts: it takes a few
-	// hundred milliseconds and writes a temporary copy to disk.
-	var x *nlp.Extractor
-	var extractor pipeline.Extractor
+	// The model is loaded only when this run extracts, and while pages are
+	// fetched: it takes a few hundred milliseconds of CPU.
+	var model func() (*nlp.Extractor, error)
+	var extractor func() (pipeline.Extractor, error)
 	if *extractToo {
-		var err error
-		if x, err = nlp.New(); err != nil {
-			fmt.Fprintln(stderr, "ingest:", err)
-			return exitFailed
-		}
-		extractor = x
+		model = sync.OnceValues(nlp.New)
+		go model()
+		extractor = func() (pipeline.Extractor, error) { return model() }
 	}
 	co.Known = s.Validators
 	line := newStatusLine(stderr)
@@ -114,8 +112,10 @@ is not even downloaded.
 		fmt.Fprintln(stderr, line)
 	}
 	if *extractToo {
-		xr := report.Extraction
-		fmt.Fprintf(stderr, "extract: %d extracted, %d current, %d failed (%s)\n", xr.Extracted, xr.Current, xr.Failed, x.Version())
+		if x, err := model(); err == nil {
+			xr := report.Extraction
+			fmt.Fprintf(stderr, "extract: %d extracted, %d current, %d failed (%s)\n", xr.Extracted, xr.Current, xr.Failed, x.Version())
+		}
 	}
 	return finishStatus(stderr, "ingest", "what was collected so far is stored", err, report.Failed())
 }

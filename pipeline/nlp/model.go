@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io/fs"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/storyline/storyline/pipeline/nlp/internal/proseinfer"
 )
 
@@ -38,12 +40,21 @@ func loadModel() (*proseinfer.Tagger, *proseinfer.Classifier, string, error) {
 	if err != nil {
 		return nil, nil, "", fmt.Errorf("model: %w", err)
 	}
-	tagger, err := proseinfer.NewTagger()
-	if err != nil {
-		return nil, nil, "", err
-	}
-	classifier, err := proseinfer.LoadClassifier(trainedModel, "model/Maxent")
-	if err != nil {
+	// Each takes a couple of hundred milliseconds, mostly decoding gob.
+	var (
+		g          errgroup.Group
+		tagger     *proseinfer.Tagger
+		classifier *proseinfer.Classifier
+	)
+	g.Go(func() (err error) {
+		tagger, err = proseinfer.NewTagger()
+		return err
+	})
+	g.Go(func() (err error) {
+		classifier, err = proseinfer.LoadClassifier(trainedModel, "model/Maxent")
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return nil, nil, "", err
 	}
 	return tagger, classifier, hex.EncodeToString(sum.Sum(nil)[:4]), nil

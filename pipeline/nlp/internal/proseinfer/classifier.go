@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -46,7 +47,11 @@ func LoadClassifier(fsys fs.FS, dir string) (*Classifier, error) {
 	}
 	// prose looks up "feature-value-label" for every label in turn; the table
 	// is keyed by "feature-value", and a key's votes are its labels' weights.
-	features := make(map[string][]vote, len(mapping))
+	type entry struct {
+		prefix string
+		vote
+	}
+	entries := make([]entry, 0, len(mapping))
 	for key, wi := range mapping {
 		if wi < 0 || wi >= len(weights) {
 			return nil, fmt.Errorf("prose classifier: %q has weight %d of %d", key, wi, len(weights))
@@ -63,10 +68,19 @@ func LoadClassifier(fsys fs.FS, dir string) (*Classifier, error) {
 		if label < 0 {
 			return nil, fmt.Errorf("prose classifier: %q ends in no label", key)
 		}
-		prefix := key[:len(key)-len(labels[label])-1]
-		features[prefix] = append(features[prefix], vote{uint8(label), weights[wi]})
+		entries = append(entries, entry{key[:len(key)-len(labels[label])-1], vote{uint8(label), weights[wi]}})
 	}
-	return &Classifier{labels: labels, weights: newWeightTable(features)}, nil
+	slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.prefix, b.prefix) })
+	table := newWeightTable(len(entries))
+	var votes []vote
+	for i, e := range entries {
+		votes = append(votes, e.vote)
+		if i == len(entries)-1 || entries[i+1].prefix != e.prefix {
+			table.add(e.prefix, votes)
+			votes = votes[:0]
+		}
+	}
+	return &Classifier{labels: labels, weights: table}, nil
 }
 
 // featureOrder is the order in which prose adds up a label's weights.

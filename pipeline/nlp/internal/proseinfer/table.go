@@ -33,36 +33,36 @@ type vote struct {
 	weight float64
 }
 
-// newWeightTable builds a table from each feature's votes, in the order
-// given: the order in which a feature's votes are added to the scores is
-// the order they are listed here.
-func newWeightTable(features map[string][]vote) *weightTable {
-	t := &weightTable{
+// newWeightTable returns an empty table sized for n features.
+func newWeightTable(n int) *weightTable {
+	return &weightTable{
 		seed:  maphash.MakeSeed(),
-		ids:   make(map[uint64]uint32, len(features)),
-		ends:  make([]uint32, 0, len(features)),
-		first: make([]uint32, 1, len(features)+1),
+		ids:   make(map[uint64]uint32, n),
+		ends:  make([]uint32, 0, n),
+		first: make([]uint32, 1, n+1),
 	}
-	for key, votes := range features {
-		id := uint32(len(t.ends))
-		t.arena = append(t.arena, key...)
-		t.ends = append(t.ends, uint32(len(t.arena)))
-		h := maphash.String(t.seed, key)
-		if _, taken := t.ids[h]; taken {
-			if t.collided == nil {
-				t.collided = make(map[string]uint32)
-			}
-			t.collided[key] = id
-		} else {
-			t.ids[h] = id
+}
+
+// add adds a feature and its votes, in the order in which they are to be
+// added to the scores. Each feature is added once.
+func (t *weightTable) add(key string, votes []vote) {
+	id := uint32(len(t.ends))
+	t.arena = append(t.arena, key...)
+	t.ends = append(t.ends, uint32(len(t.arena)))
+	h := maphash.String(t.seed, key)
+	if _, taken := t.ids[h]; taken {
+		if t.collided == nil {
+			t.collided = make(map[string]uint32)
 		}
-		for _, v := range votes {
-			t.class = append(t.class, v.class)
-			t.weight = append(t.weight, v.weight)
-		}
-		t.first = append(t.first, uint32(len(t.class)))
+		t.collided[key] = id
+	} else {
+		t.ids[h] = id
 	}
-	return t
+	for _, v := range votes {
+		t.class = append(t.class, v.class)
+		t.weight = append(t.weight, v.weight)
+	}
+	t.first = append(t.first, uint32(len(t.class)))
 }
 
 // key returns the key of id.

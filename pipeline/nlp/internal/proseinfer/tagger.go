@@ -65,9 +65,10 @@ func NewTagger() (*Tagger, error) {
 		}
 		index[c] = uint8(i)
 	}
-	features := make(map[string][]vote, len(weights))
+	table := newWeightTable(len(weights))
+	var votes []vote
 	for feature, byClass := range weights {
-		votes := make([]vote, 0, len(byClass))
+		votes = votes[:0]
 		for class, w := range byClass {
 			i, ok := index[class]
 			if !ok {
@@ -75,9 +76,9 @@ func NewTagger() (*Tagger, error) {
 			}
 			votes = append(votes, vote{i, w})
 		}
-		features[feature] = votes
+		table.add(feature, votes)
 	}
-	return &Tagger{classes: classes, known: known, weights: newWeightTable(features)}, nil
+	return &Tagger{classes: classes, known: known, weights: table}, nil
 }
 
 // none and keep are prose's patterns for Penn Treebank's empty elements and
