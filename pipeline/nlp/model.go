@@ -6,8 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
-
-	"golang.org/x/sync/errgroup"
+	"runtime"
 
 	"github.com/storyline/storyline/pipeline/nlp/internal/proseinfer"
 )
@@ -40,21 +39,17 @@ func loadModel() (*proseinfer.Tagger, *proseinfer.Classifier, string, error) {
 	if err != nil {
 		return nil, nil, "", fmt.Errorf("model: %w", err)
 	}
-	// Each takes a couple of hundred milliseconds, mostly decoding gob.
-	var (
-		g          errgroup.Group
-		tagger     *proseinfer.Tagger
-		classifier *proseinfer.Classifier
-	)
-	g.Go(func() (err error) {
-		tagger, err = proseinfer.NewTagger()
-		return err
-	})
-	g.Go(func() (err error) {
-		classifier, err = proseinfer.LoadClassifier(trainedModel, "model/Maxent")
-		return err
-	})
-	if err := g.Wait(); err != nil {
+	// Each is decoded from gob into maps several times the size of the
+	// table built from them. One after the other, with the first's garbage
+	// collected in between, peak RSS is ~45 MB lower than decoding both at
+	// once, for ~100 ms more.
+	tagger, err := proseinfer.NewTagger()
+	if err != nil {
+		return nil, nil, "", err
+	}
+	runtime.GC()
+	classifier, err := proseinfer.LoadClassifier(trainedModel, "model/Maxent")
+	if err != nil {
 		return nil, nil, "", err
 	}
 	return tagger, classifier, hex.EncodeToString(sum.Sum(nil)[:4]), nil

@@ -18,6 +18,7 @@ import (
 	_ "embed"
 	"encoding/hex"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -56,6 +57,9 @@ func New() (*Extractor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("nlp: %w", err)
 	}
+	// Decoding the models left tens of megabytes of garbage, and the
+	// collector's next goal would be twice the heap that held it.
+	runtime.GC()
 	sum := sha256.Sum256(countriesJSON)
 	return &Extractor{
 		tagger:     tagger,
