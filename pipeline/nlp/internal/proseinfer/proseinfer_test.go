@@ -209,11 +209,12 @@ func proseShape(word string) string {
 	} else if match, _ := regexp.MatchString(`\w+$`, word); match {
 		if strings.ToLower(word) == word {
 			return "downcase"
-		} else if strings.Title(word) == word { //lint:ignore SA1019 as prose has it
-			return "upcase"
-		} else {
-			return "mixedcase"
 		}
+		//lint:ignore SA1019 as prose has it.
+		if strings.Title(word) == word {
+			return "upcase"
+		}
+		return "mixedcase"
 	}
 	return "other"
 }
