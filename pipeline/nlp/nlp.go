@@ -30,8 +30,8 @@ import (
 )
 
 // rulesVersion changes whenever a rule of this package changes what it
-// extracts; with the model name and the country table's digest it makes the
-// extractor version that stamps every stored extraction.
+// extracts; with the digests of the models and of the country table it
+// makes the extractor version that stamps every stored extraction.
 const rulesVersion = "7"
 
 //go:embed countries.json
@@ -65,8 +65,8 @@ func New() (*Extractor, error) {
 		tagger:     tagger,
 		classifier: classifier,
 		countries:  g,
-		version: fmt.Sprintf("nlp-%s+%s-%s+countries-%s", rulesVersion, modelName, modelSum,
-			hex.EncodeToString(sum[:4])),
+		version: fmt.Sprintf("nlp-%s+%s-%s+tagger-%s+countries-%s", rulesVersion, modelName, modelSum,
+			tagger.Digest(), hex.EncodeToString(sum[:4])),
 	}, nil
 }
 

@@ -21,7 +21,9 @@ package proseinfer
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/gob"
+	"encoding/hex"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -37,6 +39,7 @@ type Tagger struct {
 	classes []string
 	known   map[string]string // words the training data always tagged one way
 	weights *weightTable
+	digest  string
 }
 
 // NewTagger loads the tagger's model from the assets prose embeds.
@@ -45,6 +48,7 @@ func NewTagger() (*Tagger, error) {
 		classes []string
 		known   map[string]string
 		weights map[string]map[string]float64
+		sum     = sha256.New()
 	)
 	for _, a := range []struct {
 		name string
@@ -54,6 +58,7 @@ func NewTagger() (*Tagger, error) {
 		if err != nil {
 			return nil, fmt.Errorf("prose tagger: %w", err)
 		}
+		sum.Write(data)
 		if err := gob.NewDecoder(bytes.NewReader(data)).Decode(a.into); err != nil {
 			return nil, fmt.Errorf("prose tagger: %s: %w", a.name, err)
 		}
@@ -78,8 +83,12 @@ func NewTagger() (*Tagger, error) {
 		}
 		table.add(feature, votes)
 	}
-	return &Tagger{classes: classes, known: known, weights: table}, nil
+	return &Tagger{classes: classes, known: known, weights: table, digest: hex.EncodeToString(sum.Sum(nil)[:4])}, nil
 }
+
+// Digest identifies the tagger's weights, which come with the version of
+// prose the build uses.
+func (t *Tagger) Digest() string { return t.digest }
 
 // none and keep are prose's patterns for Penn Treebank's empty elements and
 // its -LRB-/-RRB- style bracket tokens.
