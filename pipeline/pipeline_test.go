@@ -67,3 +67,31 @@ func TestPanicIsContainedToItsArticle(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestModelThatFailsToLoadKeepsTheArticles: the extractor is asked for only
+// after collection, and when it cannot be had the articles stay stored.
+func TestModelThatFailsToLoadKeepsTheArticles(t *testing.T) {
+	db, err := store.Open(filepath.Join(t.TempDir(), "news.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	arts := sliceCollector{{ID: "a0", Text: "Iran and Turkey."}, {ID: "a1", Text: "Syria and Russia."}}
+	loadErr := errors.New("model damaged")
+	asked := false
+	report, err := Ingest(context.Background(), arts, db, func() (Extractor, error) {
+		asked = true
+		return nil, loadErr
+	}, []string{"src"}, t.Logf, nil)
+	if !asked || !errors.Is(err, loadErr) {
+		t.Fatalf("asked %v, err %v; want the load error", asked, err)
+	}
+	if n := report.Sources[0].New; n != 2 {
+		t.Errorf("%d new articles, want 2", n)
+	}
+	for _, a := range arts {
+		if _, err := db.Article(a.ID); err != nil {
+			t.Errorf("article %s: %v", a.ID, err)
+		}
+	}
+}

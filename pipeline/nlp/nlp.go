@@ -7,10 +7,10 @@
 // github.com/jdkato/prose/v2. prose supplies the tokens, the part-of-speech
 // tagger's weights and the entity classifier's format and training; its
 // models run in internal/proseinfer, which gives prose's tags and labels
-// several times faster. prose's own span building is not used, because it runs
-// spans across lines and loses the byte offsets. Countries come from a table generated from maintained data
-// packages (countries.json, see internal/gencountries); dates from the rules
-// in dates.go.
+// several times faster. prose's own span building is not used, because it
+// runs spans across lines and loses the byte offsets. Countries come from a
+// table generated from maintained data packages (countries.json, see
+// internal/gencountries); dates from the rules in dates.go.
 package nlp
 
 import (
