@@ -182,8 +182,9 @@ func TestKilledIngestLosesNothing(t *testing.T) {
 	if out, err := exec.Command(ingestBin, ingestArgs...).CombinedOutput(); err != nil {
 		t.Fatalf("first run: %v\n%s", err, out)
 	}
-	window := max(time.Since(start)*2/3, 100*time.Millisecond)
-	t.Logf("a whole run took %v: kills land in its first %v", time.Since(start).Round(time.Millisecond), window.Round(time.Millisecond))
+	took := time.Since(start)
+	window := max(took*2/3, 100*time.Millisecond)
+	t.Logf("a whole run took %v: kills land in its first %v", took.Round(time.Millisecond), window.Round(time.Millisecond))
 	killed := 0
 	for k := range ingestKills {
 		revision.Store(int64(k))

@@ -53,7 +53,7 @@ func New() (*Extractor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("nlp: country table: %w", err)
 	}
-	tagger, classifier, modelSum, err := loadModel()
+	tagger, classifier, err := loadModel()
 	if err != nil {
 		return nil, fmt.Errorf("nlp: %w", err)
 	}
@@ -65,7 +65,7 @@ func New() (*Extractor, error) {
 		tagger:     tagger,
 		classifier: classifier,
 		countries:  g,
-		version: fmt.Sprintf("nlp-%s+%s-%s+tagger-%s+countries-%s", rulesVersion, modelName, modelSum,
+		version: fmt.Sprintf("nlp-%s+%s-%s+tagger-%s+countries-%s", rulesVersion, modelName, classifier.Digest(),
 			tagger.Digest(), hex.EncodeToString(sum[:4])),
 	}, nil
 }

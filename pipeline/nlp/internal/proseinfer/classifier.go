@@ -1,8 +1,6 @@
 package proseinfer
 
 import (
-	"bytes"
-	"encoding/gob"
 	"fmt"
 	"io/fs"
 	"path"
@@ -19,6 +17,7 @@ import (
 type Classifier struct {
 	labels  []string
 	weights *weightTable
+	digest  string
 }
 
 // LoadClassifier loads the classifier that prose's Model.Write wrote to dir
@@ -29,18 +28,10 @@ func LoadClassifier(fsys fs.FS, dir string) (*Classifier, error) {
 		mapping map[string]int
 		weights []float64
 	)
-	for _, a := range []struct {
-		name string
-		into any
-	}{{"labels", &labels}, {"mapping", &mapping}, {"weights", &weights}} {
-		name := path.Join(dir, a.name+".gob")
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, fmt.Errorf("prose classifier: %w", err)
-		}
-		if err := gob.NewDecoder(bytes.NewReader(data)).Decode(a.into); err != nil {
-			return nil, fmt.Errorf("prose classifier: %s: %w", name, err)
-		}
+	digest, err := decodeAll(func(name string) ([]byte, error) { return fs.ReadFile(fsys, path.Join(dir, name)) },
+		gobFile{"labels.gob", &labels}, gobFile{"mapping.gob", &mapping}, gobFile{"weights.gob", &weights})
+	if err != nil {
+		return nil, fmt.Errorf("prose classifier: %w", err)
 	}
 	if len(labels) == 0 || len(labels) > 256 {
 		return nil, fmt.Errorf("prose classifier: %d labels, want 1 to 256", len(labels))
@@ -80,8 +71,11 @@ func LoadClassifier(fsys fs.FS, dir string) (*Classifier, error) {
 			votes = votes[:0]
 		}
 	}
-	return &Classifier{labels: labels, weights: table}, nil
+	return &Classifier{labels: labels, weights: table, digest: digest}, nil
 }
+
+// Digest identifies the classifier's files.
+func (c *Classifier) Digest() string { return c.digest }
 
 // featureOrder is the order in which prose adds up a label's weights.
 var featureOrder = [...]string{

@@ -20,10 +20,6 @@
 package proseinfer
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/gob"
-	"encoding/hex"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -48,20 +44,11 @@ func NewTagger() (*Tagger, error) {
 		classes []string
 		known   map[string]string
 		weights map[string]map[string]float64
-		sum     = sha256.New()
 	)
-	for _, a := range []struct {
-		name string
-		into any
-	}{{"classes", &classes}, {"tags", &known}, {"weights", &weights}} {
-		data, err := prose.Asset("model/AveragedPerceptron/" + a.name + ".gob")
-		if err != nil {
-			return nil, fmt.Errorf("prose tagger: %w", err)
-		}
-		sum.Write(data)
-		if err := gob.NewDecoder(bytes.NewReader(data)).Decode(a.into); err != nil {
-			return nil, fmt.Errorf("prose tagger: %s: %w", a.name, err)
-		}
+	digest, err := decodeAll(func(name string) ([]byte, error) { return prose.Asset("model/AveragedPerceptron/" + name) },
+		gobFile{"classes.gob", &classes}, gobFile{"tags.gob", &known}, gobFile{"weights.gob", &weights})
+	if err != nil {
+		return nil, fmt.Errorf("prose tagger: %w", err)
 	}
 	index := make(map[string]uint8, len(classes))
 	for i, c := range classes {
@@ -83,7 +70,7 @@ func NewTagger() (*Tagger, error) {
 		}
 		table.add(feature, votes)
 	}
-	return &Tagger{classes: classes, known: known, weights: table, digest: hex.EncodeToString(sum.Sum(nil)[:4])}, nil
+	return &Tagger{classes: classes, known: known, weights: table, digest: digest}, nil
 }
 
 // Digest identifies the tagger's weights, which come with the version of
