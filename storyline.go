@@ -14,15 +14,17 @@ import (
 // metadata an analyst needs to place it, without the page furniture around it.
 type Article struct {
 	// ID is the article's key in the store: the id a JSON Lines source gives,
-	// else the URL after redirects, else the local file's absolute path.
-	ID           string    `json:"id"`
-	URL          string    `json:"url,omitempty"`           // as requested or given
-	CanonicalURL string    `json:"canonical_url,omitempty"` // after redirects
+	// else the canonical URL, else the local file's absolute path.
+	ID  string `json:"id"`
+	URL string `json:"url,omitempty"` // as requested or given
+	// CanonicalURL is the URL after redirects, or the page's own
+	// <link rel=canonical> on the same site, without tracking parameters.
+	CanonicalURL string    `json:"canonical_url,omitempty"`
 	Title        string    `json:"title,omitempty"`
 	Source       string    `json:"source,omitempty"` // outlet or site name
 	Author       string    `json:"author,omitempty"`
 	Published    time.Time `json:"published,omitzero"`
-	// PublishedFrom says where Published came from ("meta", "feed", "input"),
+	// PublishedFrom says where Published came from ("page", "feed", "input"),
 	// so an analyst can judge how far to trust it.
 	PublishedFrom string    `json:"published_from,omitempty"`
 	Fetched       time.Time `json:"fetched,omitzero"`
@@ -31,11 +33,13 @@ type Article struct {
 	ETag         string `json:"etag,omitempty"`
 	LastModified string `json:"last_modified,omitempty"`
 	// DuplicateOf is the ID of the first stored copy of the same story (a
-	// wire report carried by several outlets, a mirror); set by the store.
+	// wire report carried by several outlets, a mirror), decided by the
+	// near-duplicate search when the article was first stored.
 	DuplicateOf string `json:"duplicate_of,omitempty"`
 	// Text is the article's main text; entity offsets are byte offsets into it.
 	Text string `json:"text"`
-	// Hash identifies the content that extraction depends on; see ContentHash.
+	// Hash identifies the content that extraction depends on (ContentHash),
+	// as stored: the store fills it in the articles it returns.
 	Hash string `json:"hash"`
 }
 
@@ -126,6 +130,14 @@ func (o Outcome) String() string {
 	default:
 		return "unchanged"
 	}
+}
+
+// Stored is what storing one article did: the outcome, the first copy of
+// its story when it is a copy, or the error that kept it from being stored.
+type Stored struct {
+	Outcome     Outcome
+	DuplicateOf string
+	Err         error
 }
 
 // Collected is one result of collecting: an article, or the reason an input

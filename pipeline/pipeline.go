@@ -11,7 +11,6 @@ package pipeline
 import (
 	"context"
 	"errors"
-	"fmt"
 	"runtime"
 	"time"
 
@@ -49,10 +48,6 @@ type Extractor interface {
 	Extract(text string, published time.Time) ([]storyline.Entity, error)
 	Version() string
 }
-
-// ErrPanic is wrapped by the error of an input whose processing panicked;
-// the panic is contained to that input.
-var ErrPanic = errors.New("internal error (recovered panic)")
 
 // Logger receives one line per failed input.
 type Logger func(format string, args ...any)
@@ -341,7 +336,7 @@ func ready[T any](first T, ch <-chan T, max int) []T {
 func extractOne(s Store, x Extractor, id string, force bool) (ex *storyline.Extraction, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			ex, err = nil, fmt.Errorf("%w: %v", ErrPanic, r)
+			ex, err = nil, storyline.PanicError(r)
 		}
 	}()
 	a, err := s.Article(id)

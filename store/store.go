@@ -67,7 +67,7 @@ func open(path string, readOnly bool) (db *DB, err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
-			db, err = nil, fmt.Errorf("open store %s: %v: %w", path, r, errCorrupt)
+			db, err = nil, fmt.Errorf("open store %s: %w: %w", path, storyline.PanicError(r), storyline.ErrDamaged)
 		}
 	}()
 	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout, ReadOnly: readOnly})
@@ -75,7 +75,7 @@ func open(path string, readOnly bool) (db *DB, err error) {
 	case errors.Is(err, berrors.ErrTimeout):
 		return nil, fmt.Errorf("open store %s: %w", path, storyline.ErrStoreInUse)
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
-		return nil, fmt.Errorf("open store %s: %v: %w", path, err, errCorrupt)
+		return nil, fmt.Errorf("open store %s: %v: %w", path, err, storyline.ErrDamaged)
 	case err != nil:
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
@@ -95,9 +95,6 @@ func open(path string, readOnly bool) (db *DB, err error) {
 	}
 	return db, nil
 }
-
-// errCorrupt is wrapped by errors about files that are not a readable store.
-var errCorrupt = errors.New("not a storyline store, or damaged: move it aside and ingest again, or restore a copy")
 
 // init creates the buckets on first use. It writes only when something is
 // missing, so that opening an existing store changes nothing on disk.
@@ -142,7 +139,7 @@ func (db *DB) checkSize() error {
 	}
 	return db.view(func(tx *bolt.Tx) error {
 		if want := tx.Size(); info.Size() < want {
-			return fmt.Errorf("open store %s: file has %d bytes, its header says %d: %w", db.path, info.Size(), want, errCorrupt)
+			return fmt.Errorf("open store %s: file has %d bytes, its header says %d: %w", db.path, info.Size(), want, storyline.ErrDamaged)
 		}
 		return nil
 	})
@@ -152,7 +149,7 @@ func (db *DB) checkSchema() error {
 	return db.view(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		if meta == nil {
-			return fmt.Errorf("open store %s: no meta bucket: %w", db.path, errCorrupt)
+			return fmt.Errorf("open store %s: no meta bucket: %w", db.path, storyline.ErrDamaged)
 		}
 		if v := string(meta.Get(keySchema)); v != schemaVersion {
 			return fmt.Errorf("open store %s: schema version %q, this storyline reads %q", db.path, v, schemaVersion)
@@ -175,7 +172,7 @@ func (db *DB) guard(fn func() error) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("store %s: %v: %w", db.path, r, errCorrupt)
+			err = fmt.Errorf("store %s: %w: %w", db.path, storyline.PanicError(r), storyline.ErrDamaged)
 		}
 	}()
 	return fn()

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/pipeline"
 	"github.com/storyline/storyline/pipeline/collect"
 	"github.com/storyline/storyline/pipeline/nlp"
@@ -141,7 +142,7 @@ func finishStatus(stderr io.Writer, cmd, stopped string, err error, failed int) 
 // exit status 1: a user never sees a stack trace.
 func containPanic(cmd string, stderr io.Writer, status *int) {
 	if r := recover(); r != nil {
-		fmt.Fprintf(stderr, "%s: internal error: %v\n", cmd, r)
+		fmt.Fprintf(stderr, "%s: %v\n", cmd, storyline.PanicError(r))
 		*status = exitFailed
 	}
 }

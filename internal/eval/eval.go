@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 
@@ -38,6 +39,17 @@ func ReadGold(path string) ([]Doc, error) {
 	}
 	defer f.Close()
 	return readGold(f, path)
+}
+
+// ReadGoldFS reads the gold JSON Lines file name of fsys, as ReadGold does
+// (the embedded fixtures, say).
+func ReadGoldFS(fsys fs.FS, name string) ([]Doc, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return readGold(f, name)
 }
 
 func readGold(r io.Reader, name string) ([]Doc, error) {

@@ -248,7 +248,7 @@ func TestLimits(t *testing.T) {
 	start := time.Now()
 	_, errs := split(collectAll(t, srv.URL+"/huge", srv.URL+"/bomb", srv.URL+"/paper.pdf"), srv.URL)
 	for _, p := range []string{"/huge", "/bomb"} {
-		if !errors.Is(errs[p], ErrTooLarge) {
+		if !errors.Is(errs[p], storyline.ErrTooLarge) {
 			t.Errorf("%s: error %v, want ErrTooLarge", p, errs[p])
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/mmcdole/gofeed"
+
+	"github.com/storyline/storyline"
 )
 
 // feedEntry is one item of a feed: where the article is and the feed's date
@@ -27,7 +29,7 @@ func isFeed(body []byte) bool {
 func parseFeed(body []byte, base *url.URL) (entries []feedEntry, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			entries, err = nil, fmt.Errorf("parse feed: internal error (recovered panic): %v", p)
+			entries, err = nil, fmt.Errorf("parse feed: %w", storyline.PanicError(p))
 		}
 	}()
 	feed, err := gofeed.NewParser().Parse(bytes.NewReader(body))

@@ -27,7 +27,7 @@ import (
 func ParseHTML(r io.Reader, pageURL *url.URL) (a *storyline.Article, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			a, err = nil, fmt.Errorf("parse page: internal error (recovered panic): %v", p)
+			a, err = nil, fmt.Errorf("parse page: %w", storyline.PanicError(p))
 		}
 	}()
 	res, err := trafilatura.Extract(r, trafilatura.Options{

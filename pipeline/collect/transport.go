@@ -10,10 +10,9 @@ import (
 	"net/http"
 	"strconv"
 	"time"
-)
 
-// ErrTooLarge is returned for a response body over the size limit.
-var ErrTooLarge = errors.New("response body too large")
+	"github.com/storyline/storyline"
+)
 
 // attemptsHeader carries, on a response handed to colly, how many requests
 // it took, so that the final error can say so.
@@ -60,7 +59,7 @@ func (t *transport) roundTrip(req *http.Request) (*http.Response, error) {
 			}
 			if resp.ContentLength > t.maxBytes {
 				resp.Body.Close()
-				return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, resp.ContentLength, t.maxBytes)
+				return nil, fmt.Errorf("%w: %d bytes, limit %d", storyline.ErrTooLarge, resp.ContentLength, t.maxBytes)
 			}
 			resp.Header.Set(attemptsHeader, strconv.Itoa(attempt))
 			return resp, nil
@@ -137,7 +136,7 @@ func (b *cappedBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
 	b.left -= int64(n)
 	if b.left < 0 {
-		return n, fmt.Errorf("%w: over %d bytes", ErrTooLarge, b.limit)
+		return n, fmt.Errorf("%w: over %d bytes", storyline.ErrTooLarge, b.limit)
 	}
 	return n, err
 }

@@ -196,7 +196,7 @@ func (w *web) onResponse(r *colly.Response) {
 	// the process, so it becomes this page's error.
 	defer func() {
 		if p := recover(); p != nil {
-			send(w.ctx, w.out, storyline.Collected{Source: source, Input: requested, Err: fmt.Errorf("internal error (recovered panic): %v", p)})
+			send(w.ctx, w.out, storyline.Collected{Source: source, Input: requested, Err: storyline.PanicError(p)})
 		}
 	}()
 	depth, _ := r.Ctx.GetAny(ctxDepth).(int)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/jdkato/prose/v2"
+
+	"github.com/storyline/storyline"
 )
 
 // Baseline runs prose the ways its own documentation shows, so that
@@ -16,7 +18,7 @@ type Baseline struct {
 func NewBaseline() (b *Baseline, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			b, err = nil, fmt.Errorf("nlp: load prose model: %v", r)
+			b, err = nil, fmt.Errorf("nlp: load prose model: %w", storyline.PanicError(r))
 		}
 	}()
 	return &Baseline{model: prose.ModelFromData("en-v2.0.0")}, nil

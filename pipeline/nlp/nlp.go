@@ -80,7 +80,7 @@ func (x *Extractor) Version() string { return x.version }
 func (x *Extractor) Extract(text string, published time.Time) (ents []storyline.Entity, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			ents, err = nil, fmt.Errorf("nlp: extract: panic: %v", r)
+			ents, err = nil, fmt.Errorf("nlp: extract: %w", storyline.PanicError(r))
 		}
 	}()
 	toks, err := x.tag(text)
