@@ -132,6 +132,19 @@ func (o Outcome) String() string {
 	}
 }
 
+// ArticlePut is an article on its way into the store, with what was decided
+// about it before: the first copy of its story, and the keys under which
+// later copies will find it.
+type ArticlePut struct {
+	Article *Article
+	// DuplicateOf names the first stored copy of the story when the article
+	// is new and a copy. An article already stored keeps the DuplicateOf it
+	// was first stored with.
+	DuplicateOf string
+	// Bands are the near-duplicate index keys the article is filed under.
+	Bands [][]byte
+}
+
 // Stored is what storing one article did: the outcome, the first copy of
 // its story when it is a copy, or the error that kept it from being stored.
 type Stored struct {

@@ -2,6 +2,8 @@ package store
 
 import (
 	"encoding/json"
+	"fmt"
+	"sync"
 
 	"github.com/klauspost/compress/zstd"
 
@@ -12,9 +14,15 @@ import (
 // repetitive JSON of extractions shrink several times, so that the store
 // stays near the size of the text it holds. A value that starts with '{' is
 // plain JSON, as the first stores wrote them, and is read as such.
+// The coder and decoder are made on first use, once per process, and
+// shared: EncodeAll and DecodeAll are safe for concurrent use.
 var (
-	encoder, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1))
-	decoder, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0))
+	encoder = sync.OnceValues(func() (*zstd.Encoder, error) {
+		return zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1))
+	})
+	decoder = sync.OnceValues(func() (*zstd.Decoder, error) {
+		return zstd.NewReader(nil, zstd.WithDecoderConcurrency(0))
+	})
 )
 
 func encode(v any) ([]byte, error) {
@@ -22,14 +30,22 @@ func encode(v any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return encoder.EncodeAll(data, make([]byte, 0, len(data)/3)), nil
+	enc, err := encoder()
+	if err != nil {
+		return nil, fmt.Errorf("zstd encoder: %w", err)
+	}
+	return enc.EncodeAll(data, make([]byte, 0, len(data)/3)), nil
 }
 
 func decode(data []byte, v any) error {
 	if len(data) > 0 && data[0] == '{' {
 		return json.Unmarshal(data, v)
 	}
-	plain, err := decoder.DecodeAll(data, nil)
+	dec, err := decoder()
+	if err != nil {
+		return fmt.Errorf("zstd decoder: %w", err)
+	}
+	plain, err := dec.DecodeAll(data, nil)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,8 @@
-package store
+package store_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/store"
+	"github.com/storyline/storyline/store/storetest"
 )
 
 const fillEnv = "STORYLINE_TEST_FILL_STORE"
@@ -26,17 +29,15 @@ func TestWriteErrorLeavesStoreWhole(t *testing.T) {
 		return
 	}
 	path := filepath.Join(t.TempDir(), "news.db")
-	db, err := Open(path)
+	db, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	before := map[string]string{}
 	for i := range 10 {
 		a := article(fmt.Sprintf("before-%d", i), strings.Repeat("Iran and Turkey met in Moscow. ", 30))
-		if _, err := db.PutArticle(a); err != nil {
-			t.Fatal(err)
-		}
-		before[a.ID] = a.Hash
+		storetest.Put(t, db, a)
+		before[a.ID] = a.ContentHash()
 	}
 	db.Close()
 
@@ -50,22 +51,23 @@ func TestWriteErrorLeavesStoreWhole(t *testing.T) {
 	}
 	t.Logf("child: %s", strings.TrimSpace(stderr.String()))
 
-	db, err = OpenReadOnly(path)
+	db, err = store.OpenReadOnly(path)
 	if err != nil {
 		t.Fatalf("store after the failed write: %v", err)
 	}
 	defer db.Close()
-	if err := db.Check(); err != nil {
+	ctx := context.Background()
+	if err := db.Check(ctx); err != nil {
 		t.Fatal(err)
 	}
 	for id, hash := range before {
-		a, err := db.Article(id)
+		a, err := db.Article(ctx, id)
 		if err != nil || a.Hash != hash || a.ContentHash() != hash {
 			t.Errorf("article %s stored before the failed write: %v, %+v", id, err, a)
 		}
 	}
 	n := 0
-	db.ForEach(func(a *storyline.Article, _ *storyline.Extraction) error {
+	db.ForEach(ctx, func(a *storyline.Article, _ *storyline.Extraction) error {
 		n++
 		if a.ContentHash() != a.Hash {
 			t.Errorf("article %s is not whole", a.ID)
@@ -83,13 +85,14 @@ func fillUntilFull(path string) {
 		fmt.Fprintln(os.Stderr, "setrlimit:", err)
 		os.Exit(4)
 	}
-	db, err := Open(path)
+	db, err := store.Open(path)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(4)
 	}
 	for i := 0; i < 100000; i++ {
-		_, err := db.PutArticle(article(fmt.Sprintf("after-%06d", i), strings.Repeat(fmt.Sprintf("Report %d on Syria. ", i), 200)))
+		a := article(fmt.Sprintf("after-%06d", i), strings.Repeat(fmt.Sprintf("Report %d on Syria. ", i), 200))
+		err := db.PutArticles(context.Background(), []storyline.ArticlePut{{Article: a}})[0].Err
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			if strings.Contains(err.Error(), path) || strings.Contains(err.Error(), "after-") {

@@ -9,8 +9,9 @@ import (
 // ReleaseMapped drops the pages of the store's memory map from the
 // process's resident memory. bbolt reads through an mmap of the whole file,
 // so a walk over a large store would otherwise keep every page it read
-// resident; dropped pages stay in the page cache and come back on the next
-// read. Call it between transactions, as a long walk over the store does.
+// resident. The map is of the file, read-only: dropped pages stay in the
+// page cache and come back on the next read, so it is safe while other
+// goroutines read, and a long walk over the store calls it between chunks.
 func (db *DB) ReleaseMapped() error {
 	info, err := os.Stat(db.path)
 	if err != nil {

@@ -1,7 +1,8 @@
-package store
+package store_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -12,83 +13,41 @@ import (
 	"time"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/store"
+	"github.com/storyline/storyline/store/storetest"
 )
 
-// openTemp opens a fresh store in t.TempDir and checks its consistency when
-// the test ends, as bbolt's own tests do.
-func openTemp(t *testing.T) *DB {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "news.db")
-	db, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := db.Check(); err != nil {
-			t.Errorf("consistency check: %v", err)
-		}
-		db.Close()
-	})
-	return db
+// TestConformance runs the suite every storyline store must pass.
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) storetest.Store { return storetest.Open(t) })
 }
 
-func article(id, text string) *storyline.Article {
-	return &storyline.Article{ID: id, URL: "https://example.com/" + id, Title: "T " + id, Text: text,
-		Published: time.Date(2023, 3, 28, 0, 0, 0, 0, time.UTC), Fetched: time.Now()}
-}
-
-func TestPutArticleOutcomes(t *testing.T) {
-	db := openTemp(t)
-	steps := []struct {
-		name string
-		a    *storyline.Article
-		want storyline.Outcome
-	}{
-		{"first", article("a", "one"), storyline.New},
-		{"same content, later fetch", article("a", "one"), storyline.Unchanged},
-		{"changed text", article("a", "two"), storyline.Updated},
-		{"other id", article("b", "two"), storyline.New},
-	}
-	for _, s := range steps {
-		got, err := db.PutArticle(s.a)
-		if err != nil || got != s.want {
-			t.Errorf("%s: PutArticle = %v, %v; want %v", s.name, got, err, s.want)
-		}
-	}
-	a, err := db.Article("a")
-	if err != nil || a.Text != "two" {
-		t.Fatalf("Article(a) = %+v, %v; want text two", a, err)
-	}
-	if _, err := db.Article("missing"); !errors.Is(err, storyline.ErrNotFound) {
-		t.Errorf("Article(missing) error = %v, want ErrNotFound", err)
-	}
-}
+var article = storetest.Article
 
 // Re-ingesting unchanged articles must leave the file's bytes as they were.
 func TestUnchangedLeavesFileIdentical(t *testing.T) {
+	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "news.db")
-	db, err := Open(path)
+	db, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.PutArticle(article("a", "text")); err != nil {
-		t.Fatal(err)
-	}
+	storetest.Put(t, db, article("a", "text"))
 	x := &storyline.Extraction{ArticleID: "a", Version: "v1", Entities: []storyline.Entity{{Type: storyline.Country, Text: "Iran", End: 4, Norm: "IR"}}}
-	if err := db.PutExtraction(x); err != nil {
+	if err := db.PutExtractions(ctx, []*storyline.Extraction{x})[0]; err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
 	before, _ := os.ReadFile(path)
 
-	db, err = Open(path)
+	db, err = store.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, err := db.PutArticle(article("a", "text")); err != nil || got != storyline.Unchanged {
-		t.Fatalf("PutArticle again = %v, %v", got, err)
+	if got := storetest.Put(t, db, article("a", "text")); got[0] != storyline.Unchanged {
+		t.Fatalf("PutArticles again = %v", got)
 	}
-	if err := db.PutExtraction(x); err != nil {
+	if err := db.PutExtractions(ctx, []*storyline.Extraction{x})[0]; err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -98,38 +57,10 @@ func TestUnchangedLeavesFileIdentical(t *testing.T) {
 	}
 }
 
-func TestExtractionNeedsArticle(t *testing.T) {
-	db := openTemp(t)
-	err := db.PutExtraction(&storyline.Extraction{ArticleID: "ghost", Version: "v"})
-	if !errors.Is(err, storyline.ErrNotFound) {
-		t.Errorf("PutExtraction without article: %v, want ErrNotFound", err)
-	}
-}
-
-func TestForEachPairsExtractions(t *testing.T) {
-	db := openTemp(t)
-	for _, id := range []string{"b", "a", "c"} {
-		if _, err := db.PutArticle(article(id, "text "+id)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := db.PutExtraction(&storyline.Extraction{ArticleID: "b", Version: "v"}); err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	err := db.ForEach(func(a *storyline.Article, x *storyline.Extraction) error {
-		got = append(got, a.ID+map[bool]string{true: "+x", false: ""}[x != nil])
-		return nil
-	})
-	if err != nil || len(got) != 3 || got[0] != "a" || got[1] != "b+x" || got[2] != "c" {
-		t.Errorf("ForEach = %v, %v; want [a b+x c]", got, err)
-	}
-}
-
 func TestSecondWriterGetsClearError(t *testing.T) {
-	db := openTemp(t)
+	db := storetest.Open(t)
 	start := time.Now()
-	_, err := Open(db.Path())
+	_, err := store.Open(db.Path())
 	if !errors.Is(err, storyline.ErrStoreInUse) {
 		t.Fatalf("second Open error = %v, want ErrStoreInUse", err)
 	}
@@ -145,11 +76,11 @@ func TestOpenBadFiles(t *testing.T) {
 	empty := filepath.Join(dir, "missing.db")
 	for _, tc := range []struct {
 		name string
-		open func() (*DB, error)
+		open func() (*store.DB, error)
 	}{
-		{"garbage", func() (*DB, error) { return Open(garbage) }},
-		{"garbage read-only", func() (*DB, error) { return OpenReadOnly(garbage) }},
-		{"missing read-only", func() (*DB, error) { return OpenReadOnly(empty) }},
+		{"garbage", func() (*store.DB, error) { return store.Open(garbage) }},
+		{"garbage read-only", func() (*store.DB, error) { return store.OpenReadOnly(garbage) }},
+		{"missing read-only", func() (*store.DB, error) { return store.OpenReadOnly(empty) }},
 	} {
 		db, err := tc.open()
 		if err == nil {
@@ -165,12 +96,12 @@ func TestOpenBadFiles(t *testing.T) {
 func TestDamagedFiles(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.db")
-	db, err := Open(good)
+	db, err := store.Open(good)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := range 200 {
-		db.PutArticle(article(fmt.Sprintf("id-%03d", i), strings.Repeat(fmt.Sprintf("Story %d about Syria and Turkey. ", i), 40)))
+		storetest.Put(t, db, article(fmt.Sprintf("id-%03d", i), strings.Repeat(fmt.Sprintf("Story %d about Syria and Turkey. ", i), 40)))
 	}
 	db.Close()
 	data, _ := os.ReadFile(good)
@@ -188,18 +119,22 @@ func TestDamagedFiles(t *testing.T) {
 	for name, content := range cases {
 		path := filepath.Join(dir, strings.ReplaceAll(name, " ", "-")+".db")
 		os.WriteFile(path, content, 0o600)
-		for _, open := range []func(string) (*DB, error){Open, OpenReadOnly} {
+		for _, open := range []func(string) (*store.DB, error){store.Open, store.OpenReadOnly} {
 			s, err := open(path)
 			if err == nil {
 				// Opened: then every read must fail cleanly or succeed.
-				s.ForEach(func(*storyline.Article, *storyline.Extraction) error { return nil })
-				s.IDs("", 1000)
-				s.Check()
+				ctx := context.Background()
+				s.ForEach(ctx, func(*storyline.Article, *storyline.Extraction) error { return nil })
+				s.IDs(ctx, "", 1000)
+				s.Check(ctx)
 				s.Close()
 				continue
 			}
 			if !strings.Contains(err.Error(), path) {
 				t.Errorf("%s: error %q does not name the file", name, err)
+			}
+			if !errors.Is(err, storyline.ErrDamaged) && !errors.Is(err, storyline.ErrStoreInUse) && !strings.Contains(err.Error(), "schema version") {
+				t.Errorf("%s: error %q wraps neither ErrDamaged nor a schema mismatch", name, err)
 			}
 		}
 	}
@@ -224,11 +159,7 @@ func flip(data []byte, offsets ...int) []byte {
 // BenchmarkPutArticles stores batches of 256 new articles of 3 KB, as the
 // pipeline's writer does: one durable transaction per batch.
 func BenchmarkPutArticles(b *testing.B) {
-	db, err := Open(filepath.Join(b.TempDir(), "news.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.Open(b)
 	const batch = 256
 	words := strings.Fields("the foreign ministers of Russia Syria Turkey and Iran met in Moscow for talks on ties trade security refugees border troops")
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -242,12 +173,12 @@ func BenchmarkPutArticles(b *testing.B) {
 	b.SetBytes(batch * 3000)
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		as := make([]*storyline.Article, batch)
-		for j := range as {
-			as[j] = article(fmt.Sprintf("b%06d-%03d", i, j), text())
+		puts := make([]storyline.ArticlePut, batch)
+		for j := range puts {
+			puts[j] = storyline.ArticlePut{Article: article(fmt.Sprintf("b%06d-%03d", i, j), text())}
 		}
-		if _, errs := db.PutArticles(as); errs[0] != nil {
-			b.Fatal(errs[0])
+		if r := db.PutArticles(context.Background(), puts); r[0].Err != nil {
+			b.Fatal(r[0].Err)
 		}
 	}
 }

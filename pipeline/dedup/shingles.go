@@ -1,17 +1,10 @@
-package store
+package dedup
 
 import (
 	"encoding/binary"
 	"strings"
 	"unicode"
 )
-
-// Near-duplicate reports — the same wire story carried by several outlets,
-// a mirror of another site's article — share most of their word 4-grams
-// ("shingles"). A MinHash signature of the shingles, cut into LSH bands,
-// finds candidates in the fingerprints bucket without comparing every
-// stored article; each candidate is then confirmed by the exact Jaccard
-// similarity of the two shingle sets.
 
 const (
 	shingleWords = 4
@@ -21,8 +14,9 @@ const (
 	bands     = 10
 	rows      = 3
 	minhashes = bands * rows
-	// duplicateJaccard is the similarity from which two texts are one story.
-	duplicateJaccard = 0.7
+	// Threshold is the Jaccard similarity of two texts' shingles from
+	// which they are copies of one story.
+	Threshold = 0.7
 )
 
 // shingles returns the set of hashed word 4-grams of text, words folded to
@@ -57,8 +51,14 @@ func mix64(x uint64) uint64 {
 	return x
 }
 
-// bandKeys are the LSH keys of a shingle set: one per band, the band's
-// number and a hash of its rows of the MinHash signature.
+// Bands returns the index keys of text: one per LSH band, the band's
+// number and 32 bits of a hash of its rows of the MinHash signature. An
+// article is filed under its keys; a copy shares at least one of them with
+// high probability. A text without words has none.
+func Bands(text string) [][]byte {
+	return bandKeys(shingles(text))
+}
+
 func bandKeys(set map[uint64]bool) [][]byte {
 	if len(set) == 0 {
 		return nil

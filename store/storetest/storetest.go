@@ -1,0 +1,47 @@
+// Package storetest holds what every store's tests share: the conformance
+// suite that any storyline store must pass (Run), and a bbolt store for
+// the tests of other packages (Open), as bbolt's own internal/btesting is
+// for bbolt.
+package storetest
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/store"
+)
+
+// Store is what the suite exercises: every method a storyline store
+// provides to the pipeline, the near-duplicate search and the commands.
+type Store interface {
+	PutArticles(ctx context.Context, puts []storyline.ArticlePut) []storyline.Stored
+	Outcomes(ctx context.Context, as []*storyline.Article) ([]storyline.Outcome, error)
+	Article(ctx context.Context, id string) (*storyline.Article, error)
+	Validators(ctx context.Context, url string) (id, etag, lastModified string, err error)
+	Filed(ctx context.Context, bands [][]byte, perBand int) ([][]string, error)
+	PutExtractions(ctx context.Context, xs []*storyline.Extraction) []error
+	Extraction(ctx context.Context, id string) (*storyline.Extraction, error)
+	IDs(ctx context.Context, after string, n int) ([]string, error)
+	ForEach(ctx context.Context, fn func(*storyline.Article, *storyline.Extraction) error) error
+}
+
+// Open opens a new bbolt store in t.TempDir() and, when the test ends,
+// closes it after bbolt's consistency check over the whole file.
+func Open(t testing.TB) *store.DB {
+	t.Helper()
+	db, err := store.Open(filepath.Join(t.TempDir(), "news.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := db.Check(context.Background()); err != nil {
+			t.Errorf("consistency check: %v", err)
+		}
+		if err := db.Close(); err != nil {
+			t.Errorf("close store: %v", err)
+		}
+	})
+	return db
+}
