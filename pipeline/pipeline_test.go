@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/storyline/storyline"
-	"github.com/storyline/storyline/store"
+	"github.com/storyline/storyline/store/storetest"
 )
 
 // panicky stands for a library that panics on one input.
@@ -35,11 +36,7 @@ func (c sliceCollector) Collect(ctx context.Context, sources []string, out chan<
 }
 
 func TestPanicIsContainedToItsArticle(t *testing.T) {
-	db, err := store.Open(filepath.Join(t.TempDir(), "news.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.Open(t)
 	var arts sliceCollector
 	for i := range 5 {
 		text := fmt.Sprintf("Iran and Turkey, report %d.", i)
@@ -50,7 +47,8 @@ func TestPanicIsContainedToItsArticle(t *testing.T) {
 	}
 	var logged []string
 	log := func(format string, args ...any) { logged = append(logged, fmt.Sprintf(format, args...)) }
-	report, err := Ingest(context.Background(), arts, db, func() (Extractor, error) { return panicky{}, nil }, []string{"src"}, log, nil)
+	ctx := context.Background()
+	report, err := Ingest(ctx, arts, db, func() (Extractor, error) { return panicky{}, nil }, []string{"src"}, log, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,22 +58,18 @@ func TestPanicIsContainedToItsArticle(t *testing.T) {
 	if len(logged) != 1 || !strings.Contains(logged[0], "a2") || !strings.Contains(logged[0], "panic") {
 		t.Errorf("log = %q, want one line naming a2 and the panic", logged)
 	}
-	if _, err := db.Extraction("a2"); !errors.Is(err, storyline.ErrNotFound) {
+	if _, err := db.Extraction(ctx, "a2"); !errors.Is(err, storyline.ErrNotFound) {
 		t.Errorf("the article that panicked has an extraction: %v", err)
 	}
-	if err := db.Check(); err != nil {
-		t.Error(err)
+	if _, err := extractOne(ctx, db, panicky{}, "a2", true); !errors.Is(err, storyline.ErrPanic) {
+		t.Errorf("extractOne of the article that panics: %v, want an error wrapping ErrPanic", err)
 	}
 }
 
-// TestModelThatFailsToLoadKeepsTheArticles: the extractor is asked for only
-// after collection, and when it cannot be had the articles stay stored.
+// TestModelThatFailsToLoadKeepsTheArticles: when the extractor cannot be
+// had, the articles stay stored and the error is returned.
 func TestModelThatFailsToLoadKeepsTheArticles(t *testing.T) {
-	db, err := store.Open(filepath.Join(t.TempDir(), "news.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.Open(t)
 	arts := sliceCollector{{ID: "a0", Text: "Iran and Turkey."}, {ID: "a1", Text: "Syria and Russia."}}
 	loadErr := errors.New("model damaged")
 	asked := false
@@ -90,8 +84,112 @@ func TestModelThatFailsToLoadKeepsTheArticles(t *testing.T) {
 		t.Errorf("%d new articles, want 2", n)
 	}
 	for _, a := range arts {
-		if _, err := db.Article(a.ID); err != nil {
+		if _, err := db.Article(context.Background(), a.ID); err != nil {
 			t.Errorf("article %s: %v", a.ID, err)
 		}
+	}
+}
+
+// slowCollector sends its articles, then keeps its source open, as a long
+// crawl does, until ctx is cancelled or patience runs out.
+type slowCollector struct {
+	arts     []*storyline.Article
+	patience time.Duration
+}
+
+func (c slowCollector) Collect(ctx context.Context, sources []string, out chan<- storyline.Collected) {
+	for _, a := range c.arts {
+		out <- storyline.Collected{Source: sources[0], Input: a.ID, Article: a}
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(c.patience):
+	}
+}
+
+// countingExtractor counts its calls and tells when it reached n.
+type countingExtractor struct {
+	calls   atomic.Int32
+	n       int32
+	reached func()
+}
+
+func (*countingExtractor) Version() string { return "count-1" }
+
+func (x *countingExtractor) Extract(text string, _ time.Time) ([]storyline.Entity, error) {
+	if x.calls.Add(1) == x.n {
+		x.reached()
+	}
+	return nil, nil
+}
+
+// TestExtractionOverlapsCollection: articles are extracted while the crawl
+// goes on, so an interrupted ingest has extracted what it stored.
+func TestExtractionOverlapsCollection(t *testing.T) {
+	db := storetest.Open(t)
+	arts := []*storyline.Article{{ID: "a0", Text: "Iran."}, {ID: "a1", Text: "Syria."}, {ID: "a2", Text: "Turkey."}}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	x := &countingExtractor{n: int32(len(arts)), reached: cancel} // the analyst's Ctrl-C, once all are extracted
+	start := time.Now()
+	report, err := Ingest(ctx, slowCollector{arts, 10 * time.Second}, db, func() (Extractor, error) { return x, nil }, []string{"src"}, t.Logf, nil)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Ingest = %v, want it interrupted", err)
+	}
+	if waited := time.Since(start); waited > 5*time.Second {
+		t.Errorf("nothing was extracted until the crawl ended (%v)", waited)
+	}
+	if report.Sources[0].New != 3 || report.Extraction.Extracted != 3 {
+		t.Errorf("stored %d, extracted %d; want 3 and 3", report.Sources[0].New, report.Extraction.Extracted)
+	}
+	for _, a := range arts {
+		if _, err := db.Extraction(context.Background(), a.ID); err != nil {
+			t.Errorf("extraction of %s after the interrupt: %v", a.ID, err)
+		}
+	}
+}
+
+// listFails is a store whose article listing fails after the first chunk
+// and whose articles cannot be read: both goroutines of Extract count
+// failures at once.
+type listFails struct {
+	Store
+	mu    sync.Mutex
+	calls int
+}
+
+func (s *listFails) IDs(_ context.Context, after string, n int) ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.calls++; s.calls > 1 {
+		return nil, errors.New("disk read error")
+	}
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("id-%05d", i)
+	}
+	return ids, nil
+}
+
+func (s *listFails) Article(context.Context, string) (*storyline.Article, error) {
+	return nil, errors.New("unreadable")
+}
+
+// TestExtractCountsWalkFailure runs under -race in CI: the listing error is
+// counted by the goroutine that counts the others, once the walk ended.
+func TestExtractCountsWalkFailure(t *testing.T) {
+	var mu sync.Mutex
+	var lines []string
+	log := func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		lines = append(lines, fmt.Sprintf(format, args...))
+	}
+	report, err := Extract(context.Background(), &listFails{}, panicky{}, false, log)
+	if err == nil || !strings.Contains(err.Error(), "disk read error") {
+		t.Errorf("Extract error = %v, want the listing's", err)
+	}
+	if want := idChunk + 1; report.Failed != want {
+		t.Errorf("failed %d, want %d (every unreadable article and the listing)", report.Failed, want)
 	}
 }

@@ -1,0 +1,198 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"runtime"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/storyline/storyline"
+)
+
+// ExtractReport counts what an extraction run did.
+type ExtractReport struct {
+	Extracted int // extractions made and stored
+	Current   int // already made by this extractor version from this text
+	Failed    int
+}
+
+// Extract makes the extractions of every stored article that are missing
+// or stale, or of all of them when force is set. It reads only the store:
+// nothing is fetched. The store is walked in chunks, each a short read, so
+// memory stays flat however large the store.
+func Extract(ctx context.Context, s Store, x Extractor, force bool, log Logger) (*ExtractReport, error) {
+	ids := make(chan string, idChunk)
+	walked := make(chan error, 1)
+	go func() {
+		defer close(ids)
+		walked <- walk(ctx, s, ids)
+	}()
+	report, err := extract(ctx, s, func() (Extractor, error) { return x, nil }, ids, force, log)
+	if werr := <-walked; werr != nil && !errors.Is(werr, context.Canceled) {
+		report.Failed++
+		log("extract: list articles: %v", werr)
+		if err == nil {
+			err = werr
+		}
+	}
+	return &report, err
+}
+
+// walk sends the ID of every stored article on ids, in chunks.
+func walk(ctx context.Context, s Store, ids chan<- string) error {
+	for after := ""; ; {
+		chunk, err := s.IDs(ctx, after, idChunk)
+		if err != nil {
+			return err
+		}
+		for _, id := range chunk {
+			select {
+			case ids <- id:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		if len(chunk) < idChunk {
+			return nil
+		}
+		after = chunk[len(chunk)-1]
+		// A walk over the whole store would keep every page it read
+		// resident through the store's memory map.
+		if r, ok := s.(interface{ ReleaseMapped() error }); ok {
+			if err := r.ReleaseMapped(); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// extract makes the extractions of the articles whose IDs arrive on ids
+// until it is closed: in GOMAXPROCS workers, written in batches by this
+// goroutine alone, which alone counts them. It asks load for the extractor
+// when the first ID arrives; if that fails it still reads ids to the end, so
+// that the stage feeding it never waits on it, and returns the error.
+func extract(ctx context.Context, s Store, load func() (Extractor, error), ids <-chan string, force bool, log Logger) (ExtractReport, error) {
+	var report ExtractReport
+	var first string
+	select {
+	case id, ok := <-ids:
+		if !ok {
+			return report, nil
+		}
+		first = id
+	case <-ctx.Done():
+		return report, ctx.Err()
+	}
+	x, err := load()
+	if err != nil {
+		for range ids {
+		}
+		return report, err
+	}
+
+	type result struct {
+		x   *storyline.Extraction
+		id  string
+		err error
+	}
+	results := make(chan result, maxBatch)
+	jobs := make(chan string, 1)
+	jobs <- first
+	go func() {
+		defer close(jobs)
+		for id := range ids {
+			select {
+			case jobs <- id:
+			case <-ctx.Done():
+				for range ids { // let the feeder finish
+				}
+				return
+			}
+		}
+	}()
+	var workers errgroup.Group
+	for range runtime.GOMAXPROCS(0) {
+		workers.Go(func() error {
+			for id := range jobs {
+				if ctx.Err() != nil {
+					continue // stopped: take no new work, let the feeder close jobs
+				}
+				// The writer reads every result until the workers are done,
+				// so what was extracted is always delivered and stored.
+				ex, err := extractOne(ctx, s, x, id, force)
+				results <- result{ex, id, err}
+			}
+			return nil
+		})
+	}
+	go func() {
+		workers.Wait()
+		close(results)
+	}()
+	// What was extracted is stored even once ctx is cancelled.
+	writeCtx := context.WithoutCancel(ctx)
+	var batch []*storyline.Extraction
+	for r := range results {
+		// This goroutine is the only writer: it writes what the workers
+		// have ready, up to a batch, in one transaction.
+		for _, r := range ready(r, results, maxBatch) {
+			switch {
+			case r.err != nil && ctx.Err() != nil && errors.Is(r.err, ctx.Err()):
+				// Stopped, not failed: made again by the next run.
+			case r.err != nil:
+				report.Failed++
+				log("extract: %s: %v", r.id, r.err)
+			case r.x == nil:
+				report.Current++
+			default:
+				batch = append(batch, r.x)
+			}
+		}
+		if len(batch) == 0 {
+			continue
+		}
+		for i, err := range s.PutExtractions(writeCtx, batch) {
+			if err != nil {
+				report.Failed++
+				log("extract: %s: %v", batch[i].ArticleID, err)
+				continue
+			}
+			report.Extracted++
+		}
+		batch = batch[:0]
+	}
+	return report, ctx.Err()
+}
+
+// extractOne makes the extraction of one article, or returns nil when the
+// stored one is current and force is not set. A panic in the extractor, or
+// in any library under it, becomes this article's error.
+func extractOne(ctx context.Context, s Store, x Extractor, id string, force bool) (ex *storyline.Extraction, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			ex, err = nil, storyline.PanicError(r)
+		}
+	}()
+	a, err := s.Article(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !force {
+		old, err := s.Extraction(ctx, id)
+		if err != nil && !errors.Is(err, storyline.ErrNotFound) {
+			return nil, err
+		}
+		if err == nil && !old.Stale(a, x.Version()) {
+			return nil, nil
+		}
+	}
+	ents, err := x.Extract(a.Text, a.Published)
+	if err != nil {
+		return nil, err
+	}
+	if ents == nil {
+		ents = []storyline.Entity{}
+	}
+	return &storyline.Extraction{ArticleID: id, Version: x.Version(), ArticleHash: a.Hash, Entities: ents}, nil
+}

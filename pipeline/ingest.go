@@ -1,0 +1,196 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/pipeline/dedup"
+)
+
+// SourceSummary counts what one command-line source gave.
+type SourceSummary struct {
+	Source                          string
+	New, Unchanged, Updated, Failed int
+	// Duplicates counts the new articles that are copies of a stored story.
+	Duplicates int
+}
+
+// IngestReport says what an ingest did, source by source.
+type IngestReport struct {
+	Sources    []*SourceSummary // in the order the sources were given
+	Extraction ExtractReport
+}
+
+// Failed counts the inputs that failed, in collecting, storing or extracting.
+func (r *IngestReport) Failed() int {
+	n := r.Extraction.Failed
+	for _, s := range r.Sources {
+		n += s.Failed
+	}
+	return n
+}
+
+// Ingest collects sources into the store and extracts the entities of every
+// collected article whose extraction is missing or stale, each as soon as
+// it is stored. It asks extractor for the extractor when the first article
+// is stored, so that a model can load while pages are fetched; a nil
+// extractor means no extraction. A failed input is logged and counted; the
+// rest of the batch goes on. progress may be nil.
+func Ingest(ctx context.Context, c Collector, s Store, extractor func() (Extractor, error), sources []string, log Logger, progress Progress) (*IngestReport, error) {
+	report := &IngestReport{}
+	bySource := map[string]*SourceSummary{}
+	summary := func(src string) *SourceSummary {
+		sum := bySource[src]
+		if sum == nil { // a collector naming an unknown source still gets counted
+			sum = &SourceSummary{Source: src}
+			bySource[src] = sum
+			report.Sources = append(report.Sources, sum)
+		}
+		return sum
+	}
+	for _, src := range sources {
+		summary(src)
+	}
+
+	results := make(chan storyline.Collected)
+	go func() {
+		defer close(results)
+		c.Collect(ctx, sources, results)
+	}()
+
+	// Extraction runs beside collection, fed the IDs of what is stored
+	// through a bounded channel: when it lags, storing waits, and so does
+	// the collector.
+	var toExtract chan string
+	extracted := make(chan error, 1)
+	if extractor != nil {
+		toExtract = make(chan string, maxBatch)
+		go func() {
+			xr, err := extract(ctx, s, extractor, toExtract, false, log)
+			report.Extraction = xr
+			extracted <- err
+		}()
+	} else {
+		extracted <- nil
+	}
+	seen := map[string]bool{}
+	handOn := func(id string) {
+		if toExtract == nil || seen[id] {
+			return
+		}
+		seen[id] = true
+		select {
+		case toExtract <- id:
+		case <-ctx.Done():
+		}
+	}
+
+	// What was collected is stored even once ctx is cancelled: Ctrl-C
+	// stops the fetching, not the writing of what was fetched.
+	writeCtx := context.WithoutCancel(ctx)
+	done, failed := 0, 0
+	for first := range results {
+		// The articles' one writer: take what the collector has ready, up
+		// to a batch, and write it in one transaction; while it is written
+		// the collector's senders wait, so nothing queues without bound.
+		var batch []storyline.Collected
+		for _, r := range ready(first, results, maxBatch) {
+			done++
+			switch {
+			case r.Err != nil:
+				failed++
+				summary(r.Source).Failed++
+				log("ingest: %s: %v", r.Input, r.Err)
+			case r.NotModified:
+				// The server says the stored copy is current: nothing to
+				// parse or write, but its extraction may still be stale.
+				summary(r.Source).Unchanged++
+				if r.KnownID != "" {
+					handOn(r.KnownID)
+				}
+			default:
+				batch = append(batch, r)
+			}
+			if progress != nil {
+				progress(done, failed)
+			}
+		}
+		for i, st := range storeArticles(writeCtx, s, batch) {
+			r := batch[i]
+			sum := summary(r.Source)
+			if st.Err != nil {
+				sum.Failed++
+				log("ingest: %s: %v", r.Input, st.Err)
+				continue
+			}
+			switch st.Outcome {
+			case storyline.New:
+				sum.New++
+				if st.DuplicateOf != "" {
+					sum.Duplicates++
+				}
+			case storyline.Updated:
+				sum.Updated++
+			default:
+				sum.Unchanged++
+			}
+			handOn(r.Article.ID)
+		}
+	}
+	if toExtract != nil {
+		close(toExtract)
+	}
+	// Reading report.Extraction is safe once the extraction goroutine has
+	// sent its error.
+	err := <-extracted
+	if cerr := ctx.Err(); cerr != nil {
+		return report, cerr
+	}
+	return report, err
+}
+
+// storeArticles writes one batch of collected articles: the store tells
+// which are new or changed, the near-duplicate search names the first copy
+// of each new one, and one transaction stores them all. The results are in
+// the order of batch.
+func storeArticles(ctx context.Context, s Store, batch []storyline.Collected) []storyline.Stored {
+	results := make([]storyline.Stored, len(batch))
+	if len(batch) == 0 {
+		return results
+	}
+	arts := make([]*storyline.Article, len(batch))
+	for i, r := range batch {
+		arts[i] = r.Article
+	}
+	outcomes, err := s.Outcomes(ctx, arts)
+	if err != nil {
+		for i := range results {
+			results[i].Err = err
+		}
+		return results
+	}
+	finder := dedup.NewFinder(s)
+	var puts []storyline.ArticlePut
+	var at []int // index in batch of each put
+	for i, a := range arts {
+		p := storyline.ArticlePut{Article: a}
+		if outcomes[i] != storyline.Unchanged {
+			p.Bands = dedup.Bands(a.Text)
+		}
+		if outcomes[i] == storyline.New {
+			first, err := finder.FirstCopy(ctx, a.ID, a.Text, p.Bands)
+			if err != nil {
+				results[i].Err = fmt.Errorf("store: put article %s: %w", a.ID, err)
+				continue
+			}
+			p.DuplicateOf = first
+		}
+		puts = append(puts, p)
+		at = append(at, i)
+	}
+	for k, st := range s.PutArticles(ctx, puts) {
+		results[at[k]] = st
+	}
+	return results
+}
