@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/storyline/storyline/store/storetest"
 )
 
 // TestBadInputCorpus ingests every file of testdata/bad, and the large ones
@@ -16,8 +18,8 @@ import (
 func TestBadInputCorpus(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "news.db")
-	t.Cleanup(func() { checkStore(t, db) })
-	if r := ingest(t, "-db", db, "../../fixtures/docs.jsonl"); r.code != 0 {
+	t.Cleanup(func() { storetest.CheckFile(t, db) })
+	if r := ingest(t, "-db", db, fixtureFile(t, "docs.jsonl")); r.code != 0 {
 		t.Fatalf("fixtures: %s", r.stderr)
 	}
 	before := extract(t, "dump", "-db", db, "-text").stdout

@@ -2,19 +2,23 @@ package cli
 
 import (
 	"bytes"
+	"io/fs"
+	"os"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/storyline/storyline/fixtures"
+	"github.com/storyline/storyline/store/storetest"
 )
 
 // TestNotModifiedCostsNothing: the second ingest of an unchanged page sends
 // its validators, gets a 304, and neither parses nor writes.
 func TestNotModifiedCostsNothing(t *testing.T) {
-	page, err := os.ReadFile("../../fixtures/pages/001_aa6b1db065f18728.html")
+	page, err := fs.ReadFile(fixtures.FS, "pages/001_aa6b1db065f18728.html")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +40,7 @@ func TestNotModifiedCostsNothing(t *testing.T) {
 	}))
 	defer srv.Close()
 	db := filepath.Join(t.TempDir(), "news.db")
-	t.Cleanup(func() { checkStore(t, db) })
+	t.Cleanup(func() { storetest.CheckFile(t, db) })
 	if r := ingest(t, "-db", db, srv.URL+"/story"); r.code != 0 || !strings.Contains(r.stderr, "1 new") {
 		t.Fatalf("first ingest: exit %d\n%s", r.code, r.stderr)
 	}
@@ -58,7 +62,7 @@ func TestNotModifiedCostsNothing(t *testing.T) {
 func TestSameReportTwoURLs(t *testing.T) {
 	srv, _ := serveFixtures(t)
 	db := filepath.Join(t.TempDir(), "news.db")
-	t.Cleanup(func() { checkStore(t, db) })
+	t.Cleanup(func() { storetest.CheckFile(t, db) })
 	page := srv.URL + "/pages/000_69aa844a4afd86f8.html"
 	r := ingest(t, "-db", db, page+"?utm_source=twitter&utm_medium=social", page+"?fbclid=IwAR0")
 	if r.code != 0 {
@@ -73,7 +77,7 @@ func TestSameReportTwoURLs(t *testing.T) {
 // TestMirrorIsDuplicate: the South Front article served again by a mirror,
 // with other page furniture, is linked to the first copy.
 func TestMirrorIsDuplicate(t *testing.T) {
-	original, err := os.ReadFile("../../fixtures/pages/003_f3404cdb3d03a3cb.html")
+	original, err := fs.ReadFile(fixtures.FS, "pages/003_f3404cdb3d03a3cb.html")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,13 +90,13 @@ func TestMirrorIsDuplicate(t *testing.T) {
 	mux.HandleFunc("/southfront/russia-ties.html", func(w http.ResponseWriter, r *http.Request) { w.Write(original) })
 	mux.HandleFunc("/mirror/russia-ties-copy.html", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(mirror)) })
 	mux.HandleFunc("/other.html", func(w http.ResponseWriter, r *http.Request) {
-		data, _ := os.ReadFile("../../fixtures/pages/004_54ff691f75c98e7c.html")
+		data, _ := fs.ReadFile(fixtures.FS, "pages/004_54ff691f75c98e7c.html")
 		w.Write(data)
 	})
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	db := filepath.Join(t.TempDir(), "news.db")
-	t.Cleanup(func() { checkStore(t, db) })
+	t.Cleanup(func() { storetest.CheckFile(t, db) })
 	ingest(t, "-db", db, srv.URL+"/southfront/russia-ties.html", srv.URL+"/other.html")
 	r := ingest(t, "-db", db, srv.URL+"/mirror/russia-ties-copy.html")
 	if r.code != 0 || !strings.Contains(r.stderr, "1 of the new are copies of stored stories") {

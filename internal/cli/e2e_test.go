@@ -5,7 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net/http"
+	"io/fs"
 	"net/http/httptest"
 	"os"
 	"path"
@@ -16,9 +16,11 @@ import (
 	"time"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/fixtures"
 	"github.com/storyline/storyline/internal/eval"
+	"github.com/storyline/storyline/internal/testsite"
 	"github.com/storyline/storyline/pipeline/collect"
-	"github.com/storyline/storyline/store"
+	"github.com/storyline/storyline/store/storetest"
 )
 
 // The relaxed F1 per type that extraction reaches today on the fixtures;
@@ -29,17 +31,28 @@ var floors = map[string]float64{
 	eval.RowDate:       0.95,
 }
 
-// serveFixtures serves fixtures/ on loopback and counts the requests.
+// serveFixtures serves the fixtures on loopback and counts the requests.
 func serveFixtures(t *testing.T) (*httptest.Server, *atomic.Int64) {
 	t.Helper()
 	var hits atomic.Int64
-	files := http.FileServer(http.Dir("../../fixtures"))
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hits.Add(1)
-		files.ServeHTTP(w, r)
-	}))
+	srv := httptest.NewServer(testsite.Fixtures(&hits))
 	t.Cleanup(srv.Close)
 	return srv, &hits
+}
+
+// fixtureFile writes the fixture file name to a temporary directory, for
+// the commands that read local files, and returns its path.
+func fixtureFile(t *testing.T, name string) string {
+	t.Helper()
+	data, err := fs.ReadFile(fixtures.FS, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), filepath.Base(name))
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 type run struct {
@@ -77,24 +90,12 @@ func readDump(t *testing.T, stdout string) []dumpLine {
 	return lines
 }
 
-func checkStore(t *testing.T, db string) {
-	t.Helper()
-	s, err := store.OpenReadOnly(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.Check(); err != nil {
-		t.Error(err)
-	}
-}
-
 // TestEndToEnd serves the fixture pages and their feed over HTTP, ingests the
 // feed, dumps the entities and scores them against the gold.
 func TestEndToEnd(t *testing.T) {
 	srv, hits := serveFixtures(t)
 	db := filepath.Join(t.TempDir(), "news.db")
-	t.Cleanup(func() { checkStore(t, db) })
+	t.Cleanup(func() { storetest.CheckFile(t, db) })
 
 	r := ingest(t, "-db", db, srv.URL+"/feed.xml")
 	if r.code != 0 || !strings.Contains(r.stderr, "5 new, 0 unchanged, 0 updated, 0 failed") {
@@ -129,7 +130,7 @@ func TestEndToEnd(t *testing.T) {
 	if len(dumped) != 5 {
 		t.Fatalf("dump has %d articles, want 5", len(dumped))
 	}
-	gold, err := eval.ReadGold("../../fixtures/gold.jsonl")
+	gold, err := eval.ReadGoldFS(fixtures.FS, "gold.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,12 +276,12 @@ func project(g eval.Doc, text string) (eval.Doc, func(storyline.Entity) bool) {
 // Lines corpus, so offsets compare exactly, and scores every type.
 func TestGoldTextsFromJSONLines(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "news.db")
-	t.Cleanup(func() { checkStore(t, db) })
-	if r := ingest(t, "-db", db, "../../fixtures/docs.jsonl"); r.code != 0 {
+	t.Cleanup(func() { storetest.CheckFile(t, db) })
+	if r := ingest(t, "-db", db, fixtureFile(t, "docs.jsonl")); r.code != 0 {
 		t.Fatalf("ingest docs.jsonl: exit %d\n%s", r.code, r.stderr)
 	}
 	r := extract(t, "dump", "-db", db)
-	gold, err := eval.ReadGold("../../fixtures/gold.jsonl")
+	gold, err := eval.ReadGoldFS(fixtures.FS, "gold.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +298,7 @@ func TestBadSourcesDoNotStopTheBatch(t *testing.T) {
 	srv, _ := serveFixtures(t)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "news.db")
-	t.Cleanup(func() { checkStore(t, db) })
+	t.Cleanup(func() { storetest.CheckFile(t, db) })
 	badJSONL := filepath.Join(dir, "bad.jsonl")
 	os.WriteFile(badJSONL, []byte(`{"id":"ok-1","text":"Iran and Turkey met on Tuesday.","published":"2023-03-28"}
 {"id": 7, "text": "wrong type"}

@@ -18,11 +18,6 @@ import (
 	"github.com/storyline/storyline/pipeline/nlp"
 )
 
-func init() {
-	extractCommands = append(extractCommands, subcommand{"eval", "extract eval [-json] [-pred FILE] GOLD.jsonl...",
-		"Runs the extraction of 'extract run' on each document of each gold file (its\ntext and published date), makes person names canonical across the file as\n'extract dump' does across the store, and prints per type strict and relaxed\nprecision, recall and F1, norm accuracy, document-level F1 and, for people,\nB-cubed canonicalization, as fixtures/FORMAT.md defines them. Countries are\nscored twice: names only, and names with demonyms.", runEval})
-}
-
 func runEval(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print one JSON object per gold file instead of tables")
 	predPath := fs.String("pred", "", "also write the predictions as JSON Lines to `file` (for another scorer)")

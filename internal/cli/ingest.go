@@ -1,33 +1,17 @@
-// Package cli holds storyline's commands, so that tests run a whole command
-// in-process with arguments, stdout and stderr of their choosing. The mains
-// in cmd/ only wire signals and the process's streams to these.
 package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"sync"
 	"time"
 
-	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/pipeline"
 	"github.com/storyline/storyline/pipeline/collect"
 	"github.com/storyline/storyline/pipeline/nlp"
 	"github.com/storyline/storyline/store"
-)
-
-// DefaultDB is the store file used when -db is not given.
-const DefaultDB = "news.db"
-
-// Exit statuses.
-const (
-	exitOK      = 0
-	exitFailed  = 1 // some input failed; the others were done
-	exitUsage   = 2
-	exitStopped = 130 // interrupted; what was done is stored
 )
 
 // IngestOptions let tests tune the collector: point it at a test server,
@@ -100,7 +84,10 @@ is not even downloaded.
 		go model()
 		extractor = func() (pipeline.Extractor, error) { return model() }
 	}
-	co.Known = s.Validators
+	co.Known = func(ctx context.Context, url string) (collect.Validators, error) {
+		id, etag, lastModified, err := s.Validators(ctx, url)
+		return collect.Validators{ID: id, ETag: etag, LastModified: lastModified}, err
+	}
 	line := newStatusLine(stderr)
 	report, err := pipeline.Ingest(ctx, collect.New(co), s, extractor, fs.Args(), line.log, line.progress)
 	line.finish()
@@ -119,37 +106,4 @@ is not even downloaded.
 		}
 	}
 	return finishStatus(stderr, "ingest", "what was collected so far is stored", err, report.Failed())
-}
-
-// finishStatus is the exit status of a run that ended with err after failed
-// inputs: 130 when interrupted (what was done is stored, as stopped says),
-// 1 on an error or any failed input, else 0.
-func finishStatus(stderr io.Writer, cmd, stopped string, err error, failed int) int {
-	switch {
-	case errors.Is(err, context.Canceled):
-		fmt.Fprintf(stderr, "%s: interrupted; %s\n", cmd, stopped)
-		return exitStopped
-	case err != nil:
-		fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
-		return exitFailed
-	case failed > 0:
-		return exitFailed
-	}
-	return exitOK
-}
-
-// containPanic turns a panic that escaped every stage into an error line and
-// exit status 1: a user never sees a stack trace.
-func containPanic(cmd string, stderr io.Writer, status *int) {
-	if r := recover(); r != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", cmd, storyline.PanicError(r))
-		*status = exitFailed
-	}
-}
-
-func usageStatus(err error) int {
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
-	return exitUsage
 }

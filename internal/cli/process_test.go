@@ -2,9 +2,9 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"math/rand/v2"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/internal/testsite"
 	"github.com/storyline/storyline/store"
 )
 
@@ -54,53 +55,16 @@ func commands(t *testing.T) (ingestBin, extractBin string) {
 // after delay, in the revision that *revision holds (nil: 0).
 func newsSite(t *testing.T, n int, delay time.Duration, revision ...*atomic.Int64) *httptest.Server {
 	t.Helper()
-	mux := http.NewServeMux()
-	mux.HandleFunc("/sitemap.xml", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/xml")
-		fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
-		for i := range n {
-			fmt.Fprintf(w, "<url><loc>/story/%d</loc><lastmod>2023-04-%02d</lastmod></url>", i, 1+i%28)
-		}
-		fmt.Fprint(w, "</urlset>")
-	})
-	mux.HandleFunc("/story/{i}", func(w http.ResponseWriter, r *http.Request) {
-		time.Sleep(delay)
-		var i int
-		fmt.Sscan(r.PathValue("i"), &i)
+	site := testsite.Site{N: n, Delay: delay, Page: func(i int) testsite.Article {
 		rev := int64(0)
 		if len(revision) > 0 {
 			rev = revision[0].Load()
 		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprint(w, storyPage(i, rev))
-	})
-	srv := httptest.NewServer(mux)
+		return testsite.Story(i, rev)
+	}}
+	srv := httptest.NewServer(site.Handler())
 	t.Cleanup(srv.Close)
 	return srv
-}
-
-var syllables = []string{"ka", "lo", "mi", "ne", "ro", "sa", "tu", "vi", "da", "pe", "zo", "gri", "ban", "tel", "mor", "qua"}
-
-// storyPage is page i in revision rev: its own words, so that no two pages
-// are copies, and a sentence with a person, countries and a date.
-func storyPage(i int, rev int64) string {
-	rng := rand.New(rand.NewPCG(uint64(i), 7))
-	var paras []string
-	for range 4 {
-		var words []string
-		for range 45 {
-			w := ""
-			for range 1 + rng.IntN(3) {
-				w += syllables[rng.IntN(len(syllables))]
-			}
-			words = append(words, w)
-		}
-		paras = append(paras, "<p>"+strings.Join(words, " ")+".</p>")
-	}
-	return fmt.Sprintf(`<!DOCTYPE html><html><head><meta charset="utf-8"><title>Report %d</title>
-<meta property="article:published_time" content="2023-04-%02dT10:00:00Z"></head><body><nav>Home</nav><article><h1>Report %d</h1>
-<p>Russian Foreign Minister Sergei Lavrov met Mevlut Cavusoglu of Turkey in Moscow on Tuesday, report %d says (revision %d).</p>%s</article></body></html>`,
-		i, 1+i%28, i, i, rev, strings.Join(paras, "\n"))
 }
 
 // verifyStore checks a store after a kill: bbolt's consistency check, every
@@ -117,10 +81,11 @@ func verifyStore(t *testing.T, db string) (articles, extractions int) {
 		t.Fatalf("open store after kill: %v", err)
 	}
 	defer s.Close()
-	if err := s.Check(); err != nil {
+	ctx := context.Background()
+	if err := s.Check(ctx); err != nil {
 		t.Fatalf("consistency check after kill: %v", err)
 	}
-	err = s.ForEach(func(a *storyline.Article, x *storyline.Extraction) error {
+	err = s.ForEach(ctx, func(a *storyline.Article, x *storyline.Extraction) error {
 		articles++
 		if a.Text == "" || a.Title == "" || a.Published.IsZero() || a.ContentHash() != a.Hash {
 			t.Errorf("article %s is not whole: title %q, published %v", a.ID, a.Title, a.Published)

@@ -316,24 +316,6 @@ func BenchmarkExtract(b *testing.B) {
 	benchmarkOne(b, func(t string) { x.Extract(t, day) })
 }
 
-// BenchmarkProseCachedModel is prose with its default model built once.
-func BenchmarkProseCachedModel(b *testing.B) {
-	base, err := NewBaseline()
-	if err != nil {
-		b.Fatal(err)
-	}
-	benchmarkOne(b, func(t string) { base.CachedModel(t) })
-}
-
-// BenchmarkProseTokenize is prose's tokenizer alone.
-func BenchmarkProseTokenize(b *testing.B) {
-	base, err := NewBaseline()
-	if err != nil {
-		b.Fatal(err)
-	}
-	benchmarkOne(b, func(t string) { base.TokenizeOnly(t) })
-}
-
 // TestSharedModelIsSafe runs one Extractor from many goroutines, as the
 // pipeline's workers do, and wants what a single goroutine gets. Run with
 // -race it also shows that the models are only read during inference.

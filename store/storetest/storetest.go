@@ -45,3 +45,17 @@ func Open(t testing.TB) *store.DB {
 	})
 	return db
 }
+
+// CheckFile runs bbolt's consistency check over the store file at path, as
+// a command left it, and fails the test on any problem.
+func CheckFile(t testing.TB, path string) {
+	t.Helper()
+	s, err := store.OpenReadOnly(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Check(context.Background()); err != nil {
+		t.Error(err)
+	}
+}

@@ -1,4 +1,4 @@
-package nlp
+package bench
 
 import (
 	"fmt"
@@ -8,8 +8,9 @@ import (
 	"github.com/storyline/storyline"
 )
 
-// Baseline runs prose the ways its own documentation shows, so that
-// benchmarks can put storyline's extraction side by side with it.
+// Baseline runs prose itself, the ways its own documentation shows, so that
+// the benchmark puts storyline's extraction side by side with it. It is
+// prose as any program would use it, not through storyline's nlp package.
 type Baseline struct {
 	model *prose.Model
 }
@@ -18,7 +19,7 @@ type Baseline struct {
 func NewBaseline() (b *Baseline, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			b, err = nil, fmt.Errorf("nlp: load prose model: %w", storyline.PanicError(r))
+			b, err = nil, fmt.Errorf("bench: load prose model: %w", storyline.PanicError(r))
 		}
 	}()
 	return &Baseline{model: prose.ModelFromData("en-v2.0.0")}, nil
