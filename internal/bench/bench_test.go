@@ -1,0 +1,89 @@
+package bench
+
+import (
+	"context"
+	"io"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestDocsRepeatTheFixtures(t *testing.T) {
+	ds, err := docs(12, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds) != 12 || ds[0].text != ds[5].text || ds[0].published.IsZero() {
+		t.Errorf("docs(12) = %d documents, first %q, repeated every 5: want the five fixtures repeated", len(ds), ds[0].text[:min(40, len(ds[0].text))])
+	}
+}
+
+// TestChildOnlyWithItsRole: a process started without the role in its
+// environment is not a measuring child, whatever its flags.
+func TestChildOnlyWithItsRole(t *testing.T) {
+	t.Setenv(RoleEnv, "")
+	if child, err := Child(context.Background(), Options{N: 1}, io.Discard); child || err != nil {
+		t.Errorf("Child without %s = %v, %v; want false", RoleEnv, child, err)
+	}
+	t.Setenv(RoleEnv, "frobnicate:x")
+	if child, err := Child(context.Background(), Options{N: 1}, io.Discard); !child || err == nil {
+		t.Errorf("Child with an unknown role = %v, %v; want true and an error", child, err)
+	}
+}
+
+// TestSiteServesEveryDoc: the ingest rows' site lists and serves each
+// document, its repeats told apart.
+func TestSiteServesEveryDoc(t *testing.T) {
+	ds := []doc{{"Title one\n\nIran and Turkey met.", time.Date(2023, 4, 25, 0, 0, 0, 0, time.UTC)}, {"Title one\n\nIran and Turkey met.", time.Time{}}}
+	srv := httptest.NewServer(site(ds).Handler())
+	defer srv.Close()
+	for i, want := range []string{"Bench copy 0.", "Bench copy 1."} {
+		resp, err := srv.Client().Get(srv.URL + "/story/" + string(rune('0'+i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(body), want) || !strings.Contains(string(body), "Iran and Turkey met.") {
+			t.Errorf("page %d lacks %q or its text:\n%s", i, want, body)
+		}
+	}
+}
+
+func fixtureTexts(b *testing.B) []string {
+	ds, err := docs(5, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var texts []string
+	for _, d := range ds {
+		texts = append(texts, d.text)
+	}
+	return texts
+}
+
+func benchmarkProse(b *testing.B, step func(*Baseline, string) (int, error)) {
+	base, err := NewBaseline()
+	if err != nil {
+		b.Fatal(err)
+	}
+	texts := fixtureTexts(b)
+	var n int64
+	for _, t := range texts {
+		n += int64(len(t))
+	}
+	b.SetBytes(n / int64(len(texts)))
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if _, err := step(base, texts[i%len(texts)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkProseCachedModel is prose with its default model built once.
+func BenchmarkProseCachedModel(b *testing.B) { benchmarkProse(b, (*Baseline).CachedModel) }
+
+// BenchmarkProseTokenize is prose's tokenizer alone.
+func BenchmarkProseTokenize(b *testing.B) { benchmarkProse(b, (*Baseline).TokenizeOnly) }
