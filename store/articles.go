@@ -72,32 +72,11 @@ func (db *DB) PutArticles(ctx context.Context, puts []storyline.ArticlePut) []st
 	if len(write) == 0 {
 		return results
 	}
-	put := func(batch []int) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		return db.update(func(tx *bolt.Tx) error {
-			for _, i := range batch {
-				r, err := putArticle(tx, stored[i], puts[i])
-				if err != nil {
-					return err
-				}
-				results[i] = r
-			}
-			return nil
-		})
-	}
-	if err := put(write); err != nil {
-		if len(write) == 1 || ctx.Err() != nil {
-			fail(write, err)
-			return results
-		}
-		for _, i := range write {
-			if err := put([]int{i}); err != nil {
-				fail([]int{i}, err)
-			}
-		}
-	}
+	db.writeEach(ctx, write, func(tx *bolt.Tx, i int) error {
+		r, err := putArticle(tx, stored[i], puts[i])
+		results[i] = r
+		return err
+	}, func(i int, err error) { fail([]int{i}, err) })
 	return results
 }
 
@@ -199,6 +178,40 @@ func (db *DB) Outcomes(ctx context.Context, as []*storyline.Article) ([]storylin
 		return nil, fmt.Errorf("store: outcomes: %w", err)
 	}
 	return out, nil
+}
+
+// writeEach writes the items numbered write in one transaction, each with
+// one; if the transaction fails, each item is tried alone, so that one bad
+// item fails alone. fail is told the error of each item not written.
+func (db *DB) writeEach(ctx context.Context, write []int, one func(tx *bolt.Tx, i int) error, fail func(i int, err error)) {
+	put := func(batch []int) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return db.update(func(tx *bolt.Tx) error {
+			for _, i := range batch {
+				if err := one(tx, i); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	err := put(write)
+	if err == nil {
+		return
+	}
+	if len(write) == 1 || ctx.Err() != nil {
+		for _, i := range write {
+			fail(i, err)
+		}
+		return
+	}
+	for _, i := range write {
+		if err := put([]int{i}); err != nil {
+			fail(i, err)
+		}
+	}
 }
 
 // handleSize is the length of an article's handle: 48 bits, so that two of

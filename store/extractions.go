@@ -54,38 +54,15 @@ func (db *DB) PutExtractions(ctx context.Context, xs []*storyline.Extraction) []
 	if len(write) == 0 {
 		return errs
 	}
-	put := func(batch []int) error {
-		if err := ctx.Err(); err != nil {
-			return err
+	db.writeEach(ctx, write, func(tx *bolt.Tx, i int) error {
+		id := []byte(xs[i].ArticleID)
+		if tx.Bucket(bucketArticles).Get(id) == nil {
+			return fmt.Errorf("article %s: %w", xs[i].ArticleID, storyline.ErrNotFound)
 		}
-		return db.update(func(tx *bolt.Tx) error {
-			b := tx.Bucket(bucketExtractions)
-			b.FillPercent = fillPercent
-			for _, i := range batch {
-				id := []byte(xs[i].ArticleID)
-				if tx.Bucket(bucketArticles).Get(id) == nil {
-					return fmt.Errorf("article %s: %w", xs[i].ArticleID, storyline.ErrNotFound)
-				}
-				if err := b.Put(id, values[i]); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	}
-	if err := put(write); err != nil {
-		if len(write) == 1 || ctx.Err() != nil {
-			for _, i := range write {
-				fail(i, err)
-			}
-			return errs
-		}
-		for _, i := range write {
-			if err := put([]int{i}); err != nil {
-				fail(i, err)
-			}
-		}
-	}
+		b := tx.Bucket(bucketExtractions)
+		b.FillPercent = fillPercent
+		return b.Put(id, values[i])
+	}, fail)
 	return errs
 }
 

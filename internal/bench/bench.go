@@ -176,6 +176,14 @@ func docs(n int, corpus string) ([]doc, error) {
 	return out, nil
 }
 
+func textBytes(ds []doc) int64 {
+	var n int64
+	for _, d := range ds {
+		n += int64(len(d.text))
+	}
+	return n
+}
+
 // measureRow measures one row in this process and prints it as JSON.
 func measureRow(ctx context.Context, opts Options, name string, stdout io.Writer) error {
 	ds, err := docs(opts.N, opts.Corpus)
@@ -187,10 +195,7 @@ func measureRow(ctx context.Context, opts Options, name string, stdout io.Writer
 		return err
 	}
 	defer cleanup()
-	r := row{Name: name, Articles: len(ds)}
-	for _, d := range ds {
-		r.Bytes += int64(len(d.text))
-	}
+	r := row{Name: name, Articles: len(ds), Bytes: textBytes(ds)}
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	start := time.Now()

@@ -51,32 +51,20 @@ func TestSiteServesEveryDoc(t *testing.T) {
 	}
 }
 
-func fixtureTexts(b *testing.B) []string {
-	ds, err := docs(5, "")
-	if err != nil {
-		b.Fatal(err)
-	}
-	var texts []string
-	for _, d := range ds {
-		texts = append(texts, d.text)
-	}
-	return texts
-}
-
+// benchmarkProse runs one of prose's ways on each fixture in turn.
 func benchmarkProse(b *testing.B, step func(*Baseline, string) (int, error)) {
 	base, err := NewBaseline()
 	if err != nil {
 		b.Fatal(err)
 	}
-	texts := fixtureTexts(b)
-	var n int64
-	for _, t := range texts {
-		n += int64(len(t))
+	ds, err := docs(5, "")
+	if err != nil {
+		b.Fatal(err)
 	}
-	b.SetBytes(n / int64(len(texts)))
+	b.SetBytes(textBytes(ds) / int64(len(ds)))
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		if _, err := step(base, texts[i%len(texts)]); err != nil {
+		if _, err := step(base, ds[i%len(ds)].text); err != nil {
 			b.Fatal(err)
 		}
 	}

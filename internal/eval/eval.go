@@ -44,12 +44,11 @@ func ReadGold(path string) ([]Doc, error) {
 // ReadGoldFS reads the gold JSON Lines file name of fsys, as ReadGold does
 // (the embedded fixtures, say).
 func ReadGoldFS(fsys fs.FS, name string) ([]Doc, error) {
-	f, err := fsys.Open(name)
+	data, err := fs.ReadFile(fsys, name)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	return readGold(f, name)
+	return readGold(bytes.NewReader(data), name)
 }
 
 func readGold(r io.Reader, name string) ([]Doc, error) {
