@@ -29,10 +29,7 @@ func runBench(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stde
 	if err := fs.Parse(args); err != nil {
 		return usageStatus(err)
 	}
-	fail := func(err error) int {
-		fmt.Fprintln(stderr, "extract bench:", err)
-		return exitFailed
-	}
+	fail := failure(stderr, "extract bench")
 	if child, err := bench.Child(ctx, opts, stdout); child {
 		if err != nil {
 			return fail(err)

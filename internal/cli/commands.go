@@ -125,6 +125,33 @@ func containPanic(cmd string, stderr io.Writer, status *int) {
 	}
 }
 
+// dbFlag defines the -db flag every command that opens the store has.
+func dbFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", DefaultDB, "store `file`")
+}
+
+// parseNoArgs parses the flags of a command that takes no other
+// arguments; when it returns false, the command ends with status.
+func parseNoArgs(fs *flag.FlagSet, args []string) (status int, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		return usageStatus(err), false
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return exitUsage, false
+	}
+	return exitOK, true
+}
+
+// failure returns what a command does on an error that ends it: one line
+// naming the command, exit status 1.
+func failure(stderr io.Writer, cmd string) func(error) int {
+	return func(err error) int {
+		fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
+		return exitFailed
+	}
+}
+
 func usageStatus(err error) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK

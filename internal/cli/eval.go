@@ -28,17 +28,16 @@ func runEval(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 		fs.Usage()
 		return exitUsage
 	}
+	fail := failure(stderr, "extract eval")
 	x, err := nlp.New()
 	if err != nil {
-		fmt.Fprintln(stderr, "extract eval:", err)
-		return exitFailed
+		return fail(err)
 	}
 	var predOut *bufio.Writer
 	if *predPath != "" {
 		f, err := os.Create(*predPath)
 		if err != nil {
-			fmt.Fprintln(stderr, "extract eval:", err)
-			return exitFailed
+			return fail(err)
 		}
 		defer f.Close()
 		predOut = bufio.NewWriter(f)
@@ -55,8 +54,7 @@ func runEval(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 		start := time.Now()
 		pred, err := predict(ctx, x, gold)
 		if err != nil {
-			fmt.Fprintf(stderr, "extract eval: %s: %v\n", path, err)
-			return exitFailed
+			return fail(fmt.Errorf("%s: %w", path, err))
 		}
 		report := eval.Score(gold, pred)
 		if *asJSON {

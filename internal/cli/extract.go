@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -16,25 +17,20 @@ import (
 )
 
 func runExtract(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
-	db := fs.String("db", DefaultDB, "store `file`")
+	db := dbFlag(fs)
 	all := fs.Bool("all", false, "re-extract every article, current or not")
-	if err := fs.Parse(args); err != nil {
-		return usageStatus(err)
+	if status, ok := parseNoArgs(fs, args); !ok {
+		return status
 	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return exitUsage
-	}
+	fail := failure(stderr, "extract")
 	s, err := store.Open(*db)
 	if err != nil {
-		fmt.Fprintln(stderr, "extract:", err)
-		return exitFailed
+		return fail(err)
 	}
 	defer s.Close()
 	x, err := nlp.New()
 	if err != nil {
-		fmt.Fprintln(stderr, "extract:", err)
-		return exitFailed
+		return fail(err)
 	}
 	log := func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }
 	report, err := pipeline.Extract(ctx, s, x, *all, log)
@@ -57,26 +53,24 @@ type dumpLine struct {
 }
 
 func runDump(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
-	db := fs.String("db", DefaultDB, "store `file`")
-	typ := fs.String("type", "", "only entities of this `type`: person, country or date")
+	db := dbFlag(fs)
+	var typ storyline.EntityType
+	fs.Func("type", "only entities of this `type`: person, country or date", func(v string) error {
+		switch t := storyline.EntityType(v); t {
+		case storyline.Person, storyline.Country, storyline.Date:
+			typ = t
+			return nil
+		}
+		return errors.New("want person, country or date")
+	})
 	withText := fs.Bool("text", false, "add each article's stored text")
-	if err := fs.Parse(args); err != nil {
-		return usageStatus(err)
+	if status, ok := parseNoArgs(fs, args); !ok {
+		return status
 	}
-	switch storyline.EntityType(*typ) {
-	case "", storyline.Person, storyline.Country, storyline.Date:
-	default:
-		fmt.Fprintf(stderr, "extract dump: -type %q: want person, country or date\n", *typ)
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return exitUsage
-	}
+	fail := failure(stderr, "extract dump")
 	s, err := store.OpenReadOnly(*db)
 	if err != nil {
-		fmt.Fprintln(stderr, "extract dump:", err)
-		return exitFailed
+		return fail(err)
 	}
 	defer s.Close()
 
@@ -89,8 +83,7 @@ func runDump(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 		return nil
 	})
 	if err != nil {
-		fmt.Fprintln(stderr, "extract dump:", err)
-		return exitFailed
+		return fail(err)
 	}
 	canonical := nlp.CanonicalNames(counts)
 
@@ -107,7 +100,7 @@ func runDump(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 			line.Extractor = x.Version
 			canonicalizePeople(canonical, x.Entities)
 			for _, e := range x.Entities {
-				if *typ == "" || string(e.Type) == *typ {
+				if typ == "" || e.Type == typ {
 					line.Entities = append(line.Entities, e)
 				}
 			}
@@ -121,8 +114,7 @@ func runDump(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 		err = ferr
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "extract dump:", err)
-		return exitFailed
+		return fail(err)
 	}
 	if missing > 0 {
 		fmt.Fprintf(stderr, "extract dump: %d %s no extraction yet: run 'extract run'\n", missing, plural(missing, "article has", "articles have"))

@@ -26,7 +26,7 @@ func Ingest(ctx context.Context, args []string, stdout, stderr io.Writer, opts I
 	defer containPanic("ingest", stderr, &status)
 	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := fs.String("db", DefaultDB, "store `file`")
+	db := dbFlag(fs)
 	co := collect.Options{Delay: collect.DefaultDelay, Retries: collect.DefaultRetries}
 	if opts.Collect != nil {
 		co = *opts.Collect
@@ -71,8 +71,7 @@ is not even downloaded.
 	}
 	s, err := store.Open(*db)
 	if err != nil {
-		fmt.Fprintln(stderr, "ingest:", err)
-		return exitFailed
+		return failure(stderr, "ingest")(err)
 	}
 	defer s.Close()
 	// The model is loaded only when this run extracts, and while pages are
