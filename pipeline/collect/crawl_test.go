@@ -342,7 +342,7 @@ func FuzzParseFeedOrSitemap(f *testing.F) {
 	f.Add([]byte(`<feed xmlns="http://www.w3.org/2005/Atom"><entry><link href="/a"/></entry></feed>`))
 	base, _ := url.Parse("http://news.example/feeds/main.xml")
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var entries []feedEntry
+		var entries []Entry
 		var err error
 		switch {
 		case isSitemap(body):
@@ -356,8 +356,8 @@ func FuzzParseFeedOrSitemap(f *testing.F) {
 			return
 		}
 		for _, e := range entries {
-			if u, err := url.Parse(e.link); err != nil || !u.IsAbs() {
-				t.Fatalf("entry link %q is not absolute", e.link)
+			if u, err := url.Parse(e.URL); err != nil || !u.IsAbs() {
+				t.Fatalf("entry link %q is not absolute", e.URL)
 			}
 		}
 	})

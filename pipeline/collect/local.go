@@ -93,12 +93,12 @@ func (c *Collector) collectFile(ctx context.Context, src, path string, out chan<
 			return
 		}
 		for _, e := range entries {
-			if !w.wanted(e.published) {
+			if !w.wanted(e.Listed) {
 				continue
 			}
-			if isWebURL(e.link) {
-				w.visit(src, e.link, e.published, c.opts.Depth)
-			} else if u, err := url.Parse(e.link); err == nil && u.Scheme == "file" {
+			if isWebURL(e.URL) {
+				w.visit(src, e.URL, e.Listed, c.opts.Depth)
+			} else if u, err := url.Parse(e.URL); err == nil && u.Scheme == "file" {
 				c.collectFile(ctx, src, filepath.FromSlash(u.Path), out, w)
 			}
 		}

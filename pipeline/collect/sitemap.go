@@ -43,12 +43,12 @@ func isSitemap(body []byte) bool {
 
 // parseSitemap lists the pages of a sitemap, or the sitemaps of an index,
 // with their dates: a news sitemap's publication date, else the last change.
-func parseSitemap(body []byte, base *url.URL) ([]feedEntry, error) {
+func parseSitemap(body []byte, base *url.URL) ([]Entry, error) {
 	var doc sitemapDoc
 	if err := xml.Unmarshal(body, &doc); err != nil {
 		return nil, fmt.Errorf("parse sitemap: %w", err)
 	}
-	var entries []feedEntry
+	var entries []Entry
 	for _, u := range append(doc.URLs, doc.Sitemaps...) {
 		loc := strings.TrimSpace(u.Loc)
 		if loc == "" {
@@ -58,10 +58,10 @@ func parseSitemap(body []byte, base *url.URL) ([]feedEntry, error) {
 		if err != nil {
 			continue
 		}
-		e := feedEntry{link: ref.String()}
+		e := Entry{URL: ref.String()}
 		for _, d := range []string{u.News.PublicationDate, u.LastMod} {
 			if t, ok := parseW3CDate(strings.TrimSpace(d)); ok {
-				e.published = t
+				e.Listed = t
 				break
 			}
 		}

@@ -36,12 +36,12 @@ type web struct {
 
 // Keys of the colly request context.
 const (
-	ctxSource    = "storyline.source"
-	ctxURL       = "storyline.url"
-	ctxPublished = "storyline.published"
-	ctxDepth     = "storyline.depth"
-	ctxKnownID   = "storyline.known"
-	ctxRefused   = "storyline.refused"
+	ctxSource  = "storyline.source"
+	ctxURL     = "storyline.url"
+	ctxListed  = "storyline.listed"
+	ctxDepth   = "storyline.depth"
+	ctxKnownID = "storyline.known"
+	ctxRefused = "storyline.refused"
 )
 
 // maxRedirects is how many redirects one request may follow, as browsers do.
@@ -100,10 +100,10 @@ func stopRedirectLoops(req *http.Request, via []*http.Request) error {
 	return nil
 }
 
-// visit queues link, found through source, for fetching. published is the
-// date a feed gave for it, or zero; depth how many levels of links to follow
-// from it.
-func (w *web) visit(source, link string, published time.Time, depth int) {
+// visit queues link, found through source, for fetching. listed is the date
+// a feed or sitemap gave it, or zero; depth how many levels of links to
+// follow from it.
+func (w *web) visit(source, link string, listed time.Time, depth int) {
 	u, err := url.Parse(link)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
 		send(w.ctx, w.out, storyline.Collected{Source: source, Input: link, Err: fmt.Errorf("not an http(s) URL")})
@@ -127,7 +127,7 @@ func (w *web) visit(source, link string, published time.Time, depth int) {
 	rc := colly.NewContext()
 	rc.Put(ctxSource, source)
 	rc.Put(ctxURL, link)
-	rc.Put(ctxPublished, published)
+	rc.Put(ctxListed, listed)
 	rc.Put(ctxDepth, depth)
 	hdr := http.Header{}
 	if w.opts.Known != nil {
@@ -199,57 +199,34 @@ func (w *web) onResponse(r *colly.Response) {
 			send(w.ctx, w.out, storyline.Collected{Source: source, Input: requested, Err: storyline.PanicError(p)})
 		}
 	}()
+	listed, _ := r.Ctx.GetAny(ctxListed).(time.Time)
+	p, err := ParseResponse(Response{Requested: requested, Final: r.Request.URL, Header: *r.Headers, Body: r.Body,
+		Listed: listed, Fetched: w.opts.Now()})
+	if err != nil {
+		send(w.ctx, w.out, storyline.Collected{Source: source, Input: requested, Err: err})
+		return
+	}
 	depth, _ := r.Ctx.GetAny(ctxDepth).(int)
-	final := r.Request.URL
-	fail := func(err error) { send(w.ctx, w.out, storyline.Collected{Source: source, Input: requested, Err: err}) }
-	mediaType, _, _ := mime.ParseMediaType(r.Headers.Get("Content-Type"))
-	switch {
-	case isSitemap(r.Body) || isFeed(r.Body):
-		parse := parseFeed
-		if isSitemap(r.Body) {
-			parse = parseSitemap
+	for _, e := range p.Entries {
+		if w.wanted(e.Listed) {
+			w.visit(source, e.URL, e.Listed, depth)
 		}
-		entries, err := parse(r.Body, final)
-		if err != nil {
-			fail(err)
-			return
+	}
+	if p.Article == nil {
+		return
+	}
+	send(w.ctx, w.out, storyline.Collected{Source: source, Input: requested, Article: p.Article})
+	if depth > 0 {
+		for _, link := range sameSiteLinks(r.Body, r.Request.URL) {
+			w.visit(source, link, time.Time{}, depth-1)
 		}
-		for _, e := range entries {
-			if w.wanted(e.published) {
-				w.visit(source, e.link, e.published, depth)
-			}
-		}
-	case mediaType == "text/html" || mediaType == "application/xhtml+xml" || looksLikeHTML(r.Body):
-		a, err := ParseHTML(bytes.NewReader(r.Body), final)
-		if err != nil {
-			fail(err)
-			return
-		}
-		a.URL = requested
-		a.CanonicalURL = canonicalURL(final, a.CanonicalURL)
-		a.ID = a.CanonicalURL
-		a.ETag, a.LastModified = r.Headers.Get("ETag"), r.Headers.Get("Last-Modified")
-		// The page's own date (meta tags, JSON-LD, <time>, the URL's date
-		// path) comes first, the feed's second, the fetch time never.
-		if fromFeed, ok := r.Ctx.GetAny(ctxPublished).(time.Time); ok && a.Published.IsZero() && !fromFeed.IsZero() {
-			a.Published, a.PublishedFrom = fromFeed, "feed"
-		}
-		a.Fetched = w.opts.Now().UTC()
-		send(w.ctx, w.out, storyline.Collected{Source: source, Input: requested, Article: a})
-		if depth > 0 {
-			for _, link := range sameSiteLinks(r.Body, final) {
-				w.visit(source, link, time.Time{}, depth-1)
-			}
-		}
-	default:
-		fail(fmt.Errorf("%w: content type %q is neither a page, a feed nor a sitemap", storyline.ErrUnsupported, mediaType))
 	}
 }
 
-// wanted reports whether an entry dated published passes -since; an entry
-// without a date is fetched, and its page's date decides nothing here.
-func (w *web) wanted(published time.Time) bool {
-	return w.opts.Since.IsZero() || published.IsZero() || !published.Before(w.opts.Since)
+// wanted reports whether an entry listed with that date passes -since; an
+// entry without a date is fetched, and its page's date decides nothing here.
+func (w *web) wanted(listed time.Time) bool {
+	return w.opts.Since.IsZero() || listed.IsZero() || !listed.Before(w.opts.Since)
 }
 
 // sameSiteLinks lists the links of a page to other pages of its host.
