@@ -11,6 +11,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -113,18 +114,43 @@ func New(opts Options) *Collector {
 // or feed (.xml) file, or a directory of such files. Collect returns when
 // every source is done or ctx is cancelled; it does not close out.
 func (c *Collector) Collect(ctx context.Context, sources []string, out chan<- storyline.Collected) {
-	w := c.newWeb(ctx, out)
+	r := &run{ctx: ctx, out: out, opts: c.opts, web: c.newWeb(ctx, out), files: map[string]bool{}}
 	for _, src := range sources {
 		if ctx.Err() != nil {
 			break
 		}
-		if isWebURL(src) {
-			w.visit(src, src, time.Time{}, c.opts.Depth)
-			continue
-		}
-		c.collectLocal(ctx, src, out, w)
+		r.open(src)
 	}
-	w.wait()
+	r.web.wait()
+}
+
+// run is the state of one Collect call.
+type run struct {
+	ctx  context.Context
+	out  chan<- storyline.Collected
+	opts Options
+	web  *web
+	// files holds the absolute paths of the local files read so far, so
+	// that feeds listing themselves or each other end. Only Collect's own
+	// goroutine reads local files: web feeds never list them.
+	files map[string]bool
+}
+
+// open reads one source: a web URL, a directory or a file.
+func (r *run) open(src string) {
+	if isWebURL(src) {
+		r.web.visit(src, src, time.Time{}, r.opts.Depth)
+		return
+	}
+	info, err := os.Stat(src)
+	switch {
+	case err != nil:
+		send(r.ctx, r.out, storyline.Collected{Source: src, Input: src, Err: err})
+	case info.IsDir():
+		r.openDir(src)
+	default:
+		r.openFile(src, src)
+	}
 }
 
 func isWebURL(s string) bool {

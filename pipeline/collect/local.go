@@ -3,7 +3,6 @@ package collect
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,101 +19,151 @@ import (
 	"github.com/storyline/storyline"
 )
 
-// collectLocal reads a file or a directory of files.
-func (c *Collector) collectLocal(ctx context.Context, src string, out chan<- storyline.Collected, w *web) {
-	info, err := os.Stat(src)
-	if err != nil {
-		send(ctx, out, storyline.Collected{Source: src, Input: src, Err: err})
-		return
+// fileKind is one kind of local file the collector reads.
+type fileKind struct {
+	// ends are the name endings, lower case, of the files of this kind; a
+	// directory is searched for them.
+	ends []string
+	// byName takes every file with one of ends for this kind, whatever it
+	// holds; sniff, when set, takes a file by its content, whatever its name.
+	byName bool
+	sniff  func(data []byte) bool
+	// stream reads a file that may be larger than one page's size limit;
+	// parse gets the whole of a file within the limit. fileURL is the
+	// file's address, against which a feed's links are resolved.
+	stream func(r *run, src, path string)
+	parse  func(data []byte, fileURL *url.URL) (Parsed, error)
+}
+
+// fileKinds are tried in order: a text file is kept as text even if it
+// holds a feed, and a feed is read as one even when named .html.
+var fileKinds = []fileKind{
+	{ends: []string{".jsonl"}, byName: true, stream: (*run).streamJSONL},
+	{ends: []string{".txt"}, byName: true, parse: parseTextFile},
+	{ends: []string{".xml", ".rss", ".atom"}, sniff: isFeed, parse: parseFeedFile},
+	{ends: []string{".html", ".htm"}, byName: true, sniff: looksLikeHTML, parse: parsePageFile},
+}
+
+// named reports whether path ends with one of k's endings.
+func (k fileKind) named(path string) bool {
+	lower := strings.ToLower(path)
+	return slices.ContainsFunc(k.ends, func(end string) bool { return strings.HasSuffix(lower, end) })
+}
+
+func knownFile(path string) bool {
+	return slices.ContainsFunc(fileKinds, func(k fileKind) bool { return k.named(path) })
+}
+
+// knownEnds lists the endings of fileKinds for a message: ".a, .b or .c".
+func knownEnds() string {
+	var ends []string
+	for _, k := range fileKinds {
+		ends = append(ends, k.ends...)
 	}
-	if !info.IsDir() {
-		c.collectFile(ctx, src, src, out, w)
-		return
-	}
+	return strings.Join(ends[:len(ends)-1], ", ") + " or " + ends[len(ends)-1]
+}
+
+// openDir reads the files of a directory and its subdirectories that have
+// a known ending, in lexical order.
+func (r *run) openDir(src string) {
 	var files []string
-	err = filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
-			send(ctx, out, storyline.Collected{Source: src, Input: path, Err: err})
+			send(r.ctx, r.out, storyline.Collected{Source: src, Input: path, Err: err})
 			return nil
 		}
-		if !d.IsDir() && knownExt(path) {
+		if !d.IsDir() && knownFile(path) {
 			files = append(files, path)
 		}
 		return nil
 	})
 	if err != nil {
-		send(ctx, out, storyline.Collected{Source: src, Input: src, Err: err})
+		send(r.ctx, r.out, storyline.Collected{Source: src, Input: src, Err: err})
 	}
 	if len(files) == 0 {
-		send(ctx, out, storyline.Collected{Source: src, Input: src, Err: fmt.Errorf("%w: no .html, .txt, .jsonl or .xml files in directory", storyline.ErrUnsupported)})
+		send(r.ctx, r.out, storyline.Collected{Source: src, Input: src, Err: fmt.Errorf("%w: no %s files in directory", storyline.ErrUnsupported, knownEnds())})
 	}
 	slices.Sort(files)
 	for _, f := range files {
-		if ctx.Err() != nil {
+		if r.ctx.Err() != nil {
 			return
 		}
-		c.collectFile(ctx, src, f, out, w)
+		r.openFile(src, f)
 	}
 }
 
-func knownExt(path string) bool {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".html", ".htm", ".txt", ".jsonl", ".xml", ".rss", ".atom":
-		return true
-	}
-	return false
-}
-
-func (c *Collector) collectFile(ctx context.Context, src, path string, out chan<- storyline.Collected, w *web) {
-	fail := func(err error) { send(ctx, out, storyline.Collected{Source: src, Input: path, Err: err}) }
+// openFile reads a file, once in a run however many times it is given or
+// listed. Its articles are keyed by its absolute path.
+func (r *run) openFile(src, path string) {
+	fail := func(err error) { send(r.ctx, r.out, storyline.Collected{Source: src, Input: path, Err: err}) }
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		fail(err)
 		return
 	}
-	if strings.ToLower(filepath.Ext(path)) == ".jsonl" {
-		c.collectJSONL(ctx, src, path, out)
+	if r.files[abs] {
 		return
 	}
-	data, err := readCapped(path, c.opts.MaxBodyBytes)
+	r.files[abs] = true
+	for _, k := range fileKinds {
+		if k.stream != nil && k.named(path) {
+			k.stream(r, src, path)
+			return
+		}
+	}
+	data, err := readCapped(path, r.opts.MaxBodyBytes)
 	if err != nil {
 		fail(err)
 		return
 	}
 	fileURL := &url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}
-	var a *storyline.Article
-	switch ext := strings.ToLower(filepath.Ext(path)); {
-	case ext == ".txt":
-		a, err = plainText(data)
-	case isFeed(data):
-		entries, err := parseFeed(data, fileURL)
-		if err != nil {
-			fail(err)
-			return
-		}
-		for _, e := range entries {
-			if !w.wanted(e.Listed) {
-				continue
-			}
-			if isWebURL(e.URL) {
-				w.visit(src, e.URL, e.Listed, c.opts.Depth)
-			} else if u, err := url.Parse(e.URL); err == nil && u.Scheme == "file" {
-				c.collectFile(ctx, src, filepath.FromSlash(u.Path), out, w)
-			}
-		}
+	i := slices.IndexFunc(fileKinds, func(k fileKind) bool {
+		return k.parse != nil && (k.byName && k.named(path) || k.sniff != nil && k.sniff(data))
+	})
+	if i < 0 {
+		fail(fmt.Errorf("%w: not an HTML page, a feed or a text file", storyline.ErrUnsupported))
 		return
-	case ext == ".html" || ext == ".htm" || looksLikeHTML(data):
-		a, err = ParseHTML(bytes.NewReader(data), nil)
-	default:
-		err = fmt.Errorf("%w: not an HTML page, a feed or a text file", storyline.ErrUnsupported)
 	}
+	p, err := fileKinds[i].parse(data, fileURL)
 	if err != nil {
 		fail(err)
 		return
 	}
-	a.ID, a.URL = abs, fileURL.String()
-	a.Fetched = c.opts.Now().UTC()
-	send(ctx, out, storyline.Collected{Source: src, Input: path, Article: a})
+	if a := p.Article; a != nil {
+		a.ID, a.URL = abs, fileURL.String()
+		a.Fetched = r.opts.Now().UTC()
+		send(r.ctx, r.out, storyline.Collected{Source: src, Input: path, Article: a})
+	}
+	for _, e := range p.Entries {
+		if r.ctx.Err() != nil {
+			return
+		}
+		if !r.web.wanted(e.Listed) {
+			continue
+		}
+		if isWebURL(e.URL) {
+			r.web.visit(src, e.URL, e.Listed, r.opts.Depth)
+		} else if u, err := url.Parse(e.URL); err == nil && u.Scheme == "file" {
+			r.openFile(src, filepath.FromSlash(u.Path))
+		}
+	}
+}
+
+func parseTextFile(data []byte, _ *url.URL) (Parsed, error) {
+	a, err := plainText(data)
+	return Parsed{Article: a}, err
+}
+
+func parseFeedFile(data []byte, fileURL *url.URL) (Parsed, error) {
+	entries, err := parseFeed(data, fileURL)
+	return Parsed{Entries: entries}, err
+}
+
+// parsePageFile reads a page without an address: its source is only what
+// it names.
+func parsePageFile(data []byte, _ *url.URL) (Parsed, error) {
+	a, err := ParseHTML(bytes.NewReader(data), nil)
+	return Parsed{Article: a}, err
 }
 
 // readCapped reads a whole file, refusing one larger than limit.
@@ -160,10 +209,11 @@ type jsonArticle struct {
 // maxLine bounds one JSON line: one article's text with room to spare.
 const maxLine = 64 << 20
 
-func (c *Collector) collectJSONL(ctx context.Context, src, path string, out chan<- storyline.Collected) {
+// streamJSONL reads a JSON Lines corpus line by line.
+func (r *run) streamJSONL(src, path string) {
 	f, err := os.Open(path)
 	if err != nil {
-		send(ctx, out, storyline.Collected{Source: src, Input: path, Err: err})
+		send(r.ctx, r.out, storyline.Collected{Source: src, Input: path, Err: err})
 		return
 	}
 	defer f.Close()
@@ -179,14 +229,14 @@ func (c *Collector) collectJSONL(ctx context.Context, src, path string, out chan
 		input := fmt.Sprintf("%s:%d", path, n)
 		a, err := ParseJSONLine(line)
 		if err == nil {
-			a.Fetched = c.opts.Now().UTC()
+			a.Fetched = r.opts.Now().UTC()
 		}
-		if !send(ctx, out, storyline.Collected{Source: src, Input: input, Article: a, Err: err}) {
+		if !send(r.ctx, r.out, storyline.Collected{Source: src, Input: input, Article: a, Err: err}) {
 			return
 		}
 	}
 	if err := sc.Err(); err != nil {
-		send(ctx, out, storyline.Collected{Source: src, Input: fmt.Sprintf("%s:%d", path, n+1), Err: err})
+		send(r.ctx, r.out, storyline.Collected{Source: src, Input: fmt.Sprintf("%s:%d", path, n+1), Err: err})
 	}
 }
 
