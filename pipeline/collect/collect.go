@@ -43,12 +43,21 @@ type Options struct {
 	// article page; 0 follows none beyond feeds and sitemaps.
 	Depth int
 	// Known returns the stored article and HTTP validators of a URL, so that
-	// an unchanged page is asked for conditionally. Nil: always fetch.
-	Known func(url string) (id, etag, lastModified string, ok bool)
+	// an unchanged page is asked for conditionally. An error wrapping
+	// storyline.ErrNotFound means none is stored: the page is fetched
+	// unconditionally; any other error fails that URL. Nil: always fetch.
+	Known func(ctx context.Context, url string) (Validators, error)
 	// Transport, when set, replaces the base HTTP transport (tests).
 	Transport http.RoundTripper
 	// Now returns the fetch time; tests fix it.
 	Now func() time.Time
+}
+
+// Validators are what the store keeps of a fetched page to ask for it again
+// conditionally: the ID of the article it led to and its HTTP validators,
+// either of which may be empty.
+type Validators struct {
+	ID, ETag, LastModified string
 }
 
 // Defaults of Options, also the defaults of ingest's flags.

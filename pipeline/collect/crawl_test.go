@@ -3,6 +3,7 @@ package collect
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -361,4 +362,58 @@ func FuzzParseFeedOrSitemap(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestKnown: a stored page is asked for conditionally, a page not stored
+// unconditionally, and a page the store cannot answer for fails without
+// being fetched.
+func TestKnown(t *testing.T) {
+	var mu sync.Mutex
+	asked := map[string]http.Header{}
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		asked[r.URL.Path] = r.Header.Clone()
+		mu.Unlock()
+		if r.Header.Get("If-None-Match") == `"v1"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", `"v1"`)
+		fmt.Fprint(w, page("Page "+r.URL.Path, "Sergei Lavrov met Mevlut Cavusoglu on Tuesday in Moscow to talk."))
+	}))
+	storeDown := errors.New("store: disk on fire")
+	known := func(ctx context.Context, u string) (Validators, error) {
+		switch strings.TrimPrefix(u, srv.URL) {
+		case "/stored":
+			return Validators{ID: "stored-id", ETag: `"v1"`, LastModified: "Tue, 25 Apr 2023 10:00:00 GMT"}, nil
+		case "/broken":
+			return Validators{}, storeDown
+		}
+		return Validators{}, fmt.Errorf("store: validators of %s: %w", u, storyline.ErrNotFound)
+	}
+	got := collectWith(t, Options{Known: known, RetryBackoff: time.Millisecond}, srv.URL+"/stored", srv.URL+"/new", srv.URL+"/broken")
+	results := map[string]storyline.Collected{}
+	for _, it := range got {
+		results[strings.TrimPrefix(it.Input, srv.URL)] = it
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if it := results["/stored"]; !it.NotModified || it.KnownID != "stored-id" {
+		t.Errorf("stored page: %+v, want not modified, known as stored-id", it)
+	}
+	if h := asked["/stored"]; h.Get("If-None-Match") != `"v1"` || h.Get("If-Modified-Since") == "" {
+		t.Errorf("stored page asked for with %v, want its validators", h)
+	}
+	if it := results["/new"]; it.Article == nil || it.Article.ETag != `"v1"` {
+		t.Errorf("page not stored: %+v, want an article", it)
+	}
+	if h := asked["/new"]; h == nil || h.Get("If-None-Match") != "" || h.Get("If-Modified-Since") != "" {
+		t.Errorf("page not stored asked for with %v, want unconditionally", h)
+	}
+	if err := results["/broken"].Err; !errors.Is(err, storeDown) || !strings.Contains(err.Error(), srv.URL+"/broken") {
+		t.Errorf("store failing: error %v, want one naming the URL and wrapping the store's", err)
+	}
+	if _, ok := asked["/broken"]; ok {
+		t.Error("fetched a page the store could not answer for")
+	}
 }

@@ -131,14 +131,21 @@ func (w *web) visit(source, link string, listed time.Time, depth int) {
 	rc.Put(ctxDepth, depth)
 	hdr := http.Header{}
 	if w.opts.Known != nil {
-		if id, etag, lastModified, ok := w.opts.Known(link); ok {
-			rc.Put(ctxKnownID, id)
-			if etag != "" {
-				hdr.Set("If-None-Match", etag)
+		v, err := w.opts.Known(w.ctx, link)
+		switch {
+		case err == nil:
+			rc.Put(ctxKnownID, v.ID)
+			if v.ETag != "" {
+				hdr.Set("If-None-Match", v.ETag)
 			}
-			if lastModified != "" {
-				hdr.Set("If-Modified-Since", lastModified)
+			if v.LastModified != "" {
+				hdr.Set("If-Modified-Since", v.LastModified)
 			}
+		case !errors.Is(err, storyline.ErrNotFound):
+			// A store that cannot answer is a fault to report; fetching
+			// anyway would hide it until the article fails to be stored.
+			send(w.ctx, w.out, storyline.Collected{Source: source, Input: link, Err: fmt.Errorf("stored validators of %s: %w", link, err)})
+			return
 		}
 	}
 	hdr.Set("User-Agent", w.opts.UserAgent)
