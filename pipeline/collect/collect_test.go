@@ -5,9 +5,11 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,6 +18,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/fixtures"
+	"github.com/storyline/storyline/internal/testsite"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -23,13 +27,13 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 // TestParseHTMLGolden holds the text and metadata kept of each fixture page:
 // testdata/golden/NAME.txt is the expected result of fixtures/pages/NAME.html.
 func TestParseHTMLGolden(t *testing.T) {
-	pages, err := filepath.Glob("../../fixtures/pages/*.html")
+	pages, err := fs.Glob(fixtures.FS, "pages/*.html")
 	if err != nil || len(pages) == 0 {
 		t.Fatalf("no fixture pages: %v", err)
 	}
 	for _, page := range pages {
-		name := strings.TrimSuffix(filepath.Base(page), ".html")
-		f, err := os.Open(page)
+		name := strings.TrimSuffix(path.Base(page), ".html")
+		f, err := fixtures.FS.Open(page)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -116,7 +120,7 @@ func collectWith(t *testing.T, opts Options, sources ...string) []storyline.Coll
 
 func TestCollectOverHTTP(t *testing.T) {
 	mux := http.NewServeMux()
-	mux.Handle("/", http.FileServer(http.Dir("../../fixtures")))
+	mux.Handle("/", testsite.Fixtures(nil))
 	mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("User-agent: *\nDisallow: /private/\n"))
 	})
@@ -164,7 +168,7 @@ func TestCollectLocal(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "a.txt"), []byte("Headline here\n\nIran and Turkey met on Tuesday."), 0o644)
 	os.WriteFile(filepath.Join(dir, "b.txt"), []byte("\xff\xfe not utf-8"), 0o644)
 	os.WriteFile(filepath.Join(dir, "ignored.png"), []byte("png"), 0o644)
-	got := collectAll(t, dir, filepath.Join(dir, "missing.txt"), "../../fixtures/feed.xml")
+	got := collectAll(t, dir, filepath.Join(dir, "missing.txt"), filepath.Join(fixtureDir(t), "feed.xml"))
 	var ok, failed int
 	for _, it := range got {
 		if it.Err != nil {
@@ -227,7 +231,7 @@ func TestMainTextOverlap(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f, err := os.Open("../../fixtures/pages/" + name + ".html")
+		f, err := fixtures.FS.Open("pages/" + name + ".html")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -273,11 +277,11 @@ func wordOverlap(got, want string) (p, r, f1 float64) {
 // BenchmarkParseHTML is the main-text and metadata extraction of one
 // fixture page.
 func BenchmarkParseHTML(b *testing.B) {
-	pages, _ := filepath.Glob("../../fixtures/pages/*.html")
+	pages, _ := fs.Glob(fixtures.FS, "pages/*.html")
 	var data [][]byte
 	var n int64
 	for _, p := range pages {
-		d, err := os.ReadFile(p)
+		d, err := fs.ReadFile(fixtures.FS, p)
 		if err != nil {
 			b.Fatal(err)
 		}

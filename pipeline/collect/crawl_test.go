@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/fixtures"
 )
 
 // page is a small article page with enough words to count as one.
@@ -334,9 +336,11 @@ func TestDepth(t *testing.T) {
 }
 
 func FuzzParseFeedOrSitemap(f *testing.F) {
-	if data, err := os.ReadFile("../../fixtures/feed.xml"); err == nil {
-		f.Add(data)
+	data, err := fs.ReadFile(fixtures.FS, "feed.xml")
+	if err != nil {
+		f.Fatal(err)
 	}
+	f.Add(data)
 	f.Add([]byte(`<?xml version="1.0"?><urlset><url><loc>/a</loc><lastmod>2023-05-10</lastmod></url></urlset>`))
 	f.Add([]byte(`<sitemapindex><sitemap><loc>http://x/s.xml</loc></sitemap></sitemapindex>`))
 	f.Add([]byte(`{"version":"https://jsonfeed.org/version/1.1","items":[{"url":"/j"}]}`))
