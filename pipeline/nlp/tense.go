@@ -1,0 +1,62 @@
+package nlp
+
+import (
+	"slices"
+	"strings"
+)
+
+type tense int
+
+const (
+	past tense = iota
+	present
+	future
+)
+
+// tense reads the tense of the clause around pos from the nearest verb in
+// its sentence: "will", "would" or "may" make it future, a past form past, a
+// present form present. News mostly reports what happened, so past is the
+// default.
+func (c *dateContext) tense(pos int) tense {
+	i, _ := slices.BinarySearchFunc(c.toks, pos, func(t token, p int) int { return t.start - p })
+	best, bestDist := past, 1<<30
+	found := false
+	for dir := -1; dir <= 1; dir += 2 {
+		for k, dist := i, 0; k >= 0 && k < len(c.toks) && dist < 12; k, dist = k+dir, dist+1 {
+			if dir == 1 && k == i && dist == 0 && k < len(c.toks) && c.toks[k].start < pos {
+				continue
+			}
+			t := c.toks[k]
+			if t.text == "." || t.text == "?" || t.text == "!" || t.text == ";" {
+				break
+			}
+			// A subordinate clause has its own verb: "told on Monday that
+			// the meeting would take place".
+			if dist > 0 && (t.tag == "WDT" || t.tag == "WP" || strings.EqualFold(t.text, "that")) {
+				break
+			}
+			var v tense
+			switch {
+			case t.tag == "MD" && !slices.Contains([]string{"could", "might", "can", "must"}, strings.ToLower(t.text)):
+				// will, shall, would, may: what is still to happen.
+				v = future
+			case t.tag == "VBD":
+				v = past
+			case t.tag == "VBZ" || t.tag == "VBP":
+				v = present
+			default:
+				continue
+			}
+			// On a tie the verb before the date governs it: "said on
+			// Tuesday they would meet".
+			if dist < bestDist {
+				best, bestDist, found = v, dist, true
+			}
+			break
+		}
+	}
+	if !found {
+		return past
+	}
+	return best
+}
