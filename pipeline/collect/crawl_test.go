@@ -94,6 +94,33 @@ func TestPerHostLimit(t *testing.T) {
 	}
 }
 
+// TestDelay: with one request at a time to a host, each waits the delay
+// after the one before.
+func TestDelay(t *testing.T) {
+	const delay = 200 * time.Millisecond
+	var mu sync.Mutex
+	var starts []time.Time
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/p") {
+			mu.Lock()
+			starts = append(starts, time.Now())
+			mu.Unlock()
+		}
+		fmt.Fprint(w, page("Page "+r.URL.Path, "Sergei Lavrov met Mevlut Cavusoglu on Tuesday in Moscow to talk."))
+	}))
+	got := collectWith(t, Options{PerHost: 1, Delay: delay, RetryBackoff: time.Millisecond}, srv.URL+"/p1", srv.URL+"/p2", srv.URL+"/p3")
+	if len(got) != 3 {
+		t.Fatalf("collected %d results, want 3", len(got))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for i := 1; i < len(starts); i++ {
+		if gap := starts[i].Sub(starts[i-1]); gap < delay {
+			t.Errorf("request %d came %v after the one before, want at least %v", i+1, gap, delay)
+		}
+	}
+}
+
 func TestRetries(t *testing.T) {
 	var tooMany, unavailable atomic.Int32
 	var firstAsk, secondAsk time.Time

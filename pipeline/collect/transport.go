@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/storyline/storyline"
@@ -19,34 +20,74 @@ import (
 const attemptsHeader = "X-Storyline-Attempts"
 
 // transport sits under colly's HTTP client. It bounds the requests in
-// flight across all hosts (colly's limits are per host), retries answers
-// that say "later" (429 and 5xx) with exponential backoff and jitter,
-// honouring Retry-After, and refuses bodies over the size limit — colly
-// itself would cut them short without a word. Bodies arrive decompressed
-// from net/http, so a gzip bomb is refused at the limit too.
+// flight to each host and across all hosts, pauses between the requests to
+// a host, retries answers that say "later" (429 and 5xx) with exponential
+// backoff and jitter, honouring Retry-After, and refuses bodies over the
+// size limit — colly itself would cut them short without a word. Bodies
+// arrive decompressed from net/http, so a gzip bomb is refused at the
+// limit too.
+//
+// The per-host limit is here rather than in colly's LimitRules: colly reads
+// its rules without a lock, so adding one for a host found in a feed while
+// other requests are in flight is a data race.
 type transport struct {
 	base     http.RoundTripper
 	slots    chan struct{} // one per request in flight
+	perHost  int
+	delay    time.Duration // a host's slot is held this long, plus up to half again, after each request
 	retries  int
 	backoff  time.Duration // first wait; it doubles with each retry
 	maxWait  time.Duration // longest wait, whatever Retry-After asks
 	maxBytes int64
+
+	mu    sync.Mutex
+	hosts map[string]chan struct{} // one slot per request in flight to that host
 }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	select {
-	case t.slots <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	// The host's slot first: waiting for it while holding a global one
+	// would let one slow host hold up the others.
+	host := t.hostSlots(req.URL.Host)
+	if err := acquire(ctx, host); err != nil {
+		return nil, err
+	}
+	if err := acquire(ctx, t.slots); err != nil {
+		<-host
+		return nil, err
+	}
+	release := func() {
+		<-t.slots
+		pause := t.delay + rand.N(t.delay/2+1)
+		time.AfterFunc(pause, func() { <-host })
 	}
 	resp, err := t.roundTrip(req)
 	if err != nil {
-		<-t.slots
+		release()
 		return nil, err
 	}
-	resp.Body = &cappedBody{ReadCloser: resp.Body, limit: t.maxBytes, left: t.maxBytes, release: func() { <-t.slots }}
+	resp.Body = &cappedBody{ReadCloser: resp.Body, limit: t.maxBytes, left: t.maxBytes, release: release}
 	return resp, nil
+}
+
+func (t *transport) hostSlots(host string) chan struct{} {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	slots, ok := t.hosts[host]
+	if !ok {
+		slots = make(chan struct{}, t.perHost)
+		t.hosts[host] = slots
+	}
+	return slots
+}
+
+func acquire(ctx context.Context, slots chan struct{}) error {
+	select {
+	case slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func (t *transport) roundTrip(req *http.Request) (*http.Response, error) {

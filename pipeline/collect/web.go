@@ -21,8 +21,9 @@ import (
 	"github.com/storyline/storyline"
 )
 
-// web fetches pages, feeds and sitemaps through one colly collector, so that
-// its per-host limits and robots.txt cache span every source of a run.
+// web fetches pages, feeds and sitemaps through one colly collector and one
+// transport, so that the per-host limits and the robots.txt cache span every
+// source of a run.
 type web struct {
 	ctx  context.Context
 	cc   *colly.Collector
@@ -31,7 +32,6 @@ type web struct {
 
 	mu        sync.Mutex
 	requested map[string]bool // URLs asked for in this run
-	hosts     map[string]bool // hosts with a colly limit rule
 }
 
 // Keys of the colly request context.
@@ -73,13 +73,14 @@ func (c *Collector) newWeb(ctx context.Context, out chan<- storyline.Collected) 
 			IdleConnTimeout:       90 * time.Second,
 		}
 	}
-	cc.WithTransport(&transport{base: base, slots: make(chan struct{}, o.Parallel), retries: o.Retries,
-		backoff: o.RetryBackoff, maxWait: maxRetryWait, maxBytes: int64(o.MaxBodyBytes)})
+	cc.WithTransport(&transport{base: base, slots: make(chan struct{}, o.Parallel), perHost: o.PerHost, delay: o.Delay,
+		retries: o.Retries, backoff: o.RetryBackoff, maxWait: maxRetryWait, maxBytes: int64(o.MaxBodyBytes),
+		hosts: map[string]chan struct{}{}})
 	// The client's timeout covers the retries' waits too; each request is
 	// bounded by the transport's timeouts.
 	cc.SetRequestTimeout(time.Duration(o.Retries+1)*o.Timeout + maxRetryWait)
 	cc.SetRedirectHandler(stopRedirectLoops)
-	w := &web{ctx: ctx, cc: cc, out: out, opts: o, requested: map[string]bool{}, hosts: map[string]bool{}}
+	w := &web{ctx: ctx, cc: cc, out: out, opts: o, requested: map[string]bool{}}
 	cc.OnResponseHeaders(w.onHeaders)
 	cc.OnResponse(w.onResponse)
 	cc.OnError(w.onError)
@@ -112,17 +113,9 @@ func (w *web) visit(source, link string, listed time.Time, depth int) {
 	w.mu.Lock()
 	seen := w.requested[link]
 	w.requested[link] = true
-	newHost := !w.hosts[u.Host]
-	w.hosts[u.Host] = true
 	w.mu.Unlock()
 	if seen {
 		return // listed twice in one run (a page and a feed item): one article
-	}
-	if newHost {
-		// One limit rule per host: colly applies one rule's parallelism to
-		// all the hosts it matches.
-		_ = w.cc.Limit(&colly.LimitRule{DomainGlob: u.Host, Parallelism: w.opts.PerHost,
-			Delay: w.opts.Delay, RandomDelay: w.opts.Delay / 2})
 	}
 	rc := colly.NewContext()
 	rc.Put(ctxSource, source)
