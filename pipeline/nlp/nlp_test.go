@@ -200,33 +200,6 @@ func TestPeople(t *testing.T) {
 	}
 }
 
-func TestCanonicalNames(t *testing.T) {
-	counts := map[string]int{
-		"Sergei Lavrov": 1, "Sergey Lavrov": 2, "Lavrov": 1,
-		"Mevlut Cavusoglu": 2, "Mevlüt Çavuşoğlu": 2,
-		"Ali Asghar Haji": 1, "Khaji": 1,
-		"Recep Tayyip Erdogan": 3, "Erdogan": 4,
-		"Hossein Amirabdollahian": 1, "Hossein Amir-Abdollahian": 1,
-		// Two people with one surname stay apart, and the lone surname
-		// joins neither.
-		"Ali Abbas": 1, "Ali Mahmoud Abbas": 1, "Abbas": 1,
-	}
-	want := map[string]string{
-		"Sergei Lavrov": "Sergey Lavrov", "Sergey Lavrov": "Sergey Lavrov", "Lavrov": "Sergey Lavrov",
-		"Mevlut Cavusoglu": "Mevlüt Çavuşoğlu", "Mevlüt Çavuşoğlu": "Mevlüt Çavuşoğlu",
-		"Ali Asghar Haji": "Ali Asghar Haji", "Khaji": "Ali Asghar Haji",
-		"Recep Tayyip Erdogan": "Recep Tayyip Erdogan", "Erdogan": "Recep Tayyip Erdogan",
-		"Hossein Amirabdollahian": "Hossein Amir-Abdollahian", "Hossein Amir-Abdollahian": "Hossein Amir-Abdollahian",
-		"Ali Abbas": "Ali Abbas", "Ali Mahmoud Abbas": "Ali Mahmoud Abbas", "Abbas": "Abbas",
-	}
-	got := CanonicalNames(counts)
-	for name, w := range want {
-		if got[name] != w {
-			t.Errorf("CanonicalNames[%q] = %q, want %q", name, got[name], w)
-		}
-	}
-}
-
 func TestExtractOffsetsOnAwkwardText(t *testing.T) {
 	for _, text := range []string{
 		"", " ", "\x00\xff\xfe", "“Quoted” Putin’s ‘words’ &rsquo; in Syria’s war",

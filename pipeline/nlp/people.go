@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/identity"
 )
 
 // titles are the roles and honorifics that precede a name and stay out of
@@ -51,10 +52,6 @@ func isTitle(w string) bool {
 var calendarWords = setOf("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 	"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 	"january", "february", "march", "april", "august", "september", "october", "november", "december")
-
-// particles belong to names in lower case: "bin Farhan", "al-Assad", "van Gogh".
-var particles = setOf("al", "bin", "bint", "ibn", "ben", "abu", "de", "del", "della", "der", "di", "da",
-	"dos", "du", "el", "la", "le", "van", "von", "y", "st.")
 
 func setOf(xs ...string) map[string]bool {
 	m := make(map[string]bool, len(xs))
@@ -121,7 +118,7 @@ func findPeople(text string, toks []token, g *gazetteer, countries []storyline.E
 			case isInitial(strings.TrimSuffix(toks[from-1].text, ".")) && len(toks[from-1].text) <= 2:
 				from--
 				continue
-			case particles[toks[from-1].text]:
+			case identity.IsParticle(toks[from-1].text):
 				from--
 				continue
 			}
@@ -164,7 +161,7 @@ func findPeople(text string, toks []token, g *gazetteer, countries []storyline.E
 		}
 		k := j
 		for k < len(toks) && k-j < 4 && sameLine(text, toks[k-1], toks[k]) && (nameWord(toks[k].text) &&
-			!isTitle(toks[k].text) && !g.isCountryWord(toks[k].text) && !particles[strings.ToLower(toks[k].text)] ||
+			!isTitle(toks[k].text) && !g.isCountryWord(toks[k].text) && !identity.IsParticle(strings.ToLower(toks[k].text)) ||
 			glued(toks[k-1], toks[k]) && apostropheName(toks[k].text)) {
 			k++
 		}
@@ -220,14 +217,14 @@ func plausibleName(toks []token, spanFrom, from, to int, titled bool, lower map[
 	// "Al Jazeera", "Al-Watan": a lone word behind a capitalised article-like
 	// particle is an outlet's or a place's name; "al-Assad" alone comes back
 	// as a later mention once "Bashar al-Assad" is known.
-	if to-from == 2 && particles[strings.ToLower(toks[from].text)] && isCapitalised(toks[from].text) {
+	if to-from == 2 && identity.IsParticle(strings.ToLower(toks[from].text)) && isCapitalised(toks[from].text) {
 		return false
 	}
 	if to-from == 1 {
-		if from > spanFrom && particles[strings.ToLower(toks[from-1].text)] {
+		if from > spanFrom && identity.IsParticle(strings.ToLower(toks[from-1].text)) {
 			return false
 		}
-		if p, _, ok := strings.Cut(toks[from].text, "-"); ok && particles[strings.ToLower(p)] {
+		if p, _, ok := strings.Cut(toks[from].text, "-"); ok && identity.IsParticle(strings.ToLower(p)) {
 			return false
 		}
 		// "Iran Update": a word left after a country, with no title, is a
@@ -238,7 +235,7 @@ func plausibleName(toks []token, spanFrom, from, to int, titled bool, lower map[
 	}
 	for _, t := range toks[from:to] {
 		w := strings.ToLower(t.text)
-		if groupWords[w] || (!particles[w] && !shouting && lower[t.text]) {
+		if groupWords[w] || (!identity.IsParticle(w) && !shouting && lower[t.text]) {
 			return false
 		}
 		if g.places[phraseKey(t.text)] {
@@ -259,7 +256,7 @@ func lowercaseWords(text string) map[string]bool {
 	set := map[string]bool{}
 	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && r != '-' }) {
 		r, size := utf8.DecodeRuneInString(w)
-		if unicode.IsLower(r) && !particles[w] {
+		if unicode.IsLower(r) && !identity.IsParticle(w) {
 			set[string(unicode.ToUpper(r))+w[size:]] = true
 		}
 	}
@@ -295,10 +292,10 @@ func sameLine(text string, a, b token) bool {
 // nameWord reports whether a token can be part of a name: capitalised, or a
 // particle, or all capitals (a headline or a masthead).
 func nameWord(w string) bool {
-	if particles[strings.ToLower(w)] {
+	if identity.IsParticle(strings.ToLower(w)) {
 		return true
 	}
-	if p, rest, ok := strings.Cut(w, "-"); ok && particles[strings.ToLower(p)] {
+	if p, rest, ok := strings.Cut(w, "-"); ok && identity.IsParticle(strings.ToLower(p)) {
 		w = rest // al-Assad, bin-Salman
 	}
 	if calendarWords[strings.ToLower(strings.TrimSuffix(w, "."))] {
@@ -324,11 +321,11 @@ func trimName(toks []token, from, to int, g *gazetteer, inCountry func(token) bo
 		!nameWord(toks[from].text) || inCountry(toks[from]) ||
 		// A particle leads a name only when a name follows it: "de Silva",
 		// "El Hassane Lahssini", but not "the" of "the Al".
-		particles[strings.ToLower(toks[from].text)] && (from+1 >= to || !nameWord(toks[from+1].text))) {
+		identity.IsParticle(strings.ToLower(toks[from].text)) && (from+1 >= to || !nameWord(toks[from+1].text))) {
 		from++
 	}
 	for to > from && (isPossessive(toks[to-1].text) || !nameWord(toks[to-1].text) ||
-		particles[strings.ToLower(toks[to-1].text)] || g.isCountryWord(toks[to-1].text) || inCountry(toks[to-1])) {
+		identity.IsParticle(strings.ToLower(toks[to-1].text)) || g.isCountryWord(toks[to-1].text) || inCountry(toks[to-1])) {
 		to--
 	}
 	if from >= to {
@@ -363,21 +360,6 @@ func longestFirst(es []storyline.Entity) []storyline.Entity {
 	return kept
 }
 
-// surnameKey is how a name is known when used alone: its last word, without
-// an "al-" prefix, case- and diacritic-folded and transliteration-evened
-// ("al-Assad" → assad, "Khaji" and "Haji" → haji).
-func surnameKey(name string) string {
-	fields := strings.Fields(name)
-	if len(fields) == 0 {
-		return ""
-	}
-	last := strings.ToLower(fields[len(fields)-1])
-	for _, p := range []string{"al-", "el-"} {
-		last = strings.TrimPrefix(last, p)
-	}
-	return translit(fold(last))
-}
-
 // laterMentions finds the other uses of names already found: the surname
 // alone ("Lavrov" after "Sergei Lavrov"), before or after the full name.
 func laterMentions(toks []token, found []storyline.Entity) []storyline.Entity {
@@ -385,13 +367,13 @@ func laterMentions(toks []token, found []storyline.Entity) []storyline.Entity {
 	for _, p := range found {
 		// Only full names teach a surname: a lone word prose got wrong would
 		// spread its error through the text.
-		if k := surnameKey(p.Text); utf8.RuneCountInString(k) >= 3 && len(strings.Fields(p.Text)) > 1 {
+		if k := identity.SurnameKey(p.Text); utf8.RuneCountInString(k) >= 3 && len(strings.Fields(p.Text)) > 1 {
 			known[k] = true
 		}
 	}
 	var out []storyline.Entity
 	for _, t := range toks {
-		if !nameWord(t.text) || particles[strings.ToLower(t.text)] || !known[surnameKey(t.text)] {
+		if !nameWord(t.text) || identity.IsParticle(strings.ToLower(t.text)) || !known[identity.SurnameKey(t.text)] {
 			continue
 		}
 		out = append(out, storyline.Entity{Type: storyline.Person, Text: t.text, Start: t.start, End: t.end})
@@ -404,13 +386,13 @@ func laterMentions(toks []token, found []storyline.Entity) []storyline.Entity {
 func normPeople(people []storyline.Entity) {
 	fullest := map[string]string{}
 	for _, p := range people {
-		k := surnameKey(p.Text)
+		k := identity.SurnameKey(p.Text)
 		if cur, ok := fullest[k]; !ok || len(strings.Fields(p.Text)) > len(strings.Fields(cur)) {
 			fullest[k] = p.Text
 		}
 	}
 	for i := range people {
-		people[i].Norm = titleCaseIfShouting(fullest[surnameKey(people[i].Text)])
+		people[i].Norm = titleCaseIfShouting(fullest[identity.SurnameKey(people[i].Text)])
 	}
 }
 
@@ -423,7 +405,7 @@ func titleCaseIfShouting(name string) string {
 	for i, f := range fields {
 		// Particles stay lower case, but for the "Al" of a Gulf family
 		// name written apart ("Al Saud", "Al Shueili").
-		if particles[f] && i > 0 && f != "al" {
+		if identity.IsParticle(f) && i > 0 && f != "al" {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(f)

@@ -1,0 +1,179 @@
+package identity
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/storyline/storyline"
+)
+
+func TestFold(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Çavuşoğlu", "cavusoglu"},
+		{"Mevlüt", "mevlut"},
+		{"Erdoğan", "erdogan"},
+		{"İlham", "ilham"},
+		{"Łukasz Ørsted", "lukasz orsted"},
+		{"Straße", "strasse"},
+		{"LAVROV", "lavrov"},
+		{"", ""},
+	}
+	for _, tc := range tests {
+		if got := Fold(tc.in); got != tc.want {
+			t.Errorf("Fold(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestKey(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Sergei Lavrov", "sergei lavrov"},
+		{"Sergey Lavrov", "sergei lavrov"},
+		{"Mevlüt Çavuşoğlu", "mevlut cavusoglu"},
+		{"Hossein Amir-Abdollahian", "hosein amirabdolahian"},
+		{"Hossein Amirabdollahian", "hosein amirabdolahian"},
+		{"Bashar al-Assad", "bashar asad"},
+		{"Faisal bin Farhan Al Saud", "faisal farhan saud"},
+		{"Ali Asghar Khaji", "ali asghar haji"},
+		{"Qassem", "kasem"},
+		{"", ""},
+	}
+	for _, tc := range tests {
+		if got := Key(tc.in); got != tc.want {
+			t.Errorf("Key(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestSurnameKey(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Bashar al-Assad", "asad"},
+		{"al-Assad", "asad"},
+		{"Assad", "asad"},
+		{"Khaji", "haji"},
+		{"Ali Asghar Haji", "haji"},
+		{"Mevlüt Çavuşoğlu", "cavusoglu"},
+		{"Faisal bin Farhan Al Saud", "saud"},
+		{"", ""},
+		{"  ", ""},
+	}
+	for _, tc := range tests {
+		if got := SurnameKey(tc.in); got != tc.want {
+			t.Errorf("SurnameKey(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestIsParticle(t *testing.T) {
+	for w, want := range map[string]bool{"bin": true, "al": true, "van": true, "st.": true, "Al": false, "Bin": false, "Assad": false, "": false} {
+		if got := IsParticle(w); got != want {
+			t.Errorf("IsParticle(%q) = %v, want %v", w, got, want)
+		}
+	}
+}
+
+// census counts each name as often as counts says.
+func census(counts map[string]int) *Census {
+	c := NewCensus()
+	for name, n := range counts {
+		for range n {
+			c.Add([]storyline.Entity{{Type: storyline.Person, Norm: name}})
+		}
+	}
+	return c
+}
+
+func TestNames(t *testing.T) {
+	counts := map[string]int{
+		"Sergei Lavrov": 1, "Sergey Lavrov": 2, "Lavrov": 1,
+		"Mevlut Cavusoglu": 2, "Mevlüt Çavuşoğlu": 2,
+		"Ali Asghar Haji": 1, "Khaji": 1,
+		"Recep Tayyip Erdogan": 3, "Erdogan": 4,
+		"Hossein Amirabdollahian": 1, "Hossein Amir-Abdollahian": 1,
+		// Two people with one surname stay apart, and the lone surname
+		// joins neither.
+		"Ali Abbas": 1, "Ali Mahmoud Abbas": 1, "Abbas": 1,
+		// Lone surnames spelled two ways, with no full name, become one.
+		"Cavusoglu": 1, "Çavuşoğlu": 1,
+	}
+	want := map[string]string{
+		"Sergei Lavrov": "Sergey Lavrov", "Sergey Lavrov": "Sergey Lavrov", "Lavrov": "Sergey Lavrov",
+		"Mevlut Cavusoglu": "Mevlüt Çavuşoğlu", "Mevlüt Çavuşoğlu": "Mevlüt Çavuşoğlu",
+		"Ali Asghar Haji": "Ali Asghar Haji", "Khaji": "Ali Asghar Haji",
+		"Recep Tayyip Erdogan": "Recep Tayyip Erdogan", "Erdogan": "Recep Tayyip Erdogan",
+		"Hossein Amirabdollahian": "Hossein Amir-Abdollahian", "Hossein Amir-Abdollahian": "Hossein Amir-Abdollahian",
+		"Ali Abbas": "Ali Abbas", "Ali Mahmoud Abbas": "Ali Mahmoud Abbas", "Abbas": "Abbas",
+		// Not counted: itself.
+		"Vladimir Putin": "Vladimir Putin", "": "",
+	}
+	names := census(counts).Names()
+	for name, w := range want {
+		if got := names.Of(name); got != w {
+			t.Errorf("Names().Of(%q) = %q, want %q", name, got, w)
+		}
+	}
+	if a, b := names.Of("Cavusoglu"), names.Of("Çavuşoğlu"); a != b {
+		t.Errorf("Names().Of(%q) = %q, Names().Of(%q) = %q, want one name", "Cavusoglu", a, "Çavuşoğlu", b)
+	}
+}
+
+func TestAddCountsPeopleOnly(t *testing.T) {
+	c := NewCensus()
+	// One use of each spelling: the tie goes to the first in sort order,
+	// unless the norms of other entities were counted too.
+	c.Add([]storyline.Entity{{Type: storyline.Person, Norm: "Sergey Lavrov"}, {Type: storyline.Country, Norm: "Sergey Lavrov"}})
+	c.Add([]storyline.Entity{{Type: storyline.Date, Norm: "Sergey Lavrov"}, {Type: storyline.Person, Norm: "Sergei Lavrov"}})
+	if got := c.Names().Of("Sergey Lavrov"); got != "Sergei Lavrov" {
+		t.Errorf("Names().Of(%q) = %q, want %q", "Sergey Lavrov", got, "Sergei Lavrov")
+	}
+}
+
+func TestApplyCopies(t *testing.T) {
+	es := []storyline.Entity{
+		{Type: storyline.Person, Text: "Sergei Lavrov", Norm: "Sergei Lavrov"},
+		{Type: storyline.Country, Text: "Russia", Norm: "RU"},
+		{Type: storyline.Person, Text: "Lavrov", Norm: "Lavrov"},
+		{Type: storyline.Date, Text: "Lavrov", Norm: "Lavrov"}, // not a person: untouched
+	}
+	orig := slices.Clone(es)
+	c := NewCensus()
+	c.Add(es)
+	c.Add([]storyline.Entity{{Type: storyline.Person, Norm: "Sergey Lavrov"}, {Type: storyline.Person, Norm: "Sergey Lavrov"}})
+	got := c.Names().Apply(es)
+	want := []string{"Sergey Lavrov", "RU", "Sergey Lavrov", "Lavrov"}
+	for i, e := range got {
+		if e.Norm != want[i] {
+			t.Errorf("Apply(...)[%d].Norm = %q, want %q", i, e.Norm, want[i])
+		}
+	}
+	if !slices.Equal(es, orig) {
+		t.Errorf("Apply modified its argument: %v, was %v", es, orig)
+	}
+	if got := c.Names().Apply(nil); len(got) != 0 {
+		t.Errorf("Apply(nil) = %v, want none", got)
+	}
+}
+
+func ExampleCensus() {
+	c := NewCensus()
+	c.Add([]storyline.Entity{
+		{Type: storyline.Person, Norm: "Mevlüt Çavuşoğlu"},
+		{Type: storyline.Person, Norm: "Sergei Lavrov"},
+	})
+	c.Add([]storyline.Entity{
+		{Type: storyline.Person, Norm: "Mevlut Cavusoglu"},
+		{Type: storyline.Person, Norm: "Cavusoglu"},
+		{Type: storyline.Person, Norm: "Sergey Lavrov"},
+		{Type: storyline.Person, Norm: "Sergey Lavrov"},
+	})
+	names := c.Names()
+	for _, n := range []string{"Mevlut Cavusoglu", "Cavusoglu", "Sergei Lavrov", "Hulusi Akar"} {
+		fmt.Printf("%s → %s\n", n, names.Of(n))
+	}
+	// Output:
+	// Mevlut Cavusoglu → Mevlüt Çavuşoğlu
+	// Cavusoglu → Mevlüt Çavuşoğlu
+	// Sergei Lavrov → Sergey Lavrov
+	// Hulusi Akar → Hulusi Akar
+}
