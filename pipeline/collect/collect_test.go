@@ -33,12 +33,7 @@ func TestParseHTMLGolden(t *testing.T) {
 	}
 	for _, page := range pages {
 		name := strings.TrimSuffix(path.Base(page), ".html")
-		f, err := fixtures.FS.Open(page)
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := ParseHTML(f, nil)
-		f.Close()
+		a, err := parseFixture(name)
 		if err != nil {
 			t.Errorf("ParseHTML(%s): %v", name, err)
 			continue
@@ -59,6 +54,16 @@ func TestParseHTMLGolden(t *testing.T) {
 			t.Errorf("ParseHTML(%s) differs from %s:\n--- got\n%s\n--- want\n%s", name, golden, got, want)
 		}
 	}
+}
+
+// parseFixture parses fixtures/pages/NAME.html.
+func parseFixture(name string) (*storyline.Article, error) {
+	f, err := fixtures.FS.Open("pages/" + name + ".html")
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ParseHTML(f, nil)
 }
 
 func TestParseJSONLine(t *testing.T) {
@@ -231,12 +236,7 @@ func TestMainTextOverlap(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f, err := fixtures.FS.Open("pages/" + name + ".html")
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := ParseHTML(f, nil)
-		f.Close()
+		a, err := parseFixture(name)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
