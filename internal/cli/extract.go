@@ -8,9 +8,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"runtime"
 	"strings"
+	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/identity"
+	"github.com/storyline/storyline/internal/eval"
 	"github.com/storyline/storyline/pipeline"
 	"github.com/storyline/storyline/pipeline/nlp"
 	"github.com/storyline/storyline/store"
@@ -75,17 +82,17 @@ func runDump(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 	defer s.Close()
 
 	// First pass: every person name in the store, for canonical names.
-	counts := map[string]int{}
+	census := identity.NewCensus()
 	err = s.ForEach(ctx, func(_ *storyline.Article, x *storyline.Extraction) error {
 		if x != nil {
-			countPeople(counts, x.Entities)
+			census.Add(x.Entities)
 		}
 		return nil
 	})
 	if err != nil {
 		return fail(err)
 	}
-	canonical := nlp.CanonicalNames(counts)
+	names := census.Names()
 
 	w := bufio.NewWriter(stdout)
 	enc := json.NewEncoder(w)
@@ -98,8 +105,7 @@ func runDump(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 			missing++
 		} else {
 			line.Extractor = x.Version
-			canonicalizePeople(canonical, x.Entities)
-			for _, e := range x.Entities {
+			for _, e := range names.Apply(x.Entities) {
 				if typ == "" || e.Type == typ {
 					line.Entities = append(line.Entities, e)
 				}
@@ -120,6 +126,110 @@ func runDump(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 		fmt.Fprintf(stderr, "extract dump: %d %s no extraction yet: run 'extract run'\n", missing, plural(missing, "article has", "articles have"))
 	}
 	return exitOK
+}
+
+func runEval(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
+	asJSON := fs.Bool("json", false, "print one JSON object per gold file instead of tables")
+	predPath := fs.String("pred", "", "also write the predictions as JSON Lines to `file` (for another scorer)")
+	if err := fs.Parse(args); err != nil {
+		return usageStatus(err)
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return exitUsage
+	}
+	fail := failure(stderr, "extract eval")
+	x, err := nlp.New()
+	if err != nil {
+		return fail(err)
+	}
+	var predOut *bufio.Writer
+	if *predPath != "" {
+		f, err := os.Create(*predPath)
+		if err != nil {
+			return fail(err)
+		}
+		defer f.Close()
+		predOut = bufio.NewWriter(f)
+	}
+	status := exitOK
+	for _, path := range fs.Args() {
+		gold, err := eval.ReadGold(path)
+		if err != nil {
+			fmt.Fprintln(stderr, "extract eval:", err)
+			status = exitFailed
+			continue
+		}
+		start := time.Now()
+		pred, err := predict(ctx, x, gold)
+		if err != nil {
+			return fail(fmt.Errorf("%s: %w", path, err))
+		}
+		report := eval.Score(gold, pred)
+		if *asJSON {
+			json.NewEncoder(stdout).Encode(map[string]any{"gold": path, "extractor": x.Version(), "overall": report.JSON()})
+		} else {
+			report.WriteTable(stdout, path)
+			fmt.Fprintf(stdout, "extractor %s, %d docs in %.1fs\n\n", x.Version(), len(gold), time.Since(start).Seconds())
+		}
+		if predOut != nil {
+			enc := json.NewEncoder(predOut)
+			enc.SetEscapeHTML(false)
+			for _, d := range gold {
+				if err := enc.Encode(map[string]any{"id": d.ID, "entities": pred[d.ID]}); err != nil {
+					return fail(fmt.Errorf("-pred %s: %w", *predPath, err))
+				}
+			}
+		}
+	}
+	if predOut != nil {
+		if err := predOut.Flush(); err != nil {
+			return fail(fmt.Errorf("-pred %s: %w", *predPath, err))
+		}
+	}
+	return status
+}
+
+// predict extracts every gold document's entities in parallel, then makes
+// person names canonical across the file.
+func predict(ctx context.Context, x *nlp.Extractor, gold []eval.Doc) (map[string][]storyline.Entity, error) {
+	ents := make([][]storyline.Entity, len(gold))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, d := range gold {
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			var published time.Time
+			if d.Published != "" {
+				t, err := time.Parse(time.DateOnly, d.Published)
+				if err != nil {
+					return fmt.Errorf("%s: published %q: %w", d.ID, d.Published, err)
+				}
+				published = t
+			}
+			found, err := x.Extract(d.Text, published)
+			if err != nil {
+				return fmt.Errorf("%s: %w", d.ID, err)
+			}
+			ents[i] = found
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	census := identity.NewCensus()
+	for _, es := range ents {
+		census.Add(es)
+	}
+	names := census.Names()
+	pred := make(map[string][]storyline.Entity, len(gold))
+	for i, d := range gold {
+		pred[d.ID] = names.Apply(ents[i])
+	}
+	return pred, nil
 }
 
 func plural(n int, one, many string) string {
