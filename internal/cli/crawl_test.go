@@ -3,9 +3,9 @@ package cli
 import (
 	"bytes"
 	"io/fs"
-	"os"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"

@@ -30,19 +30,27 @@ func runExtract(ctx context.Context, fs *flag.FlagSet, args []string, stdout, st
 		return status
 	}
 	fail := failure(stderr, "extract")
-	s, err := store.Open(*db)
+	return withStore(*db, store.Open, fail, func(s *store.DB) int {
+		x, err := nlp.New()
+		if err != nil {
+			return fail(err)
+		}
+		log := func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }
+		report, err := pipeline.Extract(ctx, s, x, *all, log)
+		fmt.Fprintf(stderr, "extract: %d extracted, %d current, %d failed (%s)\n", report.Extracted, report.Current, report.Failed, x.Version())
+		return finishStatus(stderr, "extract", "extractions made so far are stored", err, report.Failed)
+	})
+}
+
+// withStore opens the store at path with open, runs fn on it and closes
+// it; a store that cannot be opened ends the command with fail.
+func withStore(path string, open func(string) (*store.DB, error), fail func(error) int, fn func(*store.DB) int) int {
+	s, err := open(path)
 	if err != nil {
 		return fail(err)
 	}
 	defer s.Close()
-	x, err := nlp.New()
-	if err != nil {
-		return fail(err)
-	}
-	log := func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }
-	report, err := pipeline.Extract(ctx, s, x, *all, log)
-	fmt.Fprintf(stderr, "extract: %d extracted, %d current, %d failed (%s)\n", report.Extracted, report.Current, report.Failed, x.Version())
-	return finishStatus(stderr, "extract", "extractions made so far are stored", err, report.Failed)
+	return fn(s)
 }
 
 // dumpLine is one line of `extract dump`.
@@ -75,57 +83,53 @@ func runDump(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 		return status
 	}
 	fail := failure(stderr, "extract dump")
-	s, err := store.OpenReadOnly(*db)
-	if err != nil {
-		return fail(err)
-	}
-	defer s.Close()
-
-	// First pass: every person name in the store, for canonical names.
-	census := identity.NewCensus()
-	err = s.ForEach(ctx, func(_ *storyline.Article, x *storyline.Extraction) error {
-		if x != nil {
-			census.Add(x.Entities)
+	return withStore(*db, store.OpenReadOnly, fail, func(s *store.DB) int {
+		// First pass: every person name in the store, for canonical names.
+		census := identity.NewCensus()
+		err := s.ForEach(ctx, func(_ *storyline.Article, x *storyline.Extraction) error {
+			if x != nil {
+				census.Add(x.Entities)
+			}
+			return nil
+		})
+		if err != nil {
+			return fail(err)
 		}
-		return nil
-	})
-	if err != nil {
-		return fail(err)
-	}
-	names := census.Names()
+		names := census.Names()
 
-	w := bufio.NewWriter(stdout)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	missing := 0
-	err = s.ForEach(ctx, func(a *storyline.Article, x *storyline.Extraction) error {
-		line := dumpLine{ID: a.ID, URL: a.URL, Title: a.Title, Source: a.Source, Published: a.PublishedDate(),
-			DuplicateOf: a.DuplicateOf, Entities: []storyline.Entity{}}
-		if x == nil {
-			missing++
-		} else {
-			line.Extractor = x.Version
-			for _, e := range names.Apply(x.Entities) {
-				if typ == "" || e.Type == typ {
-					line.Entities = append(line.Entities, e)
+		w := bufio.NewWriter(stdout)
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		missing := 0
+		err = s.ForEach(ctx, func(a *storyline.Article, x *storyline.Extraction) error {
+			line := dumpLine{ID: a.ID, URL: a.URL, Title: a.Title, Source: a.Source, Published: a.PublishedDate(),
+				DuplicateOf: a.DuplicateOf, Entities: []storyline.Entity{}}
+			if x == nil {
+				missing++
+			} else {
+				line.Extractor = x.Version
+				for _, e := range names.Apply(x.Entities) {
+					if typ == "" || e.Type == typ {
+						line.Entities = append(line.Entities, e)
+					}
 				}
 			}
+			if *withText {
+				line.Text = &a.Text
+			}
+			return enc.Encode(line)
+		})
+		if ferr := w.Flush(); err == nil {
+			err = ferr
 		}
-		if *withText {
-			line.Text = &a.Text
+		if err != nil {
+			return fail(err)
 		}
-		return enc.Encode(line)
+		if missing > 0 {
+			fmt.Fprintf(stderr, "extract dump: %d %s no extraction yet: run 'extract run'\n", missing, plural(missing, "article has", "articles have"))
+		}
+		return exitOK
 	})
-	if ferr := w.Flush(); err == nil {
-		err = ferr
-	}
-	if err != nil {
-		return fail(err)
-	}
-	if missing > 0 {
-		fmt.Fprintf(stderr, "extract dump: %d %s no extraction yet: run 'extract run'\n", missing, plural(missing, "article has", "articles have"))
-	}
-	return exitOK
 }
 
 func runEval(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
