@@ -45,17 +45,26 @@ const (
 var seasonCodes = [...]string{Spring: "SP", Summer: "SU", Fall: "FA", Winter: "WI"}
 
 // A Part is a part of a day, as TimeML appends it to a day: 1998-02-11TNI.
-type Part int
+// Unlike a season it has no arithmetic, so it is simply the code TimeML
+// writes.
+type Part string
 
 // The parts of a day.
 const (
-	Morning   Part = iota + 1 // TMO
-	Afternoon                 // TAF
-	Evening                   // TEV
-	Night                     // TNI
+	Morning   Part = "TMO"
+	Afternoon Part = "TAF"
+	Evening   Part = "TEV"
+	Night     Part = "TNI"
 )
 
-var partCodes = [...]string{Morning: "TMO", Afternoon: "TAF", Evening: "TEV", Night: "TNI"}
+// valid reports whether p is one of the parts of a day.
+func (p Part) valid() bool {
+	switch p {
+	case Morning, Afternoon, Evening, Night:
+		return true
+	}
+	return false
+}
 
 type kind uint8
 
@@ -85,10 +94,10 @@ type Value struct {
 // point is a value that is not an interval.
 type point struct {
 	kind kind
-	year int // X when unknown; for a decade, its first three digits
-	n    int // month, ISO week, quarter or season; X when unknown
-	day  int // day of the month, or ISO weekday (1 Monday … 7 Sunday); X when unknown
-	part Part
+	year int  // X when unknown; for a decade, its first three digits
+	n    int  // month, ISO week, quarter or season; X when unknown
+	day  int  // day of the month, or ISO weekday (1 Monday … 7 Sunday); X when unknown
+	part Part // "" when none
 }
 
 // The references: what TimeML writes for a time known only as past,
@@ -226,9 +235,9 @@ func date(y int, m time.Month, d int) time.Time {
 }
 
 // At is day or weekday v at part p of the day: 2023-04-25TNI. It is the
-// zero Value when v is neither.
+// zero Value when v is neither, or when p is none of the parts of a day.
 func (v Value) At(p Part) Value {
-	if !v.isPoint() || v.from.kind != day && v.from.kind != weekday || p < Morning || p > Night {
+	if !v.isPoint() || v.from.kind != day && v.from.kind != weekday || !p.valid() {
 		return Value{}
 	}
 	v.from.part = p
@@ -432,9 +441,7 @@ func (p point) String() string {
 	case season:
 		b.WriteString("-" + seasonCodes[p.n])
 	}
-	if p.part != 0 {
-		b.WriteString(partCodes[p.part])
-	}
+	b.WriteString(string(p.part))
 	return b.String()
 }
 
@@ -545,12 +552,8 @@ func withPart(v Value, code string) (Value, bool) {
 	if code == "" {
 		return v, true
 	}
-	for p, c := range partCodes {
-		if c == code && p > 0 {
-			return v.At(Part(p)), true
-		}
-	}
-	return Value{}, false
+	v = v.At(Part(code))
+	return v, !v.IsZero()
 }
 
 // field reads a field of a value: digits, or as many X for unknown.
