@@ -2,7 +2,9 @@ package nlp
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -58,67 +60,61 @@ func found(t *testing.T, text, dct string, typ storyline.EntityType) map[string]
 	return out
 }
 
-func TestDates(t *testing.T) {
-	tests := []struct {
-		text, dct string
-		want      map[string]string
-	}{
-		{"Officials said on Tuesday they would meet.", "2023-03-28", map[string]string{"Tuesday": "2023-03-28"}},
-		{"Bogdanov told Sputnik on Monday.", "2023-03-28", map[string]string{"Monday": "2023-03-27"}},
-		{"The ministers will meet on Friday.", "2023-03-28", map[string]string{"Friday": "2023-03-31"}},
-		{"They will meet in Moscow early next week.", "2023-03-28", map[string]string{"early next week": "2023-W14"}},
-		{"He said last week that talks may resume.", "2023-04-25", map[string]string{"last week": "2023-W16"}},
-		{"They spoke on the phone over the weekend.", "2023-03-28", map[string]string{"the weekend": "2023-W12-WE"}},
-		{"They will discuss Syria from 3 to 4 April.", "2023-03-28", map[string]string{"3 to 4 April": "2023-04-03/2023-04-04"}},
-		{"The summit is on May 19 in Jeddah.", "2023-05-10", map[string]string{"May 19": "2023-05-19"}},
-		{"The first meeting was on December 28.", "2023-04-26", map[string]string{"December 28": "2022-12-28"}},
-		{"The quake of February 6 killed thousands.", "2023-05-10", map[string]string{"February 6": "2023-02-06"}},
-		{"Talks are set for mid-2023.", "", map[string]string{"mid-2023": "2023"}},
-		{"Protests began in 2011.", "2023-03-28", map[string]string{"2011": "2011"}},
-		{"The quake struck last February.", "2023-03-28", map[string]string{"last February": "2023-02"}},
-		{"He announced earlier this month that talks were set.", "2023-03-28", map[string]string{"earlier this month": "2023-03"}},
-		{"It joined earlier this year.", "2023-04-26", map[string]string{"earlier this year": "2023"}},
-		{"They met last year and last month.", "2023-05-10", map[string]string{"last year": "2022", "last month": "2023-04"}},
-		{"It was suspended more than 10 years ago.", "2023-05-10", map[string]string{"more than 10 years ago": "2013"}},
-		{"Officials have met in recent months.", "2023-03-28", map[string]string{"recent months": "PAST_REF"}},
-		{"despite the negatives of the past years", "2023-05-10", map[string]string{"the past years": "PAST_REF"}},
-		{"in the coming days and weeks", "", map[string]string{"the coming days and weeks": "FUTURE_REF"}},
-		{"at the current point in time", "", map[string]string{"the current point in time": "PRESENT_REF"}},
-		{"Turkey controls today vast parts of the north.", "2023-04-26", map[string]string{"today": "PRESENT_REF"}},
-		{"The ministry announced on Wednesday the talks.", "", map[string]string{"Wednesday": "XXXX-WXX-3"}},
-		{"Iran Update, June 9, 2024. Gantz resigned on June 9.", "", map[string]string{"June 9, 2024": "2024-06-09", "June 9": "2024-06-09"}},
-		{"Wednesday, April 24, 2024 | weather", "2023-04-25", map[string]string{"Wednesday, April 24, 2024": "2024-04-24"}},
-		{"date 2023-04-26 Russia continues", "2023-04-26", map[string]string{"2023-04-26": "2023-04-26"}},
-		{"It happened on 25 April 2023.", "", map[string]string{"25 April 2023": "2023-04-25"}},
-		{"The talks may take place in early May.", "2023-04-25", map[string]string{"early May": "2023-05"}},
-		{"in the 1990s", "2023-04-25", map[string]string{"the 1990s": "199"}},
-		{"Sales rose in the first quarter.", "2023-05-10", map[string]string{"the first quarter": "2023-Q1"}},
-		// Not dates: durations, counts.
-		{"after a 12-year war lasting more than a decade, five months on", "2023-05-10", map[string]string{}},
-		{"He spoke on Tuesday night.", "2023-03-28", map[string]string{"Tuesday night": "2023-03-28TNI"}},
-		{"The company said today that profit rose.", "1998-01-14", map[string]string{"today": "1998-01-14"}},
-		{"Profit rose in the third quarter; third-quarter sales fell from the year-earlier quarter.", "1989-10-26",
-			map[string]string{"the third quarter": "1989-Q3", "third-quarter": "1989-Q3", "the year-earlier quarter": "1988-Q3"}},
-		{"Net income for the quarter fell.", "1989-11-02", map[string]string{"the quarter": "1989-Q3"}},
-		{"The ministers met in December and will meet again in March.", "1998-02-10", map[string]string{"December": "1997-12", "March": "1998-03"}},
-		{"Bogdanov told Sputnik on Monday that the meeting would take place in early April.", "2023-03-28",
-			map[string]string{"Monday": "2023-03-27", "early April": "2023-04"}},
-		{"He left June last year and has recently returned; he hopes to return soon, as soon as possible.", "1998-02-19",
-			map[string]string{"June last year": "1997-06", "recently": "PAST_REF", "soon": "FUTURE_REF"}},
-		{"Over the past two years prices rose; in the past they fell.", "1998-02-19", map[string]string{"the past": "PAST_REF"}},
-		{"The army has 2,000 troops and 1,500 tanks.", "2023-03-28", map[string]string{}},
-		{"February 30 is no date.", "2023-03-28", map[string]string{}},
-		{"February 30 is no date, even undated; the 45th is none either.", "", map[string]string{}},
+// A dateCase is a case of testdata/dates.txt: a text, its DCT, and the
+// dates Extract must find in it, mention → TIMEX3 value.
+type dateCase struct {
+	pos       string // dates.txt:line
+	text, dct string
+	want      map[string]string
+}
+
+// readDates reads the cases of testdata/dates.txt; its header says how
+// they are written.
+func readDates(t *testing.T) []dateCase {
+	t.Helper()
+	const name = "dates.txt"
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tc := range tests {
+	var cases []dateCase
+	for i, line := range strings.Split(string(data), "\n") {
+		pos := fmt.Sprintf("%s:%d", name, i+1)
+		f := strings.Split(line, "\t")
+		switch {
+		case line == "" || strings.HasPrefix(line, "#"):
+		case len(f) == 2 && f[0] != "":
+			dct := f[0]
+			if dct == "-" {
+				dct = ""
+			}
+			cases = append(cases, dateCase{pos: pos, text: f[1], dct: dct, want: map[string]string{}})
+		case len(f) == 3 && f[0] == "" && len(cases) > 0:
+			want := cases[len(cases)-1].want
+			if _, twice := want[f[1]]; twice {
+				t.Fatalf("%s: %q twice in one case", pos, f[1])
+			}
+			want[f[1]] = f[2]
+		default:
+			t.Fatalf("%s: want DCT<tab>text or <tab>mention<tab>value: %q", pos, line)
+		}
+	}
+	if len(cases) == 0 {
+		t.Fatalf("%s: no cases", name)
+	}
+	return cases
+}
+
+func TestDates(t *testing.T) {
+	for _, tc := range readDates(t) {
 		got := found(t, tc.text, tc.dct, storyline.Date)
 		if len(got) != len(tc.want) {
-			t.Errorf("dates of %q (DCT %s) = %v, want %v", tc.text, tc.dct, got, tc.want)
+			t.Errorf("%s: dates of %q (DCT %s) = %v, want %v", tc.pos, tc.text, tc.dct, got, tc.want)
 			continue
 		}
 		for text, norm := range tc.want {
 			if got[text] != norm {
-				t.Errorf("dates of %q (DCT %s) = %v, want %q → %s", tc.text, tc.dct, got, text, norm)
+				t.Errorf("%s: dates of %q (DCT %s) = %v, want %q → %s", tc.pos, tc.text, tc.dct, got, text, norm)
 			}
 		}
 	}
