@@ -138,7 +138,7 @@ func extract(ctx context.Context, s Store, load func() (Extractor, error), ids <
 		// have ready, up to a batch, in one transaction.
 		for _, r := range ready(r, results, maxBatch) {
 			switch {
-			case r.err != nil && ctx.Err() != nil && errors.Is(r.err, ctx.Err()):
+			case r.err != nil && stopped(ctx, r.err):
 				// Stopped, not failed: made again by the next run.
 			case r.err != nil:
 				report.Failed++

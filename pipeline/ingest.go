@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/storyline/storyline"
@@ -61,13 +62,15 @@ func Ingest(ctx context.Context, c Collector, s Store, extractor func() (Extract
 
 	// Extraction runs beside collection, fed the IDs of what is stored
 	// through a bounded channel: when it lags, storing waits, and so does
-	// the collector.
+	// the collector. An interrupt stops the collecting; extraction finishes
+	// what was stored (at most a channel and a batch more), so that an
+	// interrupted ingest leaves nothing stored unextracted.
 	var toExtract chan string
 	extracted := make(chan error, 1)
 	if extractor != nil {
 		toExtract = make(chan string, maxBatch)
 		go func() {
-			xr, err := extract(ctx, s, extractor, toExtract, false, log)
+			xr, err := extract(context.WithoutCancel(ctx), s, extractor, toExtract, false, log)
 			report.Extraction = xr
 			extracted <- err
 		}()
@@ -80,10 +83,7 @@ func Ingest(ctx context.Context, c Collector, s Store, extractor func() (Extract
 			return
 		}
 		seen[id] = true
-		select {
-		case toExtract <- id:
-		case <-ctx.Done():
-		}
+		toExtract <- id // extraction reads until the channel is closed
 	}
 
 	// What was collected is stored even once ctx is cancelled: Ctrl-C
@@ -98,6 +98,9 @@ func Ingest(ctx context.Context, c Collector, s Store, extractor func() (Extract
 		for _, r := range ready(first, results, maxBatch) {
 			done++
 			switch {
+			case r.Err != nil && stopped(ctx, r.Err):
+				// Cut short by the interrupt, not failed: the next run
+				// fetches it.
 			case r.Err != nil:
 				failed++
 				summary(r.Source).Failed++
@@ -193,4 +196,10 @@ func storeArticles(ctx context.Context, s Store, batch []storyline.Collected) []
 		results[at[k]] = st
 	}
 	return results
+}
+
+// stopped reports whether err is ctx's own ending: its cancellation, or
+// the cause it was cancelled with (a signal).
+func stopped(ctx context.Context, err error) bool {
+	return ctx.Err() != nil && (errors.Is(err, ctx.Err()) || errors.Is(err, context.Cause(ctx)))
 }

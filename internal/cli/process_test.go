@@ -200,7 +200,15 @@ func TestKilledIngestLosesNothing(t *testing.T) {
 
 func TestInterruptStopsCleanly(t *testing.T) {
 	ingestBin, _ := commands(t)
-	srv := newsSite(t, 200, 20*time.Millisecond)
+	// Pages are counted as they are served, so that the interrupt lands
+	// midway however slowly a loaded machine starts the command.
+	var served atomic.Int64
+	site := testsite.Site{N: 200, Delay: 20 * time.Millisecond, Page: func(i int) testsite.Article {
+		served.Add(1)
+		return testsite.Story(i, 0)
+	}}
+	srv := httptest.NewServer(site.Handler())
+	t.Cleanup(srv.Close)
 	db := filepath.Join(t.TempDir(), "news.db")
 	cmd := exec.Command(ingestBin, "-db", db, "-delay", "0", srv.URL+"/sitemap.xml")
 	var stderr bytes.Buffer
@@ -208,7 +216,10 @@ func TestInterruptStopsCleanly(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(1500 * time.Millisecond)
+	start := time.Now()
+	for served.Load() < 200+30 && time.Since(start) < time.Minute { // the sitemap asks for all 200 first
+		time.Sleep(10 * time.Millisecond)
+	}
 	cmd.Process.Signal(syscall.SIGINT)
 	err := cmd.Wait()
 	exit, ok := err.(*exec.ExitError)
@@ -218,11 +229,14 @@ func TestInterruptStopsCleanly(t *testing.T) {
 	if !strings.Contains(stderr.String(), "interrupted") || !strings.Contains(stderr.String(), "new,") {
 		t.Errorf("stderr does not say how far it got:\n%s", stderr.String())
 	}
-	a, _ := verifyStore(t, db)
+	a, x := verifyStore(t, db)
 	if a == 0 || a == 200 {
 		t.Errorf("%d articles stored when interrupted midway", a)
 	}
-	t.Logf("interrupted after 1.5s: %d of 200 articles stored, exit 130:\n%s", a, stderr.String())
+	if x != a {
+		t.Errorf("%d articles stored, %d of them extracted: an interrupted ingest extracts what it stored", a, x)
+	}
+	t.Logf("interrupted after %v: %d of 200 articles stored, %d extracted, exit 130:\n%s", time.Since(start).Round(time.Millisecond), a, x, stderr.String())
 }
 
 func TestSecondWriterIsTurnedAway(t *testing.T) {
