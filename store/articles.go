@@ -253,13 +253,23 @@ func (db *DB) Filed(ctx context.Context, bands [][]byte, perBand int) ([][]strin
 	out := make([][]string, len(bands))
 	err := db.view(func(tx *bolt.Tx) error {
 		c, handles := tx.Bucket(bucketFingerprints).Cursor(), tx.Bucket(bucketHandles)
+		// A copy is filed under most of the bands: look each handle up once.
+		ids := map[[handleSize]byte]string{}
 		for i, band := range bands {
 			for k, _ := c.Seek(band); k != nil && bytes.HasPrefix(k, band) && len(out[i]) < perBand; k, _ = c.Next() {
 				if len(k) != len(band)+handleSize {
 					continue // a longer band's key that starts with this one
 				}
-				if id := handles.Get(k[len(band):]); id != nil {
-					out[i] = append(out[i], string(id))
+				h := [handleSize]byte(k[len(band):])
+				id, ok := ids[h]
+				if !ok {
+					if v := handles.Get(h[:]); v != nil {
+						id = string(v)
+					}
+					ids[h] = id
+				}
+				if id != "" {
+					out[i] = append(out[i], id)
 				}
 			}
 		}

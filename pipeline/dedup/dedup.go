@@ -88,7 +88,10 @@ func (f *Finder) search(ctx context.Context, id, text string, bands [][]byte) (s
 	}
 	shared := map[string]int{} // candidate ID → bands shared with the new article
 	for i, b := range bands {
-		for _, other := range slices.Concat(stored[i], f.filed[string(b)]) {
+		for _, other := range stored[i] {
+			shared[other]++
+		}
+		for _, other := range f.filed[string(b)] {
 			shared[other]++
 		}
 	}
