@@ -23,6 +23,11 @@ var (
 	// size limit.
 	ErrTooLarge = errors.New("response body too large")
 
+	// ErrStale is returned when an extraction is stored for another
+	// version of its article than the one stored: the article changed while
+	// it was being extracted, and the newer version's extraction is due.
+	ErrStale = errors.New("made from another version of the article")
+
 	// ErrStoreInUse is returned when another process holds the store's lock.
 	ErrStoreInUse = errors.New("store is in use by another storyline process")
 

@@ -4,8 +4,7 @@ import (
 	"context"
 	"errors"
 	"runtime"
-
-	"golang.org/x/sync/errgroup"
+	"sync"
 
 	"github.com/storyline/storyline"
 )
@@ -84,7 +83,7 @@ func extract(ctx context.Context, s Store, load func() (Extractor, error), ids <
 	case <-ctx.Done():
 		return report, ctx.Err()
 	}
-	x, err := load()
+	x, err := loadSafely(load)
 	if err != nil {
 		for range ids {
 		}
@@ -97,33 +96,27 @@ func extract(ctx context.Context, s Store, load func() (Extractor, error), ids <
 		err error
 	}
 	results := make(chan result, maxBatch)
-	jobs := make(chan string, 1)
-	jobs <- first
-	go func() {
-		defer close(jobs)
-		for id := range ids {
-			select {
-			case jobs <- id:
-			case <-ctx.Done():
-				for range ids { // let the feeder finish
-				}
-				return
-			}
+	work := func(id string) {
+		if ctx.Err() != nil {
+			return // stopped: take no new work, but read ids to their end
 		}
-	}()
-	var workers errgroup.Group
-	for range runtime.GOMAXPROCS(0) {
-		workers.Go(func() error {
-			for id := range jobs {
-				if ctx.Err() != nil {
-					continue // stopped: take no new work, let the feeder close jobs
-				}
-				// The writer reads every result until the workers are done,
-				// so what was extracted is always delivered and stored.
-				ex, err := extractOne(ctx, s, x, id, force)
-				results <- result{ex, id, err}
+		// The writer reads every result until the workers are done, so
+		// what was extracted is always delivered and stored.
+		ex, err := extractOne(ctx, s, x, id, force)
+		results <- result{ex, id, err}
+	}
+	var workers sync.WaitGroup
+	workers.Go(func() {
+		work(first)
+		for id := range ids {
+			work(id)
+		}
+	})
+	for range runtime.GOMAXPROCS(0) - 1 {
+		workers.Go(func() {
+			for id := range ids {
+				work(id)
 			}
-			return nil
 		})
 	}
 	go func() {
@@ -136,7 +129,7 @@ func extract(ctx context.Context, s Store, load func() (Extractor, error), ids <
 	for r := range results {
 		// This goroutine is the only writer: it writes what the workers
 		// have ready, up to a batch, in one transaction.
-		for _, r := range ready(r, results, maxBatch) {
+		for _, r := range gather(r, results) {
 			switch {
 			case r.err != nil && stopped(ctx, r.err):
 				// Stopped, not failed: made again by the next run.
@@ -153,6 +146,9 @@ func extract(ctx context.Context, s Store, load func() (Extractor, error), ids <
 			continue
 		}
 		for i, err := range s.PutExtractions(writeCtx, batch) {
+			if errors.Is(err, storyline.ErrStale) {
+				continue // the article changed meanwhile: its new text is extracted too
+			}
 			if err != nil {
 				report.Failed++
 				log("extract: %s: %v", batch[i].ArticleID, err)
@@ -163,6 +159,16 @@ func extract(ctx context.Context, s Store, load func() (Extractor, error), ids <
 		batch = batch[:0]
 	}
 	return report, ctx.Err()
+}
+
+// loadSafely calls load, turning a panic in it into an error.
+func loadSafely(load func() (Extractor, error)) (x Extractor, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			x, err = nil, storyline.PanicError(r)
+		}
+	}()
+	return load()
 }
 
 // extractOne makes the extraction of one article, or returns nil when the

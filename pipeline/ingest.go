@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/pipeline/dedup"
@@ -77,12 +76,14 @@ func Ingest(ctx context.Context, c Collector, s Store, extractor func() (Extract
 	} else {
 		extracted <- nil
 	}
-	seen := map[string]bool{}
-	handOn := func(id string) {
-		if toExtract == nil || seen[id] {
+	// An ID goes to extraction once, and again whenever its text changed:
+	// an article updated later in the run is extracted from its last text.
+	handedOn := map[string]bool{}
+	handOn := func(id string, changed bool) {
+		if toExtract == nil || handedOn[id] && !changed {
 			return
 		}
-		seen[id] = true
+		handedOn[id] = true
 		toExtract <- id // extraction reads until the channel is closed
 	}
 
@@ -95,7 +96,7 @@ func Ingest(ctx context.Context, c Collector, s Store, extractor func() (Extract
 		// to a batch, and write it in one transaction; while it is written
 		// the collector's senders wait, so nothing queues without bound.
 		var batch []storyline.Collected
-		for _, r := range ready(first, results, maxBatch) {
+		for _, r := range gather(first, results) {
 			done++
 			switch {
 			case r.Err != nil && stopped(ctx, r.Err):
@@ -110,7 +111,7 @@ func Ingest(ctx context.Context, c Collector, s Store, extractor func() (Extract
 				// parse or write, but its extraction may still be stale.
 				summary(r.Source).Unchanged++
 				if r.KnownID != "" {
-					handOn(r.KnownID)
+					handOn(r.KnownID, false)
 				}
 			default:
 				batch = append(batch, r)
@@ -138,7 +139,7 @@ func Ingest(ctx context.Context, c Collector, s Store, extractor func() (Extract
 			default:
 				sum.Unchanged++
 			}
-			handOn(r.Article.ID)
+			handOn(r.Article.ID, st.Outcome != storyline.Unchanged)
 		}
 	}
 	if toExtract != nil {
@@ -148,6 +149,9 @@ func Ingest(ctx context.Context, c Collector, s Store, extractor func() (Extract
 	// sent its error.
 	err := <-extracted
 	if cerr := ctx.Err(); cerr != nil {
+		if err != nil && !stopped(ctx, err) {
+			log("extract: %v", err) // the interrupt is the run's end, not this error
+		}
 		return report, cerr
 	}
 	return report, err
@@ -155,8 +159,8 @@ func Ingest(ctx context.Context, c Collector, s Store, extractor func() (Extract
 
 // storeArticles writes one batch of collected articles: the store tells
 // which are new or changed, the near-duplicate search names the first copy
-// of each new one, and one transaction stores them all. The results are in
-// the order of batch.
+// of each (an update may have become, or stopped being, a copy), and one
+// transaction stores them all. The results are in the order of batch.
 func storeArticles(ctx context.Context, s Store, batch []storyline.Collected) []storyline.Stored {
 	results := make([]storyline.Stored, len(batch))
 	if len(batch) == 0 {
@@ -180,11 +184,9 @@ func storeArticles(ctx context.Context, s Store, batch []storyline.Collected) []
 		p := storyline.ArticlePut{Article: a}
 		if outcomes[i] != storyline.Unchanged {
 			p.Bands = dedup.Bands(a.Text)
-		}
-		if outcomes[i] == storyline.New {
 			first, err := finder.FirstCopy(ctx, a.ID, a.Text, p.Bands)
 			if err != nil {
-				results[i].Err = fmt.Errorf("store: put article %s: %w", a.ID, err)
+				results[i].Err = err
 				continue
 			}
 			p.DuplicateOf = first

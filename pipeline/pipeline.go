@@ -58,18 +58,26 @@ type Logger func(format string, args ...any)
 // many of those failed.
 type Progress func(done, failed int)
 
-// ready returns first and whatever else ch holds ready, up to max in all,
-// without waiting for more.
-func ready[T any](first T, ch <-chan T, max int) []T {
+// linger is how long a writer waits for more after the first item of a
+// batch: long enough that what a fast source sends goes into one
+// transaction (one fsync for many writes), short enough that a slow
+// source's items are stored at once.
+const linger = 20 * time.Millisecond
+
+// gather returns first and what else arrives on ch within linger, up to a
+// batch in all.
+func gather[T any](first T, ch <-chan T) []T {
 	items := []T{first}
-	for len(items) < max {
+	timer := time.NewTimer(linger)
+	defer timer.Stop()
+	for len(items) < maxBatch {
 		select {
 		case item, ok := <-ch:
 			if !ok {
 				return items
 			}
 			items = append(items, item)
-		default:
+		case <-timer.C:
 			return items
 		}
 	}

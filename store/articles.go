@@ -24,9 +24,15 @@ import (
 //     unchanged articles opens no write transaction at all, so the file
 //     stays byte for byte as it was.
 //   - New: stored with the put's DuplicateOf, filed under its Bands.
-//   - Updated: the content changed; stored with the DuplicateOf it was
-//     first stored with, filed under its new Bands too. Its extraction is
-//     now stale, since the article's Hash changed.
+//   - Updated: the content changed; stored with the put's DuplicateOf (the
+//     caller decides again: an update may no longer be a copy), filed under
+//     its new Bands too. Its extraction is now stale, since the article's
+//     Hash changed.
+//
+// A DuplicateOf naming an article that is not stored (a first copy that
+// failed to be written) is dropped: the article is then a first copy. An
+// ID given twice in one batch is written in batch order, each result saying
+// what that put did.
 //
 // If the batch cannot be written whole, each article is tried alone, so
 // that one bad article fails alone. A cancelled ctx fails every article not
@@ -54,12 +60,18 @@ func (db *DB) PutArticles(ctx context.Context, puts []storyline.ArticlePut) []st
 		fail(todo, err)
 		return results
 	}
+	// Unchanged articles need no write, unless an earlier put of the same
+	// batch changes what is stored under their ID.
+	given := map[string]int{} // puts of each ID in this batch
+	for _, i := range todo {
+		given[stored[i].ID]++
+	}
 	var write []int
 	err := db.view(func(tx *bolt.Tx) error {
 		for _, i := range todo {
 			h := header(tx, stored[i].ID)
 			results[i].Outcome, results[i].DuplicateOf = h.outcome(stored[i]), h.DuplicateOf
-			if results[i].Outcome != storyline.Unchanged || !knowsURL(tx, stored[i], h) {
+			if results[i].Outcome != storyline.Unchanged || !knowsURL(tx, stored[i], h) || given[stored[i].ID] > 1 {
 				write = append(write, i)
 			}
 		}
@@ -84,10 +96,12 @@ func (db *DB) PutArticles(ctx context.Context, puts []storyline.ArticlePut) []st
 func putArticle(tx *bolt.Tx, a *storyline.Article, p storyline.ArticlePut) (storyline.Stored, error) {
 	h := header(tx, a.ID)
 	r := storyline.Stored{Outcome: h.outcome(a)}
-	if r.Outcome == storyline.New {
+	a.DuplicateOf = h.DuplicateOf
+	if r.Outcome != storyline.Unchanged {
 		a.DuplicateOf = p.DuplicateOf
-	} else {
-		a.DuplicateOf = h.DuplicateOf
+		if a.DuplicateOf == a.ID || a.DuplicateOf != "" && tx.Bucket(bucketArticles).Get([]byte(a.DuplicateOf)) == nil {
+			a.DuplicateOf = ""
+		}
 	}
 	r.DuplicateOf = a.DuplicateOf
 	if a.URL != "" {

@@ -37,19 +37,23 @@ func encode(v any) ([]byte, error) {
 	return enc.EncodeAll(data, make([]byte, 0, len(data)/3)), nil
 }
 
+// decode reads a stored value into v. A value that does not decode is
+// damage: the error wraps storyline.ErrDamaged.
 func decode(data []byte, v any) error {
-	if len(data) > 0 && data[0] == '{' {
-		return json.Unmarshal(data, v)
+	plain := data
+	if len(data) == 0 || data[0] != '{' {
+		dec, err := decoder()
+		if err != nil {
+			return fmt.Errorf("zstd decoder: %w", err)
+		}
+		if plain, err = dec.DecodeAll(data, nil); err != nil {
+			return fmt.Errorf("value: %v: %w", err, storyline.ErrDamaged)
+		}
 	}
-	dec, err := decoder()
-	if err != nil {
-		return fmt.Errorf("zstd decoder: %w", err)
+	if err := json.Unmarshal(plain, v); err != nil {
+		return fmt.Errorf("value: %v: %w", err, storyline.ErrDamaged)
 	}
-	plain, err := dec.DecodeAll(data, nil)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(plain, v)
+	return nil
 }
 
 // storedExtraction is how an extraction is kept: short keys, and no entity

@@ -14,8 +14,10 @@ import (
 // and replacing any earlier one, in one transaction: when it returns, every
 // extraction without an error is on disk. It writes nothing for an
 // extraction already stored as is. An extraction whose article is not
-// stored fails with an error wrapping storyline.ErrNotFound: an extraction
-// is never kept without its article. If the batch cannot be written whole,
+// stored fails with an error wrapping storyline.ErrNotFound, and one made
+// from another version of the article than the stored one with an error
+// wrapping storyline.ErrStale: an extraction is kept only with the text it
+// was made from. If the batch cannot be written whole,
 // each extraction is tried alone. Errors are in the order of xs.
 func (db *DB) PutExtractions(ctx context.Context, xs []*storyline.Extraction) []error {
 	errs := make([]error, len(xs))
@@ -55,10 +57,14 @@ func (db *DB) PutExtractions(ctx context.Context, xs []*storyline.Extraction) []
 		return errs
 	}
 	db.writeEach(ctx, write, func(tx *bolt.Tx, i int) error {
-		id := []byte(xs[i].ArticleID)
-		if tx.Bucket(bucketArticles).Get(id) == nil {
+		h := header(tx, xs[i].ArticleID)
+		switch {
+		case !h.found:
 			return fmt.Errorf("article %s: %w", xs[i].ArticleID, storyline.ErrNotFound)
+		case h.Hash != xs[i].ArticleHash:
+			return storyline.ErrStale
 		}
+		id := []byte(xs[i].ArticleID)
 		b := tx.Bucket(bucketExtractions)
 		b.FillPercent = fillPercent
 		return b.Put(id, values[i])

@@ -33,7 +33,7 @@ func TestUnchangedLeavesFileIdentical(t *testing.T) {
 		t.Fatal(err)
 	}
 	storetest.Put(t, db, article("a", "text"))
-	x := &storyline.Extraction{ArticleID: "a", Version: "v1", Entities: []storyline.Entity{{Type: storyline.Country, Text: "Iran", End: 4, Norm: "IR"}}}
+	x := &storyline.Extraction{ArticleID: "a", Version: "v1", ArticleHash: article("a", "text").ContentHash(), Entities: []storyline.Entity{{Type: storyline.Country, Text: "Iran", End: 4, Norm: "IR"}}}
 	if err := db.PutExtractions(ctx, []*storyline.Extraction{x})[0]; err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,9 @@ func TestDamagedFiles(t *testing.T) {
 			if err == nil {
 				// Opened: then every read must fail cleanly or succeed.
 				ctx := context.Background()
-				s.ForEach(ctx, func(*storyline.Article, *storyline.Extraction) error { return nil })
+				if err := s.ForEach(ctx, func(*storyline.Article, *storyline.Extraction) error { return nil }); err != nil && !errors.Is(err, storyline.ErrDamaged) {
+					t.Errorf("%s: reading every article: %v, want an error wrapping ErrDamaged", name, err)
+				}
 				s.IDs(ctx, "", 1000)
 				s.Check(ctx)
 				s.Close()

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/pipeline"
 	"github.com/storyline/storyline/pipeline/collect"
 	"github.com/storyline/storyline/pipeline/nlp"
@@ -79,7 +80,16 @@ is not even downloaded.
 	var model func() (*nlp.Extractor, error)
 	var extractor func() (pipeline.Extractor, error)
 	if *extractToo {
-		model = sync.OnceValues(nlp.New)
+		model = sync.OnceValues(func() (x *nlp.Extractor, err error) {
+			// Loaded in a goroutine of its own: a panic there would end
+			// the process, so it becomes the run's error.
+			defer func() {
+				if r := recover(); r != nil {
+					x, err = nil, fmt.Errorf("load model: %w", storyline.PanicError(r))
+				}
+			}()
+			return nlp.New()
+		})
 		go model()
 		extractor = func() (pipeline.Extractor, error) { return model() }
 	}

@@ -62,9 +62,10 @@ func NewFinder(idx Index) *Finder {
 	return &Finder{idx: idx, pending: map[string]*pending{}, filed: map[string][]string{}}
 }
 
-// FirstCopy returns the ID of the first copy of the story that the new
-// article id tells in text, or "" when it is the first; bands are its
-// Bands(text). Either way the article counts as stored for the articles
+// FirstCopy returns the ID of the first copy of the story that article id
+// tells in text, or "" when it is the first; bands are its Bands(text). The
+// article is new, or an update of a stored one (whose copies do not make
+// it a copy of itself). Either way it counts as stored for the articles
 // asked about after it.
 func (f *Finder) FirstCopy(ctx context.Context, id, text string, bands [][]byte) (string, error) {
 	first, err := f.search(ctx, id, text, bands)
@@ -116,10 +117,14 @@ func (f *Finder) search(ctx context.Context, id, text string, bands [][]byte) (s
 			set = shingles(text)
 		}
 		if jaccard(set, shingles(otherText)) >= Threshold {
-			if otherFirst != "" {
+			switch otherFirst {
+			case id:
+				return "", nil // an update of a first copy, found through its own copy
+			case "":
+				return other, nil
+			default:
 				return otherFirst, nil
 			}
-			return other, nil
 		}
 	}
 	return "", nil

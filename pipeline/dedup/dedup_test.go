@@ -92,6 +92,20 @@ func TestFirstCopyWithinBatch(t *testing.T) {
 	}
 }
 
+// TestUpdateOfAFirstCopy: a first copy, updated, finds its own copy and
+// stays a first copy; a copy updated to a story of its own is none.
+func TestUpdateOfAFirstCopy(t *testing.T) {
+	idx := newMemIndex()
+	idx.store(t, "wire", wire)
+	idx.store(t, "copy", wire+" (AFP)")
+	if got := idx.store(t, "wire", wire+" Updated at noon."); got != "" {
+		t.Errorf("FirstCopy(update of the first copy) = %q, want none", got)
+	}
+	if got := idx.store(t, "copy", "Football: the match ended in a goalless draw on a cold night in the north of the country."); got != "" {
+		t.Errorf("FirstCopy(copy updated to other news) = %q, want none", got)
+	}
+}
+
 // TestSearchIsBounded files a thousand near-identical items: each insert
 // reads at most maxCandidates stored articles.
 func TestSearchIsBounded(t *testing.T) {

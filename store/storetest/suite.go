@@ -25,6 +25,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"IterationInChunks", testIterationInChunks},
 		{"Validators", testValidators},
 		{"Duplicates", testDuplicates},
+		{"RepeatedIDInBatch", testRepeatedIDInBatch},
 		{"ExtractionNeedsArticle", testExtractionNeedsArticle},
 		{"ConcurrentReaders", testConcurrentReaders},
 		{"Cancellation", testCancellation},
@@ -132,6 +133,19 @@ func testUpdateMakesExtractionStale(t *testing.T, s Store) {
 	if updated.Text != "two" || !got.Stale(updated, "v1") {
 		t.Errorf("after an update: text %q, extraction stale %v; want two, true", updated.Text, got.Stale(updated, "v1"))
 	}
+	// The new version's extraction is stored; one of the first version
+	// arriving after it (a worker that read the article before it
+	// changed) is refused.
+	x2 := &storyline.Extraction{ArticleID: "a", Version: "v1", ArticleHash: updated.Hash, Entities: []storyline.Entity{}}
+	if err := s.PutExtractions(ctx, []*storyline.Extraction{x2})[0]; err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutExtractions(ctx, []*storyline.Extraction{x})[0]; !errors.Is(err, storyline.ErrStale) {
+		t.Errorf("extraction of the old version after the new one's: %v, want ErrStale", err)
+	}
+	if got, err := s.Extraction(ctx, "a"); err != nil || got.Stale(updated, "v1") {
+		t.Errorf("Extraction(a) after the refused one = %+v, %v; want the new version's", got, err)
+	}
 }
 
 func testBatchWithABadArticle(t *testing.T, s Store) {
@@ -173,11 +187,15 @@ func testIterationInChunks(t *testing.T, s Store) {
 	if !slices.Equal(got, want) {
 		t.Errorf("IDs in chunks of 7 = %v, want %v", got, want)
 	}
-	if err := s.PutExtractions(ctx, []*storyline.Extraction{{ArticleID: "id-042", Version: "v"}})[0]; err != nil {
+	a42, err := s.Article(ctx, "id-042")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutExtractions(ctx, []*storyline.Extraction{{ArticleID: a42.ID, Version: "v", ArticleHash: a42.Hash}})[0]; err != nil {
 		t.Fatal(err)
 	}
 	got = got[:0]
-	err := s.ForEach(ctx, func(a *storyline.Article, x *storyline.Extraction) error {
+	err = s.ForEach(ctx, func(a *storyline.Article, x *storyline.Extraction) error {
 		if (x != nil) != (a.ID == "id-042") {
 			t.Errorf("ForEach: article %s with extraction %+v", a.ID, x)
 		}
@@ -249,13 +267,51 @@ func testDuplicates(t *testing.T, s Store) {
 	if filed, _ := s.Filed(ctx, bands[:1], 1); len(filed[0]) != 1 {
 		t.Errorf("Filed with perBand 1 = %v, want one ID", filed[0])
 	}
-	// An update keeps the first copy it was stored with, whatever the put says.
-	r := s.PutArticles(ctx, []storyline.ArticlePut{{Article: Article("copy", "the story, corrected"), Bands: bands}})[0]
-	if r.Err != nil || r.Outcome != storyline.Updated || r.DuplicateOf != "first" {
-		t.Errorf("update of a copy = %+v, want updated, still a copy of first", r)
+	// An update is decided again: still a copy, or no longer one.
+	for _, step := range []struct{ text, put, want string }{
+		{"the story, corrected", "first", "first"},
+		{"a story of its own now", "", ""},
+	} {
+		r := s.PutArticles(ctx, []storyline.ArticlePut{{Article: Article("copy", step.text), Bands: bands, DuplicateOf: step.put}})[0]
+		if r.Err != nil || r.Outcome != storyline.Updated || r.DuplicateOf != step.want {
+			t.Errorf("update of the copy to %q, put as a copy of %q = %+v, want updated with duplicate_of %q", step.text, step.put, r, step.want)
+		}
+		if a, err := s.Article(ctx, "copy"); err != nil || a.DuplicateOf != step.want {
+			t.Errorf("Article(copy).DuplicateOf = %+v, %v; want %q", a, err, step.want)
+		}
 	}
-	if a, err := s.Article(ctx, "copy"); err != nil || a.DuplicateOf != "first" {
-		t.Errorf("Article(copy).DuplicateOf = %+v, %v; want first", a, err)
+	// A first copy that is not stored (it failed to be), or the article
+	// itself, is no first copy.
+	results = s.PutArticles(ctx, []storyline.ArticlePut{
+		{Article: Article("orphan", "a copy of nothing stored"), DuplicateOf: "never-stored"},
+		{Article: Article("self", "a copy of itself"), DuplicateOf: "self"},
+	})
+	for _, r := range results {
+		if r.Err != nil || r.DuplicateOf != "" {
+			t.Errorf("put naming a first copy that is not stored = %+v, want no duplicate_of", r)
+		}
+	}
+}
+
+// testRepeatedIDInBatch: an ID put twice in one batch is written in batch
+// order, and each result says what its put did.
+func testRepeatedIDInBatch(t *testing.T, s Store) {
+	ctx := context.Background()
+	v0, v1 := Article("x", "version zero"), Article("x", "version one")
+	Put(t, s, v0)
+	for _, tc := range []struct {
+		batch []*storyline.Article
+		want  []storyline.Outcome
+		text  string
+	}{
+		{[]*storyline.Article{v1, v0}, []storyline.Outcome{storyline.Updated, storyline.Updated}, "version zero"},
+		{[]*storyline.Article{v0, v1}, []storyline.Outcome{storyline.Unchanged, storyline.Updated}, "version one"},
+	} {
+		got := Put(t, s, tc.batch...)
+		a, err := s.Article(ctx, "x")
+		if err != nil || !slices.Equal(got, tc.want) || a.Text != tc.text {
+			t.Errorf("batch %q, %q: outcomes %v, stored %q (%v); want %v and %q", tc.batch[0].Text, tc.batch[1].Text, got, a.Text, err, tc.want, tc.text)
+		}
 	}
 }
 
