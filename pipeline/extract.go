@@ -25,7 +25,7 @@ func Extract(ctx context.Context, s Store, x Extractor, force bool, log Logger) 
 	walked := make(chan error, 1)
 	go func() {
 		defer close(ids)
-		walked <- walk(ctx, s, ids)
+		walked <- walk(ctx, s, ids, log)
 	}()
 	report, err := extract(ctx, s, func() (Extractor, error) { return x, nil }, ids, force, log)
 	if werr := <-walked; werr != nil && !errors.Is(werr, context.Canceled) {
@@ -39,7 +39,7 @@ func Extract(ctx context.Context, s Store, x Extractor, force bool, log Logger) 
 }
 
 // walk sends the ID of every stored article on ids, in chunks.
-func walk(ctx context.Context, s Store, ids chan<- string) error {
+func walk(ctx context.Context, s Store, ids chan<- string, log Logger) error {
 	for after := ""; ; {
 		chunk, err := s.IDs(ctx, after, idChunk)
 		if err != nil {
@@ -60,7 +60,8 @@ func walk(ctx context.Context, s Store, ids chan<- string) error {
 		// resident through the store's memory map.
 		if r, ok := s.(interface{ ReleaseMapped() error }); ok {
 			if err := r.ReleaseMapped(); err != nil {
-				return err
+				// It costs memory, not extractions: the walk goes on.
+				log("extract: release the store's mapped pages: %v", err)
 			}
 		}
 	}

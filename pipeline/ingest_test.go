@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -45,7 +46,12 @@ func TestPanicIsContainedToItsArticle(t *testing.T) {
 		arts = append(arts, &storyline.Article{ID: fmt.Sprintf("a%d", i), Text: text})
 	}
 	var logged []string
-	log := func(format string, args ...any) { logged = append(logged, fmt.Sprintf(format, args...)) }
+	var mu sync.Mutex
+	log := func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		logged = append(logged, fmt.Sprintf(format, args...))
+	}
 	ctx := context.Background()
 	report, err := Ingest(ctx, arts, db, func() (Extractor, error) { return panicky{}, nil }, []string{"src"}, log, nil)
 	if err != nil {

@@ -51,7 +51,8 @@ const maxBatch = 256
 // idChunk is how many IDs a stored-article walk reads at a time.
 const idChunk = 1024
 
-// Logger receives one line per failed input.
+// Logger receives one line per failed input. The stages call it from
+// their own goroutines: it must be safe for concurrent use.
 type Logger func(format string, args ...any)
 
 // Progress is told after each collected input how many were done and how

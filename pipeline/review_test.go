@@ -137,7 +137,8 @@ func TestLoadErrorIsToldOnInterrupt(t *testing.T) {
 	db := storetest.Open(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	var logged []string
-	log := func(f string, a ...any) { logged = append(logged, fmt.Sprintf(f, a...)) }
+	var mu sync.Mutex
+	log := func(f string, a ...any) { mu.Lock(); defer mu.Unlock(); logged = append(logged, fmt.Sprintf(f, a...)) }
 	go func() { time.Sleep(200 * time.Millisecond); cancel() }()
 	_, err := Ingest(ctx, slowCollector{[]*storyline.Article{{ID: "a", Text: "Iran."}}, 10 * time.Second}, db,
 		func() (Extractor, error) { return nil, errors.New("model damaged") }, []string{"src"}, log, nil)

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"sync"
 
 	"github.com/storyline/storyline"
 )
@@ -149,6 +150,16 @@ func failure(stderr io.Writer, cmd string) func(error) int {
 	return func(err error) int {
 		fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
 		return exitFailed
+	}
+}
+
+// lineLogger writes each line whole to w, from any goroutine.
+func lineLogger(w io.Writer) func(format string, args ...any) {
+	var mu sync.Mutex
+	return func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(w, format+"\n", args...)
 	}
 }
 

@@ -35,8 +35,7 @@ func runExtract(ctx context.Context, fs *flag.FlagSet, args []string, stdout, st
 		if err != nil {
 			return fail(err)
 		}
-		log := func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }
-		report, err := pipeline.Extract(ctx, s, x, *all, log)
+		report, err := pipeline.Extract(ctx, s, x, *all, lineLogger(stderr))
 		fmt.Fprintf(stderr, "extract: %d extracted, %d current, %d failed (%s)\n", report.Extracted, report.Current, report.Failed, x.Version())
 		return finishStatus(stderr, "extract", "extractions made so far are stored", err, report.Failed)
 	})
