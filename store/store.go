@@ -203,15 +203,14 @@ func (db *DB) Check(ctx context.Context) error {
 		return err
 	}
 	return db.view(func(tx *bolt.Tx) error {
-		var first error
-		// Read every report: the checker's goroutine reads the
-		// transaction's pages until it has sent them all.
+		// The first problem ends the check. bbolt's checker runs in a
+		// goroutine of its own, where a memory fault on a damaged page
+		// cannot become an error: past a first problem it is not let walk
+		// further, and stays blocked on its next report instead.
 		for err := range tx.Check() {
-			if first == nil {
-				first = fmt.Errorf("store %s: %w", db.path, err)
-			}
+			return fmt.Errorf("store %s: %w", db.path, err)
 		}
-		return first
+		return nil
 	})
 }
 
