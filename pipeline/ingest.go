@@ -92,9 +92,10 @@ func Ingest(ctx context.Context, c Collector, s Store, extractor func() (Extract
 	writeCtx := context.WithoutCancel(ctx)
 	done, failed := 0, 0
 	for first := range results {
-		// The articles' one writer: take what the collector has ready, up
-		// to a batch, and write it in one transaction; while it is written
-		// the collector's senders wait, so nothing queues without bound.
+		// The articles' one writer: gather what the collector sends within
+		// a moment, up to a batch, and write it in one transaction; while
+		// it is written the collector's senders wait, so nothing queues
+		// without bound.
 		var batch []storyline.Collected
 		for _, r := range gather(first, results) {
 			done++
