@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -40,18 +41,31 @@ func (s *listFails) Article(context.Context, string) (*storyline.Article, error)
 // TestExtractCountsWalkFailure runs under -race in CI: the listing error is
 // counted by the goroutine that counts the others, once the walk ended.
 func TestExtractCountsWalkFailure(t *testing.T) {
-	var mu sync.Mutex
-	var lines []string
-	log := func(format string, args ...any) {
-		mu.Lock()
-		defer mu.Unlock()
-		lines = append(lines, fmt.Sprintf(format, args...))
-	}
-	report, err := Extract(context.Background(), &listFails{}, panicky{}, false, log)
+	var lines logLines
+	report, err := Extract(context.Background(), &listFails{}, panicky{}, false, lines.log)
 	if err == nil || !strings.Contains(err.Error(), "disk read error") {
 		t.Errorf("Extract error = %v, want the listing's", err)
 	}
 	if want := idChunk + 1; report.Failed != want {
 		t.Errorf("failed %d, want %d (every unreadable article and the listing)", report.Failed, want)
 	}
+}
+
+// logLines keeps what the stages log, from whichever goroutine.
+type logLines struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *logLines) log(format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, fmt.Sprintf(format, args...))
+}
+
+// all returns the lines so far.
+func (l *logLines) all() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.lines)
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -45,22 +44,16 @@ func TestPanicIsContainedToItsArticle(t *testing.T) {
 		}
 		arts = append(arts, &storyline.Article{ID: fmt.Sprintf("a%d", i), Text: text})
 	}
-	var logged []string
-	var mu sync.Mutex
-	log := func(format string, args ...any) {
-		mu.Lock()
-		defer mu.Unlock()
-		logged = append(logged, fmt.Sprintf(format, args...))
-	}
+	var lines logLines
 	ctx := context.Background()
-	report, err := Ingest(ctx, arts, db, func() (Extractor, error) { return panicky{}, nil }, []string{"src"}, log, nil)
+	report, err := Ingest(ctx, arts, db, func() (Extractor, error) { return panicky{}, nil }, []string{"src"}, lines.log, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if report.Extraction.Extracted != 4 || report.Extraction.Failed != 1 {
 		t.Errorf("extracted %d, failed %d; want 4 and 1", report.Extraction.Extracted, report.Extraction.Failed)
 	}
-	if len(logged) != 1 || !strings.Contains(logged[0], "a2") || !strings.Contains(logged[0], "panic") {
+	if logged := lines.all(); len(logged) != 1 || !strings.Contains(logged[0], "a2") || !strings.Contains(logged[0], "panic") {
 		t.Errorf("log = %q, want one line naming a2 and the panic", logged)
 	}
 	if _, err := db.Extraction(ctx, "a2"); !errors.Is(err, storyline.ErrNotFound) {

@@ -136,13 +136,11 @@ func TestUpdatedInTheSameRunIsExtractedFromItsLastText(t *testing.T) {
 func TestLoadErrorIsToldOnInterrupt(t *testing.T) {
 	db := storetest.Open(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	var logged []string
-	var mu sync.Mutex
-	log := func(f string, a ...any) { mu.Lock(); defer mu.Unlock(); logged = append(logged, fmt.Sprintf(f, a...)) }
+	var lines logLines
 	go func() { time.Sleep(200 * time.Millisecond); cancel() }()
 	_, err := Ingest(ctx, slowCollector{[]*storyline.Article{{ID: "a", Text: "Iran."}}, 10 * time.Second}, db,
-		func() (Extractor, error) { return nil, errors.New("model damaged") }, []string{"src"}, log, nil)
-	if !errors.Is(err, context.Canceled) || !strings.Contains(strings.Join(logged, "\n"), "model damaged") {
+		func() (Extractor, error) { return nil, errors.New("model damaged") }, []string{"src"}, lines.log, nil)
+	if logged := lines.all(); !errors.Is(err, context.Canceled) || !strings.Contains(strings.Join(logged, "\n"), "model damaged") {
 		t.Errorf("Ingest = %v, log %q; want interrupted, and the load error logged", err, logged)
 	}
 }

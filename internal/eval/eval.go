@@ -8,7 +8,6 @@
 package eval
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -52,45 +51,38 @@ func ReadGoldFS(fsys fs.FS, name string) ([]Doc, error) {
 }
 
 func readGold(r io.Reader, name string) ([]Doc, error) {
-	var docs []Doc
 	seen := map[string]bool{}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 {
-			continue
-		}
-		var d Doc
-		if err := json.Unmarshal(line, &d); err != nil {
-			return nil, fmt.Errorf("%s:%d: not a gold document: %w", name, n, err)
-		}
-		switch {
-		case d.ID == "":
-			return nil, fmt.Errorf("%s:%d: gold document has no id", name, n)
-		case seen[d.ID]:
-			return nil, fmt.Errorf("%s:%d: duplicate gold id %q", name, n, d.ID)
-		}
-		seen[d.ID] = true
-		for _, t := range d.Types {
-			if !knownType(storyline.EntityType(t)) {
-				return nil, fmt.Errorf("%s:%d: unknown type %q in types", name, n, t)
-			}
-		}
-		for k, e := range d.Entities {
-			if !knownType(e.Type) {
-				return nil, fmt.Errorf("%s:%d: entity %d: unknown type %q", name, n, k, e.Type)
-			}
-			if !valid(d.Text, e) {
-				return nil, fmt.Errorf("%s:%d: entity %d: offsets %d-%d out of range or text %q != text[start:end]", name, n, k, e.Start, e.End, e.Text)
-			}
-		}
-		docs = append(docs, d)
+	return readLines(r, name, func(_ int, line []byte) (Doc, error) { return readDoc(line, seen) })
+}
+
+// readDoc decodes and checks one gold document; seen holds the ids of the
+// lines before.
+func readDoc(line []byte, seen map[string]bool) (Doc, error) {
+	var d Doc
+	if err := json.Unmarshal(line, &d); err != nil {
+		return d, fmt.Errorf("not a gold document: %w", err)
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+	switch {
+	case d.ID == "":
+		return d, fmt.Errorf("gold document has no id")
+	case seen[d.ID]:
+		return d, fmt.Errorf("duplicate gold id %q", d.ID)
 	}
-	return docs, nil
+	seen[d.ID] = true
+	for _, t := range d.Types {
+		if !knownType(storyline.EntityType(t)) {
+			return d, fmt.Errorf("unknown type %q in types", t)
+		}
+	}
+	for k, e := range d.Entities {
+		if !knownType(e.Type) {
+			return d, fmt.Errorf("entity %d: unknown type %q", k, e.Type)
+		}
+		if !valid(d.Text, e) {
+			return d, fmt.Errorf("entity %d: offsets %d-%d out of range or text %q != text[start:end]", k, e.Start, e.End, e.Text)
+		}
+	}
+	return d, nil
 }
 
 func knownType(t storyline.EntityType) bool {

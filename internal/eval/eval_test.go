@@ -79,13 +79,7 @@ func TestAgreesWithReferenceScorer(t *testing.T) {
 // TestAgreesWithLiveReferenceScorer runs the reference scorer itself when
 // the shared folder is beside the project; the project does not need it.
 func TestAgreesWithLiveReferenceScorer(t *testing.T) {
-	scorer, _ := filepath.Abs("../../../shared/eval/score")
-	if _, err := os.Stat(filepath.Join(scorer, "main.go")); err != nil {
-		t.Skip("shared/eval/score not beside the project")
-	}
-	if testing.Short() {
-		t.Skip("builds the reference scorer")
-	}
+	scorer := referenceScorer(t, "score")
 	gold, _ := filepath.Abs("testdata/gold.jsonl")
 	pred, _ := filepath.Abs("testdata/pred.jsonl")
 	out, err := exec.Command("go", "-C", scorer, "run", ".", "-json", gold, pred).Output()
@@ -110,4 +104,22 @@ func TestReadGoldRejectsBadFiles(t *testing.T) {
 			t.Errorf("%s: readGold accepted it", name)
 		}
 	}
+}
+
+// referenceScorer is the directory of the shared reference scorer name,
+// when the shared folder is beside the project; the test is skipped
+// without it, and under -short, since the scorer is built first.
+func referenceScorer(t *testing.T, name string) string {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join("../../../shared/eval", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "main.go")); err != nil {
+		t.Skipf("shared/eval/%s not beside the project", name)
+	}
+	if testing.Short() {
+		t.Skip("builds the reference scorer")
+	}
+	return dir
 }

@@ -247,12 +247,23 @@ func match(g, p []storyline.Entity, ok []bool) [][2]int {
 		}
 		return x.j - y.j
 	})
+	pairs := make([][2]int, len(cs))
+	for k, c := range cs {
+		pairs[k] = [2]int{c.i, c.j}
+	}
+	return oneToOne(pairs)
+}
+
+// oneToOne keeps, of candidate (gold, predicted) pairs sorted best first,
+// each pair whose two sides are both still free: a greedy one-to-one
+// matching.
+func oneToOne(cands [][2]int) [][2]int {
 	usedG, usedP := map[int]bool{}, map[int]bool{}
 	var out [][2]int
-	for _, c := range cs {
-		if !usedG[c.i] && !usedP[c.j] {
-			usedG[c.i], usedP[c.j] = true, true
-			out = append(out, [2]int{c.i, c.j})
+	for _, c := range cands {
+		if !usedG[c[0]] && !usedP[c[1]] {
+			usedG[c[0]], usedP[c[1]] = true, true
+			out = append(out, c)
 		}
 	}
 	return out

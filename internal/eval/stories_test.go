@@ -339,13 +339,7 @@ func referenceJSON(r *StoriesReport) map[string]any {
 // folder is beside the project, on the fixture gold and the predictions of
 // testdata/stories, and wants every figure of its -json output from ours.
 func TestStoriesAgreeWithReference(t *testing.T) {
-	ref, _ := filepath.Abs("../../../shared/eval/scorestories")
-	if _, err := os.Stat(filepath.Join(ref, "main.go")); err != nil {
-		t.Skip("shared/eval/scorestories not beside the project")
-	}
-	if testing.Short() {
-		t.Skip("builds the reference scorer")
-	}
+	ref := referenceScorer(t, "scorestories")
 	bin := filepath.Join(t.TempDir(), "scorestories")
 	if out, err := exec.Command("go", "-C", ref, "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build the reference scorer: %v\n%s", err, out)
