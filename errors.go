@@ -19,8 +19,8 @@ var (
 	// feed, a sitemap, a text file nor a JSON Lines corpus.
 	ErrUnsupported = errors.New("unsupported source")
 
-	// ErrTooLarge is returned when a response body or a file is over the
-	// size limit.
+	// ErrTooLarge is returned when a response body is over the size limit
+	// (a gzip bomb included).
 	ErrTooLarge = errors.New("response body too large")
 
 	// ErrStale is returned when an extraction is stored for another
