@@ -76,6 +76,7 @@ const (
 	Person  EntityType = "person"
 	Country EntityType = "country"
 	Date    EntityType = "date"
+	Place   EntityType = "place" // a city or region below the country: Moscow, northern Syria
 )
 
 // Country mention forms.
@@ -94,6 +95,9 @@ type Entity struct {
 	// 3166-1 alpha-2 code for a country, a TIMEX3 value for a date.
 	Norm string `json:"norm"`
 	Form string `json:"form,omitempty"` // countries only: FormName or FormDemonym
+	// Country is, for a place, the ISO 3166-1 alpha-2 code of the country
+	// it lies in.
+	Country string `json:"country,omitempty"`
 }
 
 // Extraction is what one extractor version found in one version of an
