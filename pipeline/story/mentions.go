@@ -1,0 +1,342 @@
+package story
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/timex"
+)
+
+// Mentions finds the datedEntity events article a tells of: the sentences with a
+// date that resolves to a day, week, month, year or interval, each date
+// tied to the trigger word nearest to it in its clause ("met", "held
+// talks", "earthquake"). A date whose nearest word is a reporting verb
+// ("officials said on Tuesday") is the report's, not an event's, and is
+// left out. A date with no trigger near it still makes a mention, with no
+// Trigger, when its sentence has enough words to tell of something: the
+// headlines and ledes of news reports often date an event without a verb
+// ("Esther Williams dead at 91"), and Timeline weighs such mentions less.
+// ents are a's entities, in any order; their offsets index a.Text.
+func Mentions(a *storyline.Article, ents []storyline.Entity) []storyline.Mention {
+	text := a.Text
+	sorted := slices.Clone(ents)
+	slices.SortFunc(sorted, func(x, y storyline.Entity) int { return x.Start - y.Start })
+	var out []storyline.Mention
+	var told []int // for each mention of out, the index of its sentence
+	next := 0      // first entity not before the current sentence
+	for k, s := range sentences(text) {
+		for next < len(sorted) && sorted[next].Start < s.start {
+			next++
+		}
+		end := next
+		for end < len(sorted) && sorted[end].Start < s.end {
+			end++
+		}
+		in := sorted[next:end]
+		next = end
+		var dates []datedEntity
+		for _, e := range in {
+			if e.Type != storyline.Date || e.End > s.end {
+				continue
+			}
+			if v, ok := eventDate(e.Norm); ok {
+				dates = append(dates, datedEntity{e, v})
+			}
+		}
+		var ms []storyline.Mention
+		if len(dates) > 0 {
+			ms = sentenceMentions(text, s, dates, in)
+		} else {
+			recent := len(told)
+			for recent > 0 && told[recent-1] >= k-continuation {
+				recent--
+			}
+			if m, ok := continued(text, s, in, out[recent:]); ok {
+				ms = []storyline.Mention{m}
+			}
+		}
+		for range ms {
+			told = append(told, k)
+		}
+		out = append(out, ms...)
+	}
+	return out
+}
+
+// continuation is how many sentences after a dated one an undated sentence
+// may go on telling of its event.
+const continuation = 3
+
+// continued is the mention of an undated sentence s that goes on telling
+// of an event dated just before, in prev: a trigger of the same kind and a
+// participant in common ("On April 25, Moscow held a meeting of the
+// defence ministers of Turkey and Syria. … Sergey Shoigu held talks with
+// his counterparts from Iran, Syria and Turkey"). It takes that event's
+// date, whose offsets then lie before the sentence, and brings the people
+// the dated sentence left unnamed.
+func continued(text string, s textSpan, in []storyline.Entity, prev []storyline.Mention) (storyline.Mention, bool) {
+	if len(prev) == 0 {
+		return storyline.Mention{}, false
+	}
+	cues, _ := scanCues(text, s, in)
+	m := storyline.Mention{Start: s.start, End: s.end}
+	fillParticipants(&m, in, s)
+	for i := len(prev) - 1; i >= 0; i-- {
+		p := prev[i]
+		if p.Trigger == "" || !participating(m, p) {
+			continue
+		}
+		for _, c := range cues {
+			if c.trigger != "" && eventKind(c.trigger) == eventKind(p.Trigger) {
+				m.When, m.Trigger, m.DateStart, m.DateEnd = p.When, c.trigger, p.DateStart, p.DateEnd
+				return m, true
+			}
+		}
+	}
+	return storyline.Mention{}, false
+}
+
+// participating reports whether mentions a and b share a person, country
+// or place.
+func participating(a, b storyline.Mention) bool {
+	for _, pair := range [][2][]string{{a.People, b.People}, {a.Countries, b.Countries}, {a.Places, b.Places}} {
+		for _, x := range pair[0] {
+			if slices.Contains(pair[1], x) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// datedEntity is a date entity with the value its mention takes.
+type datedEntity struct {
+	ent  storyline.Entity
+	when string
+}
+
+// eventDate is the value an event can be datedEntity by: a fully known day,
+// week, month, quarter, season, year or interval of at most a year. A part
+// of the day is dropped (2023-04-25TNI is the day), and references, values
+// with placeholders and decades never date an event.
+func eventDate(norm string) (string, bool) {
+	if day, _, timed := strings.Cut(norm, "T"); timed && len(day) == len("2006-01-02") {
+		norm = day
+	}
+	v, err := timex.Parse(norm)
+	if err != nil || strings.Contains(norm, "X") || len(norm) < len("2006") {
+		return "", false
+	}
+	start, end, ok := v.Span()
+	if !ok || end.Sub(start).Hours() > 366*24 {
+		return "", false
+	}
+	return v.String(), true
+}
+
+// word is a trigger or reporting word found in a sentence.
+type cue struct {
+	start, end int
+	clause     int
+	trigger    string // lowercased, "" for a reporting verb
+}
+
+// sentenceMentions ties each of the sentence's dates to a trigger; in are
+// the entities that start in the sentence.
+func sentenceMentions(text string, s textSpan, dates []datedEntity, in []storyline.Entity) []storyline.Mention {
+	words, clauses := scanCues(text, s, in)
+	var out []storyline.Mention
+	for _, d := range dates {
+		dc := clauseAt(clauses, d.ent.Start)
+		var best *cue
+		bestDist := 0
+		for i := range words {
+			w := &words[i]
+			if w.trigger == "" && w.end > d.ent.Start {
+				continue // a reporting verb dates what follows it: "said on Tuesday"
+			}
+			dist := spanDistance(w.start, w.end, d.ent.Start, d.ent.End)
+			if w.clause != dc {
+				dist += 1 << 20
+			}
+			if best == nil || dist < bestDist {
+				best, bestDist = w, dist
+			}
+		}
+		trigger := ""
+		switch {
+		case best == nil:
+			if !telling(text, s, d.ent) {
+				continue
+			}
+		case best.trigger == "" && best.clause == dc:
+			continue // a reporting verb: the date the report speaks
+		case best.trigger == "":
+		case best.clause == dc || len(dates) == 1:
+			trigger = best.trigger
+		}
+		m := storyline.Mention{When: d.when, Trigger: trigger, Start: s.start, End: s.end,
+			DateStart: d.ent.Start, DateEnd: d.ent.End}
+		fillParticipants(&m, in, s)
+		out = append(out, m)
+	}
+	return out
+}
+
+// participants fills m's people, countries and places from the entities of
+// its sentence, as norms: canonical names, ISO codes, English place names.
+func fillParticipants(m *storyline.Mention, in []storyline.Entity, s textSpan) {
+	for _, e := range in {
+		if e.End > s.end || e.Norm == "" {
+			continue
+		}
+		switch e.Type {
+		case storyline.Person:
+			m.People = appendUnique(m.People, e.Norm)
+		case storyline.Country:
+			m.Countries = appendUnique(m.Countries, e.Norm)
+		case storyline.Place:
+			m.Places = appendUnique(m.Places, e.Norm)
+		}
+	}
+	slices.Sort(m.People)
+	slices.Sort(m.Countries)
+	slices.Sort(m.Places)
+}
+
+func appendUnique(xs []string, x string) []string {
+	if slices.Contains(xs, x) {
+		return xs
+	}
+	return append(xs, x)
+}
+
+func spanDistance(s1, e1, s2, e2 int) int {
+	switch {
+	case e1 <= s2:
+		return s2 - e1
+	case e2 <= s1:
+		return s1 - e2
+	}
+	return 0
+}
+
+// scan finds the trigger and reporting words of sentence s and the offsets
+// where its clauses begin. Words inside entities (a person called "Rich
+// Hill", the date "Fall 2010") are names, not triggers.
+func scanCues(text string, s textSpan, in []storyline.Entity) ([]cue, []int) {
+	var words []cue
+	var clauses []int
+	inEntity := func(i int) bool {
+		for _, e := range in {
+			if e.Start <= i && i < e.End {
+				return true
+			}
+		}
+		return false
+	}
+	var prev, prevLower string
+	prevStart := 0
+	for i := s.start; i < s.end; {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if !unicode.IsLetter(r) {
+			if clauseBoundary(text, i, s.end) {
+				clauses = append(clauses, i)
+				prev = ""
+			}
+			i += n
+			continue
+		}
+		j := i + n
+		for j < s.end {
+			r, n := utf8.DecodeRuneInString(text[j:])
+			if !unicode.IsLetter(r) && r != '\'' {
+				break
+			}
+			j += n
+		}
+		w := text[i:j]
+		lower := strings.ToLower(w)
+		switch {
+		case inEntity(i):
+		case prev != "" && phrases[prevLower+" "+lower] != "":
+			t := prevLower + " " + lower
+			if k := len(words) - 1; k >= 0 && words[k].start == prevStart {
+				words = words[:k] // "held talks" replaces "held"
+			}
+			words = append(words, cue{prevStart, j, len(clauses), t})
+		case reporting[lower]:
+			words = append(words, cue{i, j, len(clauses), ""})
+		case triggers[lower] != "" && !weakFirst[lower]:
+			words = append(words, cue{i, j, len(clauses), lower})
+		}
+		prev, prevLower, prevStart = w, lower, i
+		i = j
+	}
+	return words, clauses
+}
+
+// boundary reports whether text[i] ends a clause: a semicolon, a colon (a
+// headline's "Dead: Technicolor star dies"), a dash between spaces, or a
+// comma before a word that opens a clause of its own.
+func clauseBoundary(text string, i, end int) bool {
+	switch text[i] {
+	case ';', ':':
+		return true
+	case ',':
+		return clauseOpeners[letterRunAt(text, skipSpace(text, i+1, end))]
+	case ' ':
+		k := i + 1
+		for k < end && (text[k] == '-' || strings.HasPrefix(text[k:], "–") || strings.HasPrefix(text[k:], "—")) {
+			_, n := utf8.DecodeRuneInString(text[k:])
+			k += n
+		}
+		return k > i+1 && k < end && text[k] == ' '
+	}
+	return false
+}
+
+func skipSpace(text string, i, end int) int {
+	for i < end && text[i] == ' ' {
+		i++
+	}
+	return i
+}
+
+// clauseOpeners start a clause after a comma.
+var clauseOpeners = wordSet("which", "who", "whom", "whose", "while", "whereas", "but", "after",
+	"before", "when", "where", "since", "following", "although", "though", "as", "and")
+
+// clauseAt is the index of the clause that holds offset i.
+func clauseAt(starts []int, i int) int {
+	n := 0
+	for _, s := range starts {
+		if s <= i {
+			n++
+		}
+	}
+	return n
+}
+
+// telling reports whether sentence s, which has no trigger, still has words
+// enough besides date d to tell of an event: a date line ("06/06/13 07:05
+// PM ET") does not.
+func telling(text string, s textSpan, d storyline.Entity) bool {
+	words := 0
+	for _, part := range []string{text[s.start:d.Start], text[d.End:s.end]} {
+		for _, f := range strings.Fields(part) {
+			r, _ := utf8.DecodeRuneInString(f)
+			if unicode.IsLetter(r) && !datelineWords[strings.ToLower(strings.Trim(f, ".,"))] {
+				words++
+			}
+		}
+	}
+	return words >= 4
+}
+
+// datelineWords fill date lines without telling anything.
+var datelineWords = wordSet("am", "pm", "a.m", "p.m", "et", "edt", "est", "pt", "pdt", "pst", "gmt",
+	"utc", "bst", "cet", "updated", "published", "posted", "last", "on", "at", "by")

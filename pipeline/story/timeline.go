@@ -1,0 +1,390 @@
+package story
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/timex"
+)
+
+// Timeline merges the mentions of a story's reports into its timeline,
+// oldest event first. mentions maps an article's ID to what Mentions found
+// in it; articles give the texts that evidence and positions refer to (an
+// article with mentions but missing from articles still counts, without a
+// What of its own). Mentions of one event are those with the same date and
+// a participant or trigger in common, and a week's or month's mention
+// ("earlier this month") joins the day inside it ("on Tuesday", "April 25")
+// that shares a person, or a trigger and a country or place, with it. The
+// result does not depend on the order of articles or of the map.
+func Timeline(articles []*storyline.Article, mentions map[string][]storyline.Mention) []storyline.Event {
+	texts := map[string]string{}
+	for _, a := range articles {
+		texts[a.ID] = a.Text
+	}
+	items := collectMentions(texts, mentions)
+	groups := groupMentions(items)
+	events := make([]storyline.Event, 0, len(groups))
+	for _, g := range groups {
+		events = append(events, makeEvent(g, texts))
+	}
+	rankEvents(events, groups)
+	slices.SortStableFunc(events, func(a, b storyline.Event) int {
+		ra, _ := daySpanOf(a.When)
+		rb, _ := daySpanOf(b.When)
+		return cmp.Or(cmp.Compare(ra.first, rb.first), cmp.Compare(ra.last, rb.last),
+			cmp.Compare(b.Weight, a.Weight), strings.Compare(a.What, b.What))
+	})
+	return events
+}
+
+// mentionItem is one mention with what merging and ranking need of it.
+type mentionItem struct {
+	article string
+	m       storyline.Mention
+	r       daySpan
+	pos     float64 // where its sentence starts in the report, 0 to 1
+	who     []string
+}
+
+// daySpan is the inclusive range of days a value covers, counted from the
+// Unix epoch.
+type daySpan struct{ first, last int }
+
+func (r daySpan) size() int { return r.last - r.first + 1 }
+
+func (r daySpan) in(o daySpan) bool { return o.first <= r.first && r.last <= o.last }
+
+func daySpanOf(when string) (daySpan, bool) {
+	v, err := timex.Parse(when)
+	if err != nil {
+		return daySpan{}, false
+	}
+	start, end, ok := v.Span()
+	if !ok {
+		return daySpan{}, false
+	}
+	const day = 24 * time.Hour
+	return daySpan{int(start.Unix() / 86400), int(end.Add(-day).Unix() / 86400)}, true
+}
+
+// collect flattens the mentions into items in a fixed order: by date, then
+// article and offset, so that nothing later depends on the map's order.
+func collectMentions(texts map[string]string, mentions map[string][]storyline.Mention) []mentionItem {
+	var items []mentionItem
+	for id, ms := range mentions {
+		size := len(texts[id])
+		for _, m := range ms {
+			r, ok := daySpanOf(m.When)
+			if !ok {
+				continue
+			}
+			size = max(size, m.End)
+			who := slices.Concat(tagged("p:", m.People), tagged("c:", m.Countries), tagged("l:", m.Places))
+			items = append(items, mentionItem{article: id, m: m, r: r, pos: float64(m.Start) / float64(max(size, 1)), who: who})
+		}
+	}
+	slices.SortFunc(items, func(a, b mentionItem) int {
+		return cmp.Or(cmp.Compare(a.r.first, b.r.first), cmp.Compare(a.r.last, b.r.last),
+			strings.Compare(a.article, b.article), cmp.Compare(a.m.Start, b.m.Start),
+			cmp.Compare(a.m.DateStart, b.m.DateStart))
+	})
+	return items
+}
+
+func tagged(tag string, xs []string) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = tag + x
+	}
+	return out
+}
+
+// groupMentions puts the items of one event together: the same date and a
+// participant or trigger in common (or no participant to tell them apart);
+// then nest joins weeks and months to the days inside them.
+func groupMentions(items []mentionItem) [][]mentionItem {
+	parent := make([]int, len(items))
+	for i := range parent {
+		parent[i] = i
+	}
+	find := func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	union := func(i, j int) {
+		a, b := find(i), find(j)
+		if a != b {
+			parent[max(a, b)] = min(a, b) // the lower index roots: order-independent
+		}
+	}
+	for i := range items {
+		for j := i + 1; j < len(items) && items[j].r == items[i].r; j++ {
+			if sameEvent(items[i], items[j]) {
+				union(i, j)
+			}
+		}
+	}
+	byRoot := map[int][]mentionItem{}
+	var roots []int
+	for i, it := range items {
+		r := find(i)
+		if _, ok := byRoot[r]; !ok {
+			roots = append(roots, r)
+		}
+		byRoot[r] = append(byRoot[r], it)
+	}
+	out := make([][]mentionItem, len(roots))
+	for k, r := range roots {
+		out[k] = byRoot[r]
+	}
+	return nest(out)
+}
+
+// nest joins each group dated by a week, a month or a short interval to
+// the group dated more precisely inside it that tells of the same event
+// (Tuesday's talks and "talks earlier this month"): one that shares a
+// person with it, or the kind of event, or two countries or places. The
+// finest groups take in the coarser ones first, so a month can join a
+// day through the week that joined it. Years are left apart: a year names
+// a different event far more often than it names a day's.
+func nest(groups [][]mentionItem) [][]mentionItem {
+	order := make([]int, len(groups))
+	for i := range order {
+		order[i] = i
+	}
+	span := func(i int) daySpan { return groups[i][0].r }
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(span(a).size(), span(b).size()) })
+	into := make([]int, len(groups)) // the group each was joined to, or itself
+	for i := range into {
+		into[i] = i
+	}
+	for _, c := range order {
+		cr := span(c)
+		if cr.size() == 1 || cr.size() > 31 {
+			continue
+		}
+		best, bestScore := -1, 0
+		for f := range groups {
+			fr := span(f)
+			if into[f] != f || fr.size() >= cr.size() || !fr.in(cr) {
+				continue
+			}
+			sc := affinity(groups[c], groups[f])
+			if sc >= 2 && (sc > bestScore || sc == bestScore && len(groups[f]) > len(groups[best])) {
+				best, bestScore = f, sc
+			}
+		}
+		if best >= 0 {
+			groups[best] = append(groups[best], groups[c]...)
+			into[c] = best
+		}
+	}
+	var out [][]mentionItem
+	for i, g := range groups {
+		if into[i] == i {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// affinity scores how surely two groups of mentions tell of one event: a
+// person in common counts 3, the kind of event 2, a country or place 1.
+func affinity(a, b []mentionItem) int {
+	score := 0
+	who, kinds := map[string]bool{}, map[string]bool{}
+	for _, it := range a {
+		for _, w := range it.who {
+			who[w] = true
+		}
+		if it.m.Trigger != "" {
+			kinds[eventKind(it.m.Trigger)] = true
+		}
+	}
+	seen := map[string]bool{}
+	kindShared := false
+	for _, it := range b {
+		for _, w := range it.who {
+			if who[w] && !seen[w] {
+				seen[w] = true
+				if strings.HasPrefix(w, "p:") {
+					score += 3
+				} else {
+					score++
+				}
+			}
+		}
+		if it.m.Trigger != "" && kinds[eventKind(it.m.Trigger)] {
+			kindShared = true
+		}
+	}
+	if kindShared {
+		score += 2
+	}
+	return score
+}
+
+// sameEvent reports whether two mentions of the same date tell of one
+// event.
+func sameEvent(a, b mentionItem) bool {
+	if len(a.who) == 0 || len(b.who) == 0 {
+		return true
+	}
+	if a.m.Trigger != "" && eventKind(a.m.Trigger) == eventKind(b.m.Trigger) {
+		return true
+	}
+	return sharedCount(a.who, b.who) > 0
+}
+
+// shared counts the elements of a found in b.
+func sharedCount(a, b []string) int {
+	n := 0
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			n++
+		}
+	}
+	return n
+}
+
+// event makes the timeline entry of one group of mentions.
+func makeEvent(g []mentionItem, texts map[string]string) storyline.Event {
+	e := storyline.Event{When: mostPrecise(g)}
+	people, countries, places := tally{}, tally{}, tally{}
+	seen := map[storyline.Evidence]bool{}
+	for _, it := range g {
+		e.Articles = appendUnique(e.Articles, it.article)
+		people.add(it.m.People)
+		countries.add(it.m.Countries)
+		places.add(it.m.Places)
+		ev := storyline.Evidence{Article: it.article, Start: it.m.Start, End: it.m.End}
+		if !seen[ev] {
+			seen[ev] = true
+			e.Evidence = append(e.Evidence, ev)
+		}
+	}
+	slices.Sort(e.Articles)
+	slices.SortFunc(e.Evidence, func(a, b storyline.Evidence) int {
+		return cmp.Or(strings.Compare(a.Article, b.Article), cmp.Compare(a.Start, b.Start))
+	})
+	e.People, e.Countries, e.Places = people.ranked(), countries.ranked(), places.ranked()
+	best := slices.MinFunc(g, clearer)
+	if t, ok := texts[best.article]; ok && best.m.End <= len(t) {
+		e.What = strings.Join(strings.Fields(t[best.m.Start:best.m.End]), " ")
+	}
+	return e
+}
+
+// precise is the most precise date the group's mentions give; among equals
+// the one most mentions give, then the earliest.
+func mostPrecise(g []mentionItem) string {
+	count := map[string]int{}
+	for _, it := range g {
+		count[it.m.When]++
+	}
+	best := g[0]
+	for _, it := range g[1:] {
+		if c := cmp.Or(cmp.Compare(it.r.size(), best.r.size()),
+			cmp.Compare(count[best.m.When], count[it.m.When]),
+			strings.Compare(it.m.When, best.m.When)); c < 0 {
+			best = it
+		}
+	}
+	return best.m.When
+}
+
+// clearer orders the mentions of an event by how well their sentence tells
+// it: one with a trigger, then the earliest in its report, then the
+// shortest.
+func clearer(a, b mentionItem) int {
+	return cmp.Or(cmp.Compare(boolInt(a.m.Trigger == ""), boolInt(b.m.Trigger == "")),
+		cmp.Compare(a.pos, b.pos), cmp.Compare(a.m.End-a.m.Start, b.m.End-b.m.Start),
+		strings.Compare(a.article, b.article), cmp.Compare(a.m.Start, b.m.Start))
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// tally counts how many mentions name each participant.
+type tally map[string]int
+
+func (c tally) add(xs []string) {
+	for _, x := range xs {
+		c[x]++
+	}
+}
+
+// ranked is the participants, most mentioned first, then by name.
+func (c tally) ranked() []string {
+	out := make([]string, 0, len(c))
+	for x := range c {
+		out = append(out, x)
+	}
+	slices.SortFunc(out, func(a, b string) int { return cmp.Or(cmp.Compare(c[b], c[a]), strings.Compare(a, b)) })
+	return out
+}
+
+// rank sets each event's weight: the number of reports telling of it
+// counts most; participants, a precise date, a trigger word and a place
+// early in the reports (where news puts what matters) add to it. An event
+// datedEntity within one ranked higher loses half its weight, so that the top of
+// the timeline covers many dates rather than one date many times.
+func rankEvents(events []storyline.Event, groups [][]mentionItem) {
+	for i := range events {
+		events[i].Weight = eventScore(events[i], groups[i])
+	}
+	order := make([]int, len(events))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		return cmp.Or(cmp.Compare(events[b].Weight, events[a].Weight), cmp.Compare(a, b))
+	})
+	var kept []daySpan
+	for _, i := range order {
+		r, _ := daySpanOf(events[i].When)
+		for _, k := range kept {
+			if r.in(k) || k.in(r) {
+				events[i].Weight *= redundantFactor
+				break
+			}
+		}
+		kept = append(kept, r)
+	}
+	for i := range events {
+		events[i].Weight = math.Round(events[i].Weight*1000) / 1000
+	}
+}
+
+// The weights of an event's features, measured on the ECB+ dev stories and
+// the fixtures.
+const (
+	redundantFactor = 0.5
+)
+
+func eventScore(e storyline.Event, g []mentionItem) float64 {
+	r, _ := daySpanOf(e.When)
+	prec := 1 / (1 + math.Log2(float64(r.size())))
+	first := 1.0
+	triggered := map[string]bool{}
+	for _, it := range g {
+		first = min(first, it.pos)
+		if it.m.Trigger != "" {
+			triggered[it.article] = true
+		}
+	}
+	who := min(len(e.People)+len(e.Countries)+len(e.Places), 4)
+	return float64(len(e.Articles)) + 0.5*float64(len(triggered)) + 0.25*float64(who) +
+		prec + (1 - first)
+}
