@@ -60,12 +60,25 @@ type Mention struct {
 	When    string `json:"when"`    // TIMEX3 value of the event's date
 	Trigger string `json:"trigger"` // the verb that says what happened, lowercased: "met", "held talks"
 	// Start and End are the byte offsets of the sentence (the evidence);
-	// DateStart and DateEnd those of the date mention inside it.
+	// DateStart and DateEnd those of the date mention inside it, or, when
+	// Dated is DatedEarlier, in the earlier sentence that dates the event;
+	// when Dated is DatedPublished both are Start.
 	Start     int      `json:"start"`
 	End       int      `json:"end"`
 	DateStart int      `json:"date_start"`
 	DateEnd   int      `json:"date_end"`
+	Dated     Dating   `json:"dated,omitempty"`
 	People    []string `json:"people,omitempty"`
 	Countries []string `json:"countries,omitempty"`
 	Places    []string `json:"places,omitempty"`
 }
+
+// Dating says where a Mention's date comes from.
+type Dating string
+
+// Where a Mention's date comes from.
+const (
+	DatedInSentence Dating = ""          // a date mention of the sentence itself
+	DatedEarlier    Dating = "earlier"   // the event a sentence or two before goes on being told
+	DatedPublished  Dating = "published" // a headline or lede in the present tense: the report's day
+)

@@ -2,7 +2,9 @@ package story
 
 import (
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -42,14 +44,19 @@ func Mentions(a *storyline.Article, ents []storyline.Entity) []storyline.Mention
 			if e.Type != storyline.Date || e.End > s.end {
 				continue
 			}
-			if v, ok := eventDate(e.Norm); ok {
+			if v, ok := eventDate(e.Norm); ok && !dateline(text, s, e, v, a.Published) {
 				dates = append(dates, datedEntity{e, v})
 			}
 		}
 		var ms []storyline.Mention
-		if len(dates) > 0 {
+		switch {
+		case len(dates) > 0:
 			ms = sentenceMentions(text, s, dates, in)
-		} else {
+		case k < lede && !a.Published.IsZero():
+			if m, ok := leading(text, s, in, a.Published); ok {
+				ms = []storyline.Mention{m}
+			}
+		default:
 			recent := len(told)
 			for recent > 0 && told[recent-1] >= k-continuation {
 				recent--
@@ -92,11 +99,70 @@ func continued(text string, s textSpan, in []storyline.Entity, prev []storyline.
 		for _, c := range cues {
 			if c.trigger != "" && eventKind(c.trigger) == eventKind(p.Trigger) {
 				m.When, m.Trigger, m.DateStart, m.DateEnd = p.When, c.trigger, p.DateStart, p.DateEnd
+				m.Dated = storyline.DatedEarlier
 				return m, true
 			}
 		}
 	}
 	return storyline.Mention{}, false
+}
+
+// lede is how many sentences open a report: the headline and the lede,
+// which tell the news of the day.
+const lede = 2
+
+// leading is the mention of an undated headline or lede sentence with a
+// trigger in the present or perfect tense ("Russia, Syria, Turkey and Iran
+// hold talks in Moscow", "the foreign ministers have met"): news of the
+// day it was published.
+func leading(text string, s textSpan, in []storyline.Entity, published time.Time) (storyline.Mention, bool) {
+	cues, _ := scanCues(text, s, in)
+	for _, c := range cues {
+		if c.trigger == "" || !present(text, s, c) {
+			continue
+		}
+		m := storyline.Mention{When: timex.DayOf(published).String(), Trigger: c.trigger, Start: s.start, End: s.end,
+			DateStart: s.start, DateEnd: s.start, Dated: storyline.DatedPublished}
+		fillParticipants(&m, in, s)
+		return m, true
+	}
+	return storyline.Mention{}, false
+}
+
+// present reports whether trigger c is a verb in the present tense ("hold",
+// "dies") or the perfect ("have met", "has died"): a headline's news.
+func present(text string, s textSpan, c cue) bool {
+	w := c.trigger
+	if strings.Contains(w, " ") {
+		w, _, _ = strings.Cut(w, " ")
+	}
+	before := strings.Fields(text[s.start:c.start])
+	if len(before) > 0 {
+		switch strings.ToLower(before[len(before)-1]) {
+		case "has", "have", "is", "are":
+			return true
+		case "will", "to", "would", "may", "could", "might", "had", "was", "were", "the", "a", "an", "of":
+			return false
+		}
+	}
+	return !strings.HasSuffix(w, "ed") && !strings.HasSuffix(w, "ing") && pastForms[w] == false
+}
+
+// pastForms are irregular past forms among the triggers.
+var pastForms = wordSet("met", "held", "spoke", "spoken", "struck", "hit", "won", "shot", "slain",
+	"broke", "broken", "began", "begun", "left", "fell", "fallen", "fought", "beat", "flew",
+	"bought", "stole", "stolen", "caught", "pled", "withdrew", "withdrawn", "burnt", "sworn",
+	"dead", "took", "taken")
+
+// dateline reports whether date e, of value v, is the date line of the
+// report rather than a date it tells: the publication day written in full
+// at the head of a sentence ("date 2023-04-26 Russia continues …",
+// "Thursday, May 2, 2013 Lohan …").
+func dateline(text string, s textSpan, e storyline.Entity, v string, published time.Time) bool {
+	if published.IsZero() || v != timex.DayOf(published).String() || !strings.Contains(e.Text, strconv.Itoa(published.Year())) {
+		return false
+	}
+	return len(strings.Fields(text[s.start:e.Start])) <= 2
 }
 
 // participating reports whether mentions a and b share a person, country

@@ -31,7 +31,16 @@ func Timeline(articles []*storyline.Article, mentions map[string][]storyline.Men
 	for _, g := range groups {
 		events = append(events, makeEvent(g, texts))
 	}
-	rankEvents(events, groups)
+	lastPublished := math.MinInt32
+	for _, a := range articles {
+		if r, ok := daySpanOf(timex.DayOf(a.Published).String()); ok && !a.Published.IsZero() {
+			lastPublished = max(lastPublished, r.first)
+		}
+	}
+	if lastPublished == math.MinInt32 {
+		lastPublished = math.MaxInt32 // none known: no date is too late
+	}
+	rankEvents(events, groups, lastPublished)
 	slices.SortStableFunc(events, func(a, b storyline.Event) int {
 		ra, _ := daySpanOf(a.When)
 		rb, _ := daySpanOf(b.When)
@@ -177,7 +186,7 @@ func nest(groups [][]mentionItem) [][]mentionItem {
 				continue
 			}
 			sc := affinity(groups[c], groups[f])
-			if sc >= 2 && (sc > bestScore || sc == bestScore && len(groups[f]) > len(groups[best])) {
+			if sc > 0 && (sc > bestScore || sc == bestScore && len(groups[f]) > len(groups[best])) {
 				best, bestScore = f, sc
 			}
 		}
@@ -195,11 +204,13 @@ func nest(groups [][]mentionItem) [][]mentionItem {
 	return out
 }
 
-// affinity scores how surely two groups of mentions tell of one event: a
-// person in common counts 3, the kind of event 2, a country or place 1.
+// affinity scores how surely two groups of mentions tell of one event,
+// zero when they may not: they must share a person, or the kind of event
+// and, unless one names no one, two countries or places. A person in
+// common counts 3, the kind 2, a country or place 1.
 func affinity(a, b []mentionItem) int {
-	score := 0
 	who, kinds := map[string]bool{}, map[string]bool{}
+	var bWho []string
 	for _, it := range a {
 		for _, w := range it.who {
 			who[w] = true
@@ -208,50 +219,61 @@ func affinity(a, b []mentionItem) int {
 			kinds[eventKind(it.m.Trigger)] = true
 		}
 	}
-	seen := map[string]bool{}
-	kindShared := false
+	sameKind := false
 	for _, it := range b {
 		for _, w := range it.who {
-			if who[w] && !seen[w] {
-				seen[w] = true
-				if strings.HasPrefix(w, "p:") {
-					score += 3
-				} else {
-					score++
-				}
-			}
+			bWho = appendUnique(bWho, w)
 		}
 		if it.m.Trigger != "" && kinds[eventKind(it.m.Trigger)] {
-			kindShared = true
+			sameKind = true
 		}
 	}
-	if kindShared {
+	people, others := 0, 0
+	for _, w := range bWho {
+		if who[w] {
+			if strings.HasPrefix(w, "p:") {
+				people++
+			} else {
+				others++
+			}
+		}
+	}
+	anonymous := len(who) == 0 || len(bWho) == 0
+	if people == 0 && !(sameKind && (anonymous || others >= 2)) {
+		return 0
+	}
+	score := 3*people + others
+	if sameKind {
 		score += 2
 	}
 	return score
 }
 
 // sameEvent reports whether two mentions of the same date tell of one
-// event.
+// event: either names no one to tell them apart, or they share a person, or
+// two countries or places, or one and the kind of event.
 func sameEvent(a, b mentionItem) bool {
 	if len(a.who) == 0 || len(b.who) == 0 {
 		return true
 	}
-	if a.m.Trigger != "" && eventKind(a.m.Trigger) == eventKind(b.m.Trigger) {
-		return true
-	}
-	return sharedCount(a.who, b.who) > 0
+	people, others := sharedWho(a.who, b.who)
+	sameKind := a.m.Trigger != "" && eventKind(a.m.Trigger) == eventKind(b.m.Trigger)
+	return people > 0 || others >= 2 || others == 1 && sameKind
 }
 
-// shared counts the elements of a found in b.
-func sharedCount(a, b []string) int {
-	n := 0
+// sharedWho counts the people, and the countries and places, that the
+// tagged participant lists a and b share.
+func sharedWho(a, b []string) (people, others int) {
 	for _, x := range a {
 		if slices.Contains(b, x) {
-			n++
+			if strings.HasPrefix(x, "p:") {
+				people++
+			} else {
+				others++
+			}
 		}
 	}
-	return n
+	return people, others
 }
 
 // event makes the timeline entry of one group of mentions.
@@ -335,45 +357,32 @@ func (c tally) ranked() []string {
 	return out
 }
 
-// rank sets each event's weight: the number of reports telling of it
-// counts most; participants, a precise date, a trigger word and a place
-// early in the reports (where news puts what matters) add to it. An event
-// datedEntity within one ranked higher loses half its weight, so that the top of
-// the timeline covers many dates rather than one date many times.
-func rankEvents(events []storyline.Event, groups [][]mentionItem) {
+// rankEvents sets each event's weight: the number of reports telling of
+// it counts most; reports that name it with a trigger word, participants,
+// a precise date and a place early in the reports (where news puts what
+// matters) add to it. Events that share a date are not held down: a story's
+// reports date one event by its day, week and month, and each is an entry.
+func rankEvents(events []storyline.Event, groups [][]mentionItem, lastPublished int) {
 	for i := range events {
-		events[i].Weight = eventScore(events[i], groups[i])
-	}
-	order := make([]int, len(events))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int {
-		return cmp.Or(cmp.Compare(events[b].Weight, events[a].Weight), cmp.Compare(a, b))
-	})
-	var kept []daySpan
-	for _, i := range order {
-		r, _ := daySpanOf(events[i].When)
-		for _, k := range kept {
-			if r.in(k) || k.in(r) {
-				events[i].Weight *= redundantFactor
-				break
-			}
-		}
-		kept = append(kept, r)
-	}
-	for i := range events {
-		events[i].Weight = math.Round(events[i].Weight*1000) / 1000
+		events[i].Weight = math.Round(eventScore(events[i], groups[i], lastPublished)*1000) / 1000
 	}
 }
 
-// The weights of an event's features, measured on the ECB+ dev stories and
-// the fixtures.
-const (
-	redundantFactor = 0.5
-)
+// rankWeights are the weights of an event's features; rankTuned holds the
+// ones measured best on the ECB+ dev stories and the fixtures.
+type rankWeights struct {
+	Reports   float64 // per report telling of the event
+	Triggered float64 // per report with a trigger word for it
+	Who       float64 // per participant, up to four
+	Precise   float64 // for a day; less for a week, a month, a year
+	Early     float64 // for an event told at the head of a report
+	Later     float64 // the factor of an event dated long after all the reports
+}
 
-func eventScore(e storyline.Event, g []mentionItem) float64 {
+var rankTuned = rankWeights{Reports: 1, Triggered: 1, Who: 0.25, Precise: 1, Early: 1, Later: 0.3}
+
+func eventScore(e storyline.Event, g []mentionItem, lastPublished int) float64 {
+	w := rankTuned
 	r, _ := daySpanOf(e.When)
 	prec := 1 / (1 + math.Log2(float64(r.size())))
 	first := 1.0
@@ -385,6 +394,12 @@ func eventScore(e storyline.Event, g []mentionItem) float64 {
 		}
 	}
 	who := min(len(e.People)+len(e.Countries)+len(e.Places), 4)
-	return float64(len(e.Articles)) + 0.5*float64(len(triggered)) + 0.25*float64(who) +
-		prec + (1 - first)
+	score := w.Reports*float64(len(e.Articles)) + w.Triggered*float64(len(triggered)) + w.Who*float64(who) +
+		w.Precise*prec + w.Early*(1-first)
+	if r.first > lastPublished+31 {
+		// Reports announce events weeks ahead, not years: a date long
+		// after all of them is a teaser for another story or a misread.
+		score *= w.Later
+	}
+	return score
 }
