@@ -252,7 +252,7 @@ func sentenceMentions(text string, s textSpan, dates []datedEntity, in []storyli
 	return out
 }
 
-// participants fills m's people, countries and places from the entities of
+// fillParticipants fills m's people, countries and places from the entities of
 // its sentence, as norms: canonical names, ISO codes, English place names.
 func fillParticipants(m *storyline.Mention, in []storyline.Entity, s textSpan) {
 	for _, e := range in {

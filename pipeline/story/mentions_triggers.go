@@ -31,14 +31,14 @@ justice: arrest arrests arrested arresting charge charges charged convict convic
 	conviction sentence sentenced sentencing plead pleads pleaded pled trial trials release
 	releases released escape escapes escaped capture captures captured recaptured caught
 	acquitted
-war: strike strikes struck striking hit hits hitting launch launches launched launching
+war: launch launches launched launching
 	invade invaded invasion occupied occupation crackdown cracked withdrew withdrawn
 	withdrawal
 begin: begin begins began begun beginning started starts outbreak ends ended ending
 break: broke broken suspend suspended suspension expel expelled
 enter: enter enters entered entering admitted checked checking arrive arrived arriving flew
 	landed returned
-disaster: earthquake earthquakes quake quakes aftershock aftershocks tremor tremors fire fires
+disaster: strike strikes struck striking hit hits hitting earthquake earthquakes quake quakes aftershock aftershocks tremor tremors fire fires
 	blaze blazes burned burnt burning destroyed crash crashes crashed collision explosion
 	explosions exploded blast blasts fell fallen falling slipped rescued rescuing evacuated
 	evacuation
