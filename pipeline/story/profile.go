@@ -1,0 +1,168 @@
+package story
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/identity"
+	"github.com/storyline/storyline/timex"
+)
+
+// Report is what the story stage reads of one article: the article and
+// the entities its extraction found.
+type Report struct {
+	Article  *storyline.Article
+	Entities []storyline.Entity
+}
+
+// noDay marks a report without a publication date.
+const noDay = math.MinInt32
+
+// profile is what clustering knows of one report: a weighted bag of its
+// words, the names it mentions and the days it is about. It is a pure
+// function of the report and the term weights, so that the similarity of two
+// reports does not depend on which others are stored.
+type profile struct {
+	id    string
+	day   int32    // publication day (days since 1970-01-01), or noDay
+	terms []weight // sorted by term, L2-normalised
+	// names are proper-noun terms (people, places, organisations, as
+	// written with capitals mid-sentence), sorted; they tell two stories of
+	// the same kind apart.
+	names  []weight
+	people []string // identity keys of the people named, sorted
+	years  []int16  // years the report's dated events fall in, sorted
+}
+
+type weight struct {
+	term string
+	w    float32
+}
+
+// termWeight gives a term's weight: high for rare words, near zero for
+// words every report uses.
+type termWeight func(term string) float64
+
+// newProfile builds the profile of r.
+func newProfile(r Report, idf termWeight) profile {
+	a := r.Article
+	p := profile{id: a.ID, day: noDay}
+	if !a.Published.IsZero() {
+		p.day = int32(a.Published.Unix() / 86400)
+	}
+	counts := map[string]int{}
+	names := map[string]bool{}
+	words(a.Title+"\n"+a.Text, func(w string, proper bool) {
+		counts[w]++
+		if proper {
+			names[w] = true
+		}
+	})
+	var norm float64
+	for t, n := range counts {
+		w := (1 + math.Log(float64(n))) * idf(t)
+		if w <= 0 {
+			continue
+		}
+		p.terms = append(p.terms, weight{t, float32(w)})
+		norm += w * w
+	}
+	norm = math.Sqrt(norm)
+	for i := range p.terms {
+		p.terms[i].w /= float32(norm)
+	}
+	slices.SortFunc(p.terms, func(a, b weight) int { return strings.Compare(a.term, b.term) })
+	norm = 0
+	for _, w := range p.terms {
+		if names[w.term] {
+			p.names = append(p.names, w)
+			norm += float64(w.w * w.w)
+		}
+	}
+	for i := range p.names {
+		p.names[i].w /= float32(math.Sqrt(norm))
+	}
+	people := map[string]bool{}
+	years := map[int16]bool{}
+	for _, e := range r.Entities {
+		switch e.Type {
+		case storyline.Person:
+			people[identity.Key(e.Norm)] = true
+		case storyline.Date:
+			if v, err := timex.Parse(e.Norm); err == nil {
+				if start, end, ok := v.Span(); ok && end.Sub(start) <= 366*24*time.Hour {
+					years[int16(start.Year())] = true
+				}
+			}
+		}
+	}
+	for k := range people {
+		p.people = append(p.people, k)
+	}
+	slices.Sort(p.people)
+	for y := range years {
+		p.years = append(p.years, y)
+	}
+	slices.Sort(p.years)
+	return p
+}
+
+// words calls fn with every word of text, folded to lower case, and whether
+// it was written as a name: capitalised, not at the start of a sentence.
+func words(text string, fn func(w string, proper bool)) {
+	sentenceStart := true
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			if r == '.' || r == '!' || r == '?' || r == '\n' || r == ':' || r == '"' {
+				sentenceStart = true
+			}
+			i += size
+			continue
+		}
+		j := i + size
+		for j < len(text) {
+			r2, s2 := utf8.DecodeRuneInString(text[j:])
+			if unicode.IsLetter(r2) || unicode.IsDigit(r2) {
+				j += s2
+				continue
+			}
+			// keep 6.1 and 1,000 whole
+			if (r2 == '.' || r2 == ',') && unicode.IsDigit(r) && j+1 < len(text) && text[j+1] >= '0' && text[j+1] <= '9' {
+				j += s2
+				continue
+			}
+			break
+		}
+		w := text[i:j]
+		proper := unicode.IsUpper(r) && !sentenceStart
+		sentenceStart = false
+		if len(w) > 1 || unicode.IsDigit(r) {
+			fn(identity.Fold(w), proper)
+		}
+		i = j
+	}
+}
+
+// cosine is the dot product of two L2-normalised term vectors.
+func cosine(a, b []weight) float64 {
+	var s float64
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch c := strings.Compare(a[i].term, b[j].term); {
+		case c < 0:
+			i++
+		case c > 0:
+			j++
+		default:
+			s += float64(a[i].w) * float64(b[j].w)
+			i++
+			j++
+		}
+	}
+	return s
+}
