@@ -21,6 +21,10 @@ import (
 // Trigger, when its sentence has enough words to tell of something: the
 // headlines and ledes of news reports often date an event without a verb
 // ("Esther Williams dead at 91"), and Timeline weighs such mentions less.
+// Two kinds of sentence without a date of their own make mentions too: a
+// headline or lede in the present or perfect tense tells the news of the
+// day the report was published, and a sentence that goes on telling the
+// event of one just before takes its date (Mention.Dated says which).
 // ents are a's entities, in any order; their offsets index a.Text.
 func Mentions(a *storyline.Article, ents []storyline.Entity) []storyline.Mention {
 	text := a.Text
@@ -145,7 +149,7 @@ func present(text string, s textSpan, c cue) bool {
 			return false
 		}
 	}
-	return !strings.HasSuffix(w, "ed") && !strings.HasSuffix(w, "ing") && pastForms[w] == false
+	return !strings.HasSuffix(w, "ed") && !strings.HasSuffix(w, "ing") && !pastForms[w]
 }
 
 // pastForms are irregular past forms among the triggers.
@@ -184,7 +188,7 @@ type datedEntity struct {
 	when string
 }
 
-// eventDate is the value an event can be datedEntity by: a fully known day,
+// eventDate is the value an event can be dated by: a fully known day,
 // week, month, quarter, season, year or interval of at most a year. A part
 // of the day is dropped (2023-04-25TNI is the day), and references, values
 // with placeholders and decades never date an event.
@@ -203,7 +207,7 @@ func eventDate(norm string) (string, bool) {
 	return v.String(), true
 }
 
-// word is a trigger or reporting word found in a sentence.
+// cue is a trigger or reporting word found in a sentence.
 type cue struct {
 	start, end int
 	clause     int
@@ -290,7 +294,7 @@ func spanDistance(s1, e1, s2, e2 int) int {
 	return 0
 }
 
-// scan finds the trigger and reporting words of sentence s and the offsets
+// scanCues finds the trigger and reporting words of sentence s and the offsets
 // where its clauses begin. Words inside entities (a person called "Rich
 // Hill", the date "Fall 2010") are names, not triggers.
 func scanCues(text string, s textSpan, in []storyline.Entity) ([]cue, []int) {
@@ -304,14 +308,14 @@ func scanCues(text string, s textSpan, in []storyline.Entity) ([]cue, []int) {
 		}
 		return false
 	}
-	var prev, prevLower string
+	var prevLower string
 	prevStart := 0
 	for i := s.start; i < s.end; {
 		r, n := utf8.DecodeRuneInString(text[i:])
 		if !unicode.IsLetter(r) {
 			if clauseBoundary(text, i, s.end) {
 				clauses = append(clauses, i)
-				prev = ""
+				prevLower = ""
 			}
 			i += n
 			continue
@@ -328,7 +332,7 @@ func scanCues(text string, s textSpan, in []storyline.Entity) ([]cue, []int) {
 		lower := strings.ToLower(w)
 		switch {
 		case inEntity(i):
-		case prev != "" && phrases[prevLower+" "+lower] != "":
+		case prevLower != "" && phrases[prevLower+" "+lower] != "":
 			t := prevLower + " " + lower
 			if k := len(words) - 1; k >= 0 && words[k].start == prevStart {
 				words = words[:k] // "held talks" replaces "held"
@@ -339,13 +343,13 @@ func scanCues(text string, s textSpan, in []storyline.Entity) ([]cue, []int) {
 		case triggers[lower] != "" && !weakFirst[lower]:
 			words = append(words, cue{i, j, len(clauses), lower})
 		}
-		prev, prevLower, prevStart = w, lower, i
+		prevLower, prevStart = lower, i
 		i = j
 	}
 	return words, clauses
 }
 
-// boundary reports whether text[i] ends a clause: a semicolon, a colon (a
+// clauseBoundary reports whether text[i] ends a clause: a semicolon, a colon (a
 // headline's "Dead: Technicolor star dies"), a dash between spaces, or a
 // comma before a word that opens a clause of its own.
 func clauseBoundary(text string, i, end int) bool {

@@ -63,7 +63,7 @@ func sentences(text string) []textSpan {
 	return out
 }
 
-// trim narrows [start, end) to its non-space part; ok is false when nothing
+// trimSpan narrows [start, end) to its non-space part; ok is false when nothing
 // is left.
 func trimSpan(text string, start, end int) (textSpan, bool) {
 	for start < end {
@@ -142,7 +142,7 @@ func abbreviation(text string, start, dot, next int) bool {
 	return false
 }
 
-// dotted reports whether w is an acronym written with periods: "U.S", "a.m".
+// dottedAcronym reports whether w is an acronym written with periods: "U.S", "a.m".
 func dottedAcronym(w string) bool {
 	letters, dots := 0, 0
 	for i := 0; i < len(w); i++ {
@@ -158,7 +158,7 @@ func dottedAcronym(w string) bool {
 	return dots > 0 && letters <= dots+1
 }
 
-// wordAt is the run of letters starting at k.
+// letterRunAt is the run of letters starting at k.
 func letterRunAt(text string, k int) string {
 	e := k
 	for e < len(text) {

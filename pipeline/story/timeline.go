@@ -80,7 +80,7 @@ func daySpanOf(when string) (daySpan, bool) {
 	return daySpan{int(start.Unix() / 86400), int(end.Add(-day).Unix() / 86400)}, true
 }
 
-// collect flattens the mentions into items in a fixed order: by date, then
+// collectMentions flattens the mentions into items in a fixed order: by date, then
 // article and offset, so that nothing later depends on the map's order.
 func collectMentions(texts map[string]string, mentions map[string][]storyline.Mention) []mentionItem {
 	var items []mentionItem
@@ -276,7 +276,7 @@ func sharedWho(a, b []string) (people, others int) {
 	return people, others
 }
 
-// event makes the timeline entry of one group of mentions.
+// makeEvent makes the timeline entry of one group of mentions.
 func makeEvent(g []mentionItem, texts map[string]string) storyline.Event {
 	e := storyline.Event{When: mostPrecise(g)}
 	people, countries, places := tally{}, tally{}, tally{}
@@ -304,7 +304,7 @@ func makeEvent(g []mentionItem, texts map[string]string) storyline.Event {
 	return e
 }
 
-// precise is the most precise date the group's mentions give; among equals
+// mostPrecise is the most precise date the group's mentions give; among equals
 // the one most mentions give, then the earliest.
 func mostPrecise(g []mentionItem) string {
 	count := map[string]int{}
