@@ -10,7 +10,9 @@
 // several times faster. prose's own span building is not used, because it
 // runs spans across lines and loses the byte offsets. Countries come from a
 // table generated from maintained data packages (countries.json, see
-// internal/gencountries); dates from the rules in dates.go.
+// internal/gencountries), cities and regions from one generated from
+// GeoNames (places.json, see internal/genplaces); dates from the rules in
+// dates.go.
 package nlp
 
 import (
@@ -32,10 +34,13 @@ import (
 // rulesVersion changes whenever a rule of this package changes what it
 // extracts; with the digests of the models and of the country table it
 // makes the extractor version that stamps every stored extraction.
-const rulesVersion = "7"
+const rulesVersion = "8"
 
 //go:embed countries.json
 var countriesJSON []byte
+
+//go:embed places.json
+var placesJSON []byte
 
 // Extractor finds entities. It is safe for concurrent use: the models are
 // only read during inference.
@@ -43,15 +48,20 @@ type Extractor struct {
 	tagger     *proseinfer.Tagger
 	classifier *proseinfer.Classifier
 	countries  *gazetteer
+	places     *placeTable
 	version    string
 }
 
-// New builds the models and the country table once; building them takes
+// New builds the models and the country and place tables once; building them takes
 // a few hundred milliseconds, so build one Extractor per process.
 func New() (*Extractor, error) {
 	g, err := loadGazetteer(countriesJSON)
 	if err != nil {
 		return nil, fmt.Errorf("nlp: country table: %w", err)
+	}
+	places, err := loadPlaces(placesJSON, countriesJSON)
+	if err != nil {
+		return nil, fmt.Errorf("nlp: place table: %w", err)
 	}
 	tagger, classifier, err := loadModel()
 	if err != nil {
@@ -61,12 +71,14 @@ func New() (*Extractor, error) {
 	// collector's next goal would be twice the heap that held it.
 	runtime.GC()
 	sum := sha256.Sum256(countriesJSON)
+	placesSum := sha256.Sum256(placesJSON)
 	return &Extractor{
 		tagger:     tagger,
 		classifier: classifier,
 		countries:  g,
-		version: fmt.Sprintf("nlp-%s+%s-%s+tagger-%s+countries-%s", rulesVersion, modelName, classifier.Digest(),
-			tagger.Digest(), hex.EncodeToString(sum[:4])),
+		places:     places,
+		version: fmt.Sprintf("nlp-%s+%s-%s+tagger-%s+countries-%s+places-%s", rulesVersion, modelName, classifier.Digest(),
+			tagger.Digest(), hex.EncodeToString(sum[:4]), hex.EncodeToString(placesSum[:4])),
 	}, nil
 }
 
@@ -90,9 +102,10 @@ func (x *Extractor) Extract(text string, published time.Time) (ents []storyline.
 	countries := x.countries.find(text)
 	people := findPeople(text, toks, x.countries, countries)
 	countries = dropOverlapping(countries, people)
+	places := x.places.find(text, toks, countries, people)
 	dates := findDates(text, toks, published)
 	dates = dropOverlapping(dates, people)
-	ents = slices.Concat(people, countries, dates)
+	ents = slices.Concat(people, countries, places, dates)
 	slices.SortFunc(ents, func(a, b storyline.Entity) int {
 		if a.Start != b.Start {
 			return a.Start - b.Start
