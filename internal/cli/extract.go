@@ -69,13 +69,13 @@ type dumpLine struct {
 func runDump(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
 	db := dbFlag(fs)
 	var typ storyline.EntityType
-	fs.Func("type", "only entities of this `type`: person, country or date", func(v string) error {
+	fs.Func("type", "only entities of this `type`: person, country, place or date", func(v string) error {
 		switch t := storyline.EntityType(v); t {
-		case storyline.Person, storyline.Country, storyline.Date:
+		case storyline.Person, storyline.Country, storyline.Place, storyline.Date:
 			typ = t
 			return nil
 		}
-		return errors.New("want person, country or date")
+		return errors.New("want person, country, place or date")
 	})
 	withText := fs.Bool("text", false, "add each article's stored text")
 	if status, ok := parseNoArgs(fs, args); !ok {

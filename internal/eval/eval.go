@@ -86,7 +86,7 @@ func readDoc(line []byte, seen map[string]bool) (Doc, error) {
 }
 
 func knownType(t storyline.EntityType) bool {
-	return t == storyline.Person || t == storyline.Country || t == storyline.Date
+	return t == storyline.Person || t == storyline.Country || t == storyline.Date || t == storyline.Place
 }
 
 func valid(text string, e storyline.Entity) bool {

@@ -17,7 +17,8 @@ import (
 //   - A prediction whose offsets are out of range or whose text is not
 //     text[start:end] never matches: a false positive, left out of doc sets.
 //   - Norm accuracy: over relaxed pairs whose gold norm is set; countries
-//     compare case-insensitively, dates exactly; not reported for people.
+//     and places (by name) compare case-insensitively, dates exactly; not
+//     reported for people.
 //   - Doc-level country and date: the sets of distinct non-empty norms.
 //   - Doc-level person: a mention's key is its lowercased norm; one without
 //     a norm takes the key of the longest mention of the document whose words
@@ -81,6 +82,7 @@ const (
 	RowCountryName = "country (name)"
 	RowCountryAll  = "country (all)"
 	RowDate        = "date"
+	RowPlace       = "place"
 )
 
 type variant struct {
@@ -94,6 +96,7 @@ var variants = []variant{
 	{RowCountryName, storyline.Country, true},
 	{RowCountryAll, storyline.Country, false},
 	{RowDate, storyline.Date, false},
+	{RowPlace, storyline.Place, false},
 }
 
 func (v variant) keep(e storyline.Entity, gold bool) bool {
@@ -201,8 +204,11 @@ func (r *Report) scoreDoc(d Doc, pred []storyline.Entity) {
 
 func normKey(typ storyline.EntityType, n string) string {
 	n = strings.TrimSpace(n)
-	if typ == storyline.Country {
+	switch typ {
+	case storyline.Country:
 		return strings.ToUpper(n)
+	case storyline.Place:
+		return strings.ToLower(n)
 	}
 	return n
 }
