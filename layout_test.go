@@ -39,7 +39,7 @@ func packages(t *testing.T) map[string][]string {
 // TestStagesDoNotImportEachOther holds the layout the README describes:
 // the stages meet only in pipeline and the commands.
 func TestStagesDoNotImportEachOther(t *testing.T) {
-	stages := []string{module + "/pipeline/collect", module + "/pipeline/dedup", module + "/pipeline/nlp", module + "/store"}
+	stages := []string{module + "/pipeline/collect", module + "/pipeline/dedup", module + "/pipeline/nlp", module + "/pipeline/story", module + "/store"}
 	pkgs := packages(t)
 	for _, stage := range stages {
 		if _, ok := pkgs[stage]; !ok {

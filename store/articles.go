@@ -115,6 +115,11 @@ func putArticle(tx *bolt.Tx, a *storyline.Article, p storyline.ArticlePut) (stor
 	if err := file(tx, a.ID, p.Bands); err != nil {
 		return r, err
 	}
+	if r.Outcome == storyline.Updated {
+		if err := staleStoryOf(tx, []byte(a.ID)); err != nil {
+			return r, err
+		}
+	}
 	value, err := encode(a)
 	if err != nil {
 		return r, err

@@ -70,12 +70,14 @@ type storedEntity struct {
 	End   int                  `json:"x"`
 	Norm  string               `json:"n"`
 	Form  string               `json:"f,omitempty"`
+	// Country is a place's country code.
+	Country string `json:"c,omitempty"`
 }
 
 func encodeExtraction(x *storyline.Extraction) ([]byte, error) {
 	s := storedExtraction{Version: x.Version, ArticleHash: x.ArticleHash, Entities: make([]storedEntity, len(x.Entities))}
 	for i, e := range x.Entities {
-		s.Entities[i] = storedEntity{e.Type, e.Start, e.End, e.Norm, e.Form}
+		s.Entities[i] = storedEntity{e.Type, e.Start, e.End, e.Norm, e.Form, e.Country}
 	}
 	return encode(s)
 }
@@ -91,7 +93,7 @@ func decodeExtraction(data []byte, id, text string) (*storyline.Extraction, erro
 	x := &storyline.Extraction{ArticleID: id, Version: s.Version, ArticleHash: s.ArticleHash,
 		Entities: make([]storyline.Entity, len(s.Entities))}
 	for i, e := range s.Entities {
-		x.Entities[i] = storyline.Entity{Type: e.Type, Start: e.Start, End: e.End, Norm: e.Norm, Form: e.Form}
+		x.Entities[i] = storyline.Entity{Type: e.Type, Start: e.Start, End: e.End, Norm: e.Norm, Form: e.Form, Country: e.Country}
 		if 0 <= e.Start && e.Start <= e.End && e.End <= len(text) {
 			x.Entities[i].Text = text[e.Start:e.End]
 		}

@@ -65,6 +65,9 @@ func (db *DB) PutExtractions(ctx context.Context, xs []*storyline.Extraction) []
 			return storyline.ErrStale
 		}
 		id := []byte(xs[i].ArticleID)
+		if err := staleStoryOf(tx, id); err != nil {
+			return err
+		}
 		b := tx.Bucket(bucketExtractions)
 		b.FillPercent = fillPercent
 		return b.Put(id, values[i])

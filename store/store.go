@@ -27,7 +27,8 @@ var (
 	bucketFingerprints = []byte("fingerprints")
 	bucketHandles      = []byte("handles")
 	keySchema          = []byte("schema")
-	allBuckets         = [][]byte{bucketMeta, bucketArticles, bucketExtractions, bucketURLs, bucketFingerprints, bucketHandles}
+	allBuckets         = [][]byte{bucketMeta, bucketArticles, bucketExtractions, bucketURLs, bucketFingerprints, bucketHandles,
+		bucketStories, bucketStoryOf, bucketStale}
 )
 
 // fillPercent packs the pages of buckets that mostly grow: bbolt's default

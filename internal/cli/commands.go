@@ -38,8 +38,17 @@ type subcommand struct {
 var extractCommands = []subcommand{
 	{"run", "extract run [-db FILE] [-all]",
 		`Extracts the entities of stored articles whose extraction is missing or stale
-(made by another extractor version, or from an older text), or of all with -all.
+(made by another extractor version, or from an older text), or of all with -all;
+then groups the reports into stories again when any changed (always with -all).
 Reads only the store: nothing is fetched.`, runExtract},
+	{"stories", "extract stories [-db FILE] [-story ID] [-min-articles N]",
+		`Writes the stored stories as JSON Lines on stdout, one story a line, as
+fixtures/STORIES.md defines prediction lines: id, title, articles, first and
+last dates, people, countries and places, the timeline (each entry with its
+date, weight, label, reports, participants and evidence offsets) and who met
+whom (pairs of people and of countries with the timeline entries that join
+them). 'extract run' and 'ingest' build the stories; a story whose reports
+changed since is marked "stale": true.`, runStories},
 	{"dump", "extract dump [-db FILE] [-type person|country|date] [-text]",
 		`Writes the stored articles and their entities as JSON Lines on stdout, one
 article a line. Person norms are made canonical across the whole store.`, runDump},

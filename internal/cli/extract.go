@@ -25,7 +25,7 @@ import (
 
 func runExtract(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
 	db := dbFlag(fs)
-	all := fs.Bool("all", false, "re-extract every article, current or not")
+	all := fs.Bool("all", false, "re-extract every article, current or not, and rebuild every story")
 	if status, ok := parseNoArgs(fs, args); !ok {
 		return status
 	}
@@ -37,6 +37,9 @@ func runExtract(ctx context.Context, fs *flag.FlagSet, args []string, stdout, st
 		}
 		report, err := pipeline.Extract(ctx, s, x, *all, lineLogger(stderr))
 		fmt.Fprintf(stderr, "extract: %d extracted, %d current, %d failed (%s)\n", report.Extracted, report.Current, report.Failed, x.Version())
+		if err == nil {
+			err = refreshStories(ctx, s, x.Version(), *all, stderr)
+		}
 		return finishStatus(stderr, "extract", "extractions made so far are stored", err, report.Failed)
 	})
 }

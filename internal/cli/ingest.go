@@ -112,6 +112,9 @@ is not even downloaded.
 		if x, err := model(); err == nil {
 			xr := report.Extraction
 			fmt.Fprintf(stderr, "extract: %d extracted, %d current, %d failed (%s)\n", xr.Extracted, xr.Current, xr.Failed, x.Version())
+			if err == nil {
+				err = refreshStories(ctx, s, x.Version(), false, stderr)
+			}
 		}
 	}
 	return finishStatus(stderr, "ingest", "what was collected so far is stored", err, report.Failed())

@@ -1,0 +1,90 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/pipeline"
+	"github.com/storyline/storyline/store"
+)
+
+// refreshStories rebuilds the stored stories when they are missing, stale,
+// lack an extracted article, or were made by another version; or always,
+// with force. It says on stderr what it did.
+func refreshStories(ctx context.Context, s *store.DB, extractorVersion string, force bool, stderr io.Writer) error {
+	st, err := s.StoriesState(ctx)
+	if err != nil {
+		return err
+	}
+	if !force && st.Version == pipeline.StoriesVersion(extractorVersion) && st.Stale == 0 && st.Unassigned == 0 {
+		return nil
+	}
+	start := time.Now()
+	n, err := pipeline.BuildStories(ctx, s, extractorVersion)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "stories: %d %s (%.1fs)\n", n, plural(n, "story", "stories"), time.Since(start).Seconds())
+	return nil
+}
+
+// storyLine is one line of `extract stories`: a story as fixtures/STORIES.md
+// defines prediction lines, and whether it is stale.
+type storyLine struct {
+	*storyline.Story
+	Stale bool `json:"stale,omitempty"`
+}
+
+func runStories(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
+	db := dbFlag(fs)
+	only := fs.String("story", "", "only the story with this `id`")
+	minArticles := fs.Int("min-articles", 1, "only stories of at least `n` reports")
+	if status, ok := parseNoArgs(fs, args); !ok {
+		return status
+	}
+	fail := failure(stderr, "extract stories")
+	return withStore(*db, store.OpenReadOnly, fail, func(s *store.DB) int {
+		st, err := s.StoriesState(ctx)
+		if err != nil {
+			return fail(err)
+		}
+		w := bufio.NewWriter(stdout)
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		found, stale := false, 0
+		err = s.Stories(ctx, func(story *storyline.Story, isStale bool) error {
+			if *only != "" && story.ID != *only || len(story.Articles) < *minArticles {
+				return nil
+			}
+			found = true
+			if isStale {
+				stale++
+			}
+			return enc.Encode(storyLine{story, isStale})
+		})
+		if ferr := w.Flush(); err == nil {
+			err = ferr
+		}
+		if err != nil {
+			return fail(err)
+		}
+		switch {
+		case st.Version == "":
+			fmt.Fprintln(stderr, "extract stories: no stories yet: run 'extract run'")
+		case stale > 0 || st.Unassigned > 0:
+			fmt.Fprintf(stderr, "extract stories: %d stale %s, %d %s in no story yet: run 'extract run'\n",
+				stale, plural(stale, "story", "stories"), st.Unassigned, plural(st.Unassigned, "article", "articles"))
+		}
+		if *only != "" && !found {
+			fmt.Fprintf(stderr, "extract stories: no story %q\n", *only)
+			return exitFailed
+		}
+		return exitOK
+	})
+}

@@ -1,0 +1,171 @@
+package story
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/storyline/storyline"
+)
+
+// Reports is where Build reads the reports it groups: all of them once, to
+// profile them, then each story's own to tell it.
+type Reports interface {
+	ForEach(ctx context.Context, fn func(Report) error) error
+	Reports(ctx context.Context, ids []string) ([]Report, error)
+}
+
+// Build groups every report of src into stories and tells each one, calling
+// emit with the stories in the order of their IDs. The stories depend only
+// on the set of reports, never on the order in which they were stored:
+// profiles and similarities are pure functions of two reports, and grouping
+// breaks ties by article ID.
+func Build(ctx context.Context, src Reports, emit func(storyline.Story) error) error {
+	ps, err := profiles(ctx, src)
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(ps, func(a, b profile) int { return cmp.Compare(a.id, b.id) })
+	edges := candidates(ps)
+	groups := groupsOf(ps, cluster(ps, edges), edges)
+	for _, g := range groups {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		reports, err := src.Reports(ctx, g.ids)
+		if err != nil {
+			return fmt.Errorf("story %s: %w", g.id, err)
+		}
+		if err := emit(Tell(g.id, reports, g.central)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// profiles profiles every report of src, on all cores: profiling reads
+// every word, and the store is walked by one goroutine.
+func profiles(ctx context.Context, src Reports) ([]profile, error) {
+	idf := everyday()
+	in := make(chan Report, 64)
+	var (
+		mu  sync.Mutex
+		out []profile
+		wg  sync.WaitGroup
+	)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			var mine []profile
+			for r := range in {
+				mine = append(mine, newProfile(r, idf))
+			}
+			mu.Lock()
+			out = append(out, mine...)
+			mu.Unlock()
+		})
+	}
+	err := src.ForEach(ctx, func(r Report) error {
+		select {
+		case in <- r:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+	close(in)
+	wg.Wait()
+	if err != nil {
+		return nil, fmt.Errorf("profile reports: %w", err)
+	}
+	return out, nil
+}
+
+// group is one story's reports before it is told.
+type group struct {
+	id      string
+	ids     []string // sorted
+	central string   // the report most like the others, whose title the story takes
+}
+
+// groupsOf turns cluster's labels into groups sorted by story ID.
+func groupsOf(ps []profile, label []int, edges []edge) []group {
+	members := map[int][]int{}
+	for i, l := range label {
+		members[l] = append(members[l], i)
+	}
+	// closeness sums each report's similarity to the others of its group.
+	closeness := make([]float64, len(ps))
+	for _, e := range edges {
+		if label[e.a] == label[e.b] {
+			closeness[e.a] += e.sim
+			closeness[e.b] += e.sim
+		}
+	}
+	out := make([]group, 0, len(members))
+	for _, m := range members {
+		g := group{ids: make([]string, len(m))}
+		best := m[0]
+		for k, i := range m {
+			g.ids[k] = ps[i].id
+			if closeness[i] > closeness[best] {
+				best = i
+			}
+		}
+		g.central = ps[best].id
+		g.id = storyID(g.ids)
+		out = append(out, g)
+	}
+	slices.SortFunc(out, func(a, b group) int { return cmp.Compare(a.id, b.id) })
+	return out
+}
+
+// storyID names a story after its first report by ID: short, stable while
+// that report stays in the story, and the same whichever order the reports
+// came in.
+func storyID(sortedIDs []string) string {
+	sum := sha256.Sum256([]byte(sortedIDs[0]))
+	return "s" + hex.EncodeToString(sum[:6])
+}
+
+// candidates are the similarities of the pairs of reports that share
+// an anchor: the only pairs that can join a story.
+func candidates(ps []profile) []edge {
+	byAnchor := map[string][]int32{}
+	for i := range ps {
+		for _, a := range anchors(&ps[i]) {
+			byAnchor[a] = append(byAnchor[a], int32(i))
+		}
+	}
+	pairs := map[[2]int32]bool{}
+	for _, ids := range byAnchor {
+		if len(ids) > maxPosting {
+			continue // a word of a thousand stories picks none out
+		}
+		for x, i := range ids {
+			for _, j := range ids[x+1:] {
+				pairs[[2]int32{min(i, j), max(i, j)}] = true
+			}
+		}
+	}
+	edges := make([]edge, 0, len(pairs))
+	for p := range pairs {
+		if s := similarity(&ps[p[0]], &ps[p[1]]); s > 0 {
+			edges = append(edges, edge{int(p[0]), int(p[1]), s})
+		}
+	}
+	slices.SortFunc(edges, func(a, b edge) int { return cmp.Or(cmp.Compare(a.a, b.a), cmp.Compare(a.b, b.b)) })
+	return edges
+}
+
+// maxPosting bounds the reports an anchor may join: past it, the anchor is
+// a word of many stories.
+const maxPosting = 1000
+
+// Version changes whenever a rule of this package changes the stories it
+// makes from the same extractions.
+const Version = "story-1"
