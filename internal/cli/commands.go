@@ -49,16 +49,22 @@ date, weight, label, reports, participants and evidence offsets) and who met
 whom (pairs of people and of countries with the timeline entries that join
 them). 'extract run' and 'ingest' build the stories; a story whose reports
 changed since is marked "stale": true.`, runStories},
-	{"dump", "extract dump [-db FILE] [-type person|country|date] [-text]",
+	{"dump", "extract dump [-db FILE] [-type person|country|place|date] [-text]",
 		`Writes the stored articles and their entities as JSON Lines on stdout, one
-article a line. Person norms are made canonical across the whole store.`, runDump},
-	{"eval", "extract eval [-json] [-pred FILE] GOLD.jsonl...",
+article a line, with the story each is in. Person norms are made canonical
+within each story (a surname joins the full name of its own story), and
+across the articles in no story yet.`, runDump},
+	{"eval", "extract eval [-json] [-pred FILE] GOLD.jsonl... | extract eval -stories GOLD-STORIES.jsonl DOCS.jsonl",
 		`Runs the extraction of 'extract run' on each document of each gold file (its
 text and published date), makes person names canonical across the file as
 'extract dump' does across the store, and prints per type strict and relaxed
 precision, recall and F1, norm accuracy, document-level F1 and, for people,
 B-cubed canonicalization, as fixtures/FORMAT.md defines them. Countries are
-scored twice: names only, and names with demonyms.`, runEval},
+scored twice: names only, and names with demonyms.
+With -stories, extracts the documents of DOCS.jsonl, groups them into stories
+and tells each as 'extract run' does, and scores the stories and timelines
+against the stories gold as fixtures/STORIES.md defines: B-cubed over the
+documents, then per gold timeline date, reports, people, countries, places.`, runEval},
 	{"bench", "extract bench [-n N] [-n-slow N] [-corpus FILE] [-scale N,N...] [-keep]",
 		`Measures, in one run and on the same articles (the fixtures repeated to N,
 then every document of -corpus), each in a process of its own so that its

@@ -63,10 +63,12 @@ type dumpLine struct {
 	Source    string `json:"source,omitempty"`
 	Published string `json:"published,omitempty"`
 	// DuplicateOf is the first stored copy of the same story, if any.
-	DuplicateOf string             `json:"duplicate_of,omitempty"`
-	Extractor   string             `json:"extractor,omitempty"`
-	Entities    []storyline.Entity `json:"entities"`
-	Text        *string            `json:"text,omitempty"`
+	DuplicateOf string `json:"duplicate_of,omitempty"`
+	// Story is the ID of the story the article is in, once stories are built.
+	Story     string             `json:"story,omitempty"`
+	Extractor string             `json:"extractor,omitempty"`
+	Entities  []storyline.Entity `json:"entities"`
+	Text      *string            `json:"text,omitempty"`
 }
 
 func runDump(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
@@ -86,18 +88,14 @@ func runDump(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 	}
 	fail := failure(stderr, "extract dump")
 	return withStore(*db, store.OpenReadOnly, fail, func(s *store.DB) int {
-		// First pass: every person name in the store, for canonical names.
-		census := identity.NewCensus()
-		err := s.ForEach(ctx, func(_ *storyline.Article, x *storyline.Extraction) error {
-			if x != nil {
-				census.Add(x.Entities)
-			}
-			return nil
-		})
+		storyOf, err := s.StoryOf(ctx)
 		if err != nil {
 			return fail(err)
 		}
-		names := census.Names()
+		names, err := storyNames(ctx, s, storyOf)
+		if err != nil {
+			return fail(err)
+		}
 
 		w := bufio.NewWriter(stdout)
 		enc := json.NewEncoder(w)
@@ -105,12 +103,12 @@ func runDump(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 		missing := 0
 		err = s.ForEach(ctx, func(a *storyline.Article, x *storyline.Extraction) error {
 			line := dumpLine{ID: a.ID, URL: a.URL, Title: a.Title, Source: a.Source, Published: a.PublishedDate(),
-				DuplicateOf: a.DuplicateOf, Entities: []storyline.Entity{}}
+				DuplicateOf: a.DuplicateOf, Story: storyOf[a.ID], Entities: []storyline.Entity{}}
 			if x == nil {
 				missing++
 			} else {
 				line.Extractor = x.Version
-				for _, e := range names.Apply(x.Entities) {
+				for _, e := range names[storyOf[a.ID]].Apply(x.Entities) {
 					if typ == "" || e.Type == typ {
 						line.Entities = append(line.Entities, e)
 					}
@@ -137,8 +135,16 @@ func runDump(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 func runEval(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print one JSON object per gold file instead of tables")
 	predPath := fs.String("pred", "", "also write the predictions as JSON Lines to `file` (for another scorer)")
+	storiesGold := fs.String("stories", "", "score stories and timelines against the stories gold `file`, the one argument being its documents")
 	if err := fs.Parse(args); err != nil {
 		return usageStatus(err)
+	}
+	if *storiesGold != "" {
+		if fs.NArg() != 1 {
+			fs.Usage()
+			return exitUsage
+		}
+		return evalStories(ctx, *storiesGold, fs.Arg(0), *asJSON, *predPath, stdout, stderr)
 	}
 	if fs.NArg() == 0 {
 		fs.Usage()
@@ -196,9 +202,28 @@ func runEval(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 	return status
 }
 
-// predict extracts every gold document's entities in parallel, then makes
-// person names canonical across the file.
+// predict extracts every gold document's entities, then makes person names
+// canonical across the file.
 func predict(ctx context.Context, x *nlp.Extractor, gold []eval.Doc) (map[string][]storyline.Entity, error) {
+	ents, err := extractAll(ctx, x, gold)
+	if err != nil {
+		return nil, err
+	}
+	census := identity.NewCensus()
+	for _, es := range ents {
+		census.Add(es)
+	}
+	names := census.Names()
+	pred := make(map[string][]storyline.Entity, len(gold))
+	for i, d := range gold {
+		pred[d.ID] = names.Apply(ents[i])
+	}
+	return pred, nil
+}
+
+// extractAll extracts every document's entities in parallel, in the order
+// of docs.
+func extractAll(ctx context.Context, x *nlp.Extractor, gold []eval.Doc) ([][]storyline.Entity, error) {
 	ents := make([][]storyline.Entity, len(gold))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
@@ -226,16 +251,7 @@ func predict(ctx context.Context, x *nlp.Extractor, gold []eval.Doc) (map[string
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	census := identity.NewCensus()
-	for _, es := range ents {
-		census.Add(es)
-	}
-	names := census.Names()
-	pred := make(map[string][]storyline.Entity, len(gold))
-	for i, d := range gold {
-		pred[d.ID] = names.Apply(ents[i])
-	}
-	return pred, nil
+	return ents, nil
 }
 
 func plural(n int, one, many string) string {

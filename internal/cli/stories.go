@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/identity"
 	"github.com/storyline/storyline/pipeline"
 	"github.com/storyline/storyline/store"
 )
@@ -87,4 +88,31 @@ func runStories(ctx context.Context, fs *flag.FlagSet, args []string, stdout, st
 		}
 		return exitOK
 	})
+}
+
+// storyNames makes the canonical person names of each story from its
+// reports, so that a surname joins the full name of its own story; those of
+// the articles in no story ("") are made across all of them.
+func storyNames(ctx context.Context, s *store.DB, storyOf map[string]string) (map[string]*identity.Names, error) {
+	censuses := map[string]*identity.Census{}
+	err := s.ForEach(ctx, func(a *storyline.Article, x *storyline.Extraction) error {
+		if x == nil {
+			return nil
+		}
+		c := censuses[storyOf[a.ID]]
+		if c == nil {
+			c = identity.NewCensus()
+			censuses[storyOf[a.ID]] = c
+		}
+		c.Add(x.Entities)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]*identity.Names, len(censuses))
+	for id, c := range censuses {
+		names[id] = c.Names()
+	}
+	return names, nil
 }

@@ -25,6 +25,10 @@ type Store interface {
 	Extraction(ctx context.Context, id string) (*storyline.Extraction, error)
 	IDs(ctx context.Context, after string, n int) ([]string, error)
 	ForEach(ctx context.Context, fn func(*storyline.Article, *storyline.Extraction) error) error
+	PutStories(ctx context.Context, version string, stories []storyline.Story) error
+	Stories(ctx context.Context, fn func(s *storyline.Story, stale bool) error) error
+	StoryOf(ctx context.Context) (map[string]string, error)
+	StoriesState(ctx context.Context) (store.StoriesState, error)
 }
 
 // Open opens a new bbolt store in t.TempDir() and, when the test ends,

@@ -29,6 +29,9 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"ExtractionNeedsArticle", testExtractionNeedsArticle},
 		{"ConcurrentReaders", testConcurrentReaders},
 		{"Cancellation", testCancellation},
+		{"PlaceKeepsItsCountry", testPlaceKeepsItsCountry},
+		{"Stories", testStories},
+		{"StoriesGoStale", testStoriesGoStale},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.test(t, open(t)) })
 	}

@@ -1,0 +1,152 @@
+package storetest
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/store"
+)
+
+// extracted stores articles with the given IDs and an extraction of each.
+func extracted(t *testing.T, s Store, ids ...string) []*storyline.Article {
+	t.Helper()
+	var as []*storyline.Article
+	for _, id := range ids {
+		as = append(as, Article(id, "Text of "+id+" in Moscow."))
+	}
+	Put(t, s, as...)
+	var xs []*storyline.Extraction
+	for _, a := range as {
+		xs = append(xs, &storyline.Extraction{ArticleID: a.ID, Version: "v1", ArticleHash: a.ContentHash()})
+	}
+	for i, err := range s.PutExtractions(context.Background(), xs) {
+		if err != nil {
+			t.Fatalf("put extraction %s: %v", xs[i].ArticleID, err)
+		}
+	}
+	return as
+}
+
+func testPlaceKeepsItsCountry(t *testing.T, s Store) {
+	ctx := context.Background()
+	a := Article("a", "Talks in Moscow.")
+	Put(t, s, a)
+	want := storyline.Entity{Type: storyline.Place, Text: "Moscow", Start: 9, End: 15, Norm: "Moscow", Country: "RU"}
+	x := &storyline.Extraction{ArticleID: "a", Version: "v1", ArticleHash: a.ContentHash(), Entities: []storyline.Entity{want}}
+	if err := s.PutExtractions(ctx, []*storyline.Extraction{x})[0]; err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Extraction(ctx, "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Entities) != 1 || got.Entities[0] != want {
+		t.Errorf("stored place reads back as %+v, want %+v", got.Entities, want)
+	}
+}
+
+func stories() []storyline.Story {
+	return []storyline.Story{
+		{ID: "s1", Title: "One", Articles: []string{"a", "b"}, From: "2023-04-03", To: "2023-04-25",
+			People: []string{"Sergei Lavrov"}, Countries: []string{"RU", "TR"}, Places: []string{"Moscow"},
+			Timeline: []storyline.Event{{When: "2023-04-25", Weight: 2.5, What: "They met.", Articles: []string{"a", "b"},
+				People: []string{"Sergei Lavrov"}, Countries: []string{"RU", "TR"}, Places: []string{"Moscow"},
+				Evidence: []storyline.Evidence{{Article: "a", Start: 0, End: 10}}}},
+			Pairs: []storyline.Pair{{Type: storyline.Country, A: "RU", B: "TR", Events: []int{0}}}},
+		{ID: "s2", Title: "Two", Articles: []string{"c"}, People: []string{}, Countries: []string{},
+			Places: []string{}, Timeline: []storyline.Event{}, Pairs: []storyline.Pair{}},
+	}
+}
+
+// readStories returns the stored stories and which are stale.
+func readStories(t *testing.T, s Store) ([]storyline.Story, map[string]bool) {
+	t.Helper()
+	var got []storyline.Story
+	stale := map[string]bool{}
+	err := s.Stories(context.Background(), func(st *storyline.Story, isStale bool) error {
+		got = append(got, *st)
+		if isStale {
+			stale[st.ID] = true
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got, stale
+}
+
+func testStories(t *testing.T, s Store) {
+	ctx := context.Background()
+	if st, err := s.StoriesState(ctx); err != nil || st.Version != "" || st.Stories != 0 {
+		t.Fatalf("empty store: stories state %+v, %v", st, err)
+	}
+	extracted(t, s, "a", "b", "c", "d")
+	if err := s.PutStories(ctx, "story-v1", stories()); err != nil {
+		t.Fatal(err)
+	}
+	got, stale := readStories(t, s)
+	if !reflect.DeepEqual(got, stories()) || len(stale) > 0 {
+		t.Errorf("stories read back as %+v (stale %v), want %+v", got, stale, stories())
+	}
+	of, err := s.StoryOf(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]string{"a": "s1", "b": "s1", "c": "s2"}; !reflect.DeepEqual(of, want) {
+		t.Errorf("story of articles = %v, want %v", of, want)
+	}
+	st, err := s.StoriesState(ctx)
+	want := store.StoriesState{Version: "story-v1", Stories: 2, Unassigned: 1} // d is in no story
+	if err != nil || st != want {
+		t.Errorf("stories state = %+v, %v; want %+v", st, err, want)
+	}
+	// A rebuild replaces every story: none of the old is left.
+	if err := s.PutStories(ctx, "story-v2", stories()[1:]); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := readStories(t, s); len(got) != 1 || got[0].ID != "s2" {
+		t.Errorf("after a rebuild with s2 only, stories are %+v", got)
+	}
+	if of, _ := s.StoryOf(ctx); len(of) != 1 || of["c"] != "s2" {
+		t.Errorf("after a rebuild with s2 only, story of articles = %v", of)
+	}
+}
+
+func testStoriesGoStale(t *testing.T, s Store) {
+	ctx := context.Background()
+	as := extracted(t, s, "a", "b", "c")
+	if err := s.PutStories(ctx, "story-v1", stories()); err != nil {
+		t.Fatal(err)
+	}
+	// Re-storing an article unchanged leaves its story current.
+	Put(t, s, Article("a", as[0].Text))
+	if _, stale := readStories(t, s); len(stale) > 0 {
+		t.Errorf("an unchanged article made stories stale: %v", stale)
+	}
+	// A changed text makes its story stale, and only that one.
+	Put(t, s, Article("a", "A correction."))
+	if _, stale := readStories(t, s); !reflect.DeepEqual(stale, map[string]bool{"s1": true}) {
+		t.Errorf("after a's text changed, stale stories = %v, want s1", stale)
+	}
+	// So does a new extraction.
+	x := &storyline.Extraction{ArticleID: "c", Version: "v2", ArticleHash: as[2].ContentHash()}
+	if err := s.PutExtractions(ctx, []*storyline.Extraction{x})[0]; err != nil {
+		t.Fatal(err)
+	}
+	if _, stale := readStories(t, s); len(stale) != 2 {
+		t.Errorf("after c's extraction changed, stale stories = %v, want s1 and s2", stale)
+	}
+	if st, _ := s.StoriesState(ctx); st.Stale != 2 {
+		t.Errorf("stories state counts %d stale, want 2", st.Stale)
+	}
+	// A rebuild makes them current.
+	if err := s.PutStories(ctx, "story-v1", stories()); err != nil {
+		t.Fatal(err)
+	}
+	if _, stale := readStories(t, s); len(stale) > 0 {
+		t.Errorf("after a rebuild, stale stories = %v", stale)
+	}
+}
