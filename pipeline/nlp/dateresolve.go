@@ -93,7 +93,11 @@ func (c *dateContext) dayRange(year string, m time.Month, d1, d2, pos int) strin
 		return ""
 	}
 	if year != "" {
-		return v7DayRange(atoi(year), m, d1, d2)
+		a, b := realDay(atoi(year), m, d1), realDay(atoi(year), m, d2)
+		if a.IsZero() || b.IsZero() {
+			return "" // "April 30-31": no such day, no such range
+		}
+		return timex.Range(a, b).String()
 	}
 	a, b := c.monthDay(m, d1, pos), c.monthDay(m, d2, pos)
 	if a.IsZero() || b.IsZero() {
@@ -164,7 +168,7 @@ func (c *dateContext) relative(rel, unit string) string {
 		if !ok {
 			return timex.Year(timex.X).String()
 		}
-		return v7Year(r.Year() + shift)
+		return yearValue(r.Year() + shift)
 	case "month":
 		v = timex.Month(timex.X, timex.X)
 		if ok {
@@ -217,7 +221,7 @@ func (c *dateContext) ago(n int, unit string) string {
 	}
 	switch unit {
 	case "year":
-		return v7Year(r.Year() - n)
+		return yearValue(r.Year() - n)
 	case "month":
 		return timex.MonthOf(r.AddDate(0, -n, 0)).String()
 	case "week":
@@ -337,4 +341,13 @@ func absDur(d time.Duration) time.Duration {
 		return -d
 	}
 	return d
+}
+
+// yearValue writes year y, or nothing for a year TIMEX3 cannot write in
+// four digits ("3000 years ago").
+func yearValue(y int) string {
+	if y < 1000 || y > 9999 {
+		return ""
+	}
+	return timex.Year(y).String()
 }

@@ -113,7 +113,7 @@ var dateRules = []dateRule{
 				year = strconv.Itoa(y + 1)
 			}
 		}
-		return v7Quarter(year, q)
+		return quarterValue(year, q)
 	}),
 	// the year-earlier quarter / the year-ago period / year-earlier
 	rule([]string{"year-earlier", "year-ago"}, `(?:(?i:the) (?:(?i:comparable) )?)?(?i:year-earlier|year-ago)(?: (?:(?i:first|second|third|fourth) )?(?i:quarter|period))?`, func(m match, c *dateContext) string {
@@ -215,7 +215,7 @@ var dateRules = []dateRule{
 	// the first quarter of 2023 / the third quarter
 	rule(quarters, `(?i:the )?(?P<q>(?i:first|second|third|fourth)) (?i:quarter)(?: (?i:of) `+yearRE+`)?`, func(m match, c *dateContext) string {
 		q := quarterNumbers[strings.ToLower(m.get("q"))]
-		return v7Quarter(c.yearOr(m.get("year")), q)
+		return quarterValue(c.yearOr(m.get("year")), q)
 	}),
 	// summer 2023 / last winter / this spring
 	rule([]string{"spring", "summer", "autumn", "winter"}, `(?:(?P<rel>(?i:last|next|this|early|late)) )?(?P<season>(?i:spring|summer|autumn|winter))(?: (?:of )?`+yearRE+`)?`, func(m match, c *dateContext) string {
@@ -265,4 +265,17 @@ func number(s string) int {
 		return n
 	}
 	return numberWords[strings.ToLower(s)]
+}
+
+// quarterValue writes quarter q of a year written as four digits or XXXX,
+// and nothing for a year the rules misread ("the 1989 third quarter of
+// 1990" runs two years together).
+func quarterValue(year string, q int) string {
+	if year == "XXXX" {
+		return timex.Quarter(timex.X, q).String()
+	}
+	if y, err := strconv.Atoi(year); err == nil && len(year) == 4 {
+		return timex.Quarter(y, q).String()
+	}
+	return ""
 }
