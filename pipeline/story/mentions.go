@@ -43,6 +43,9 @@ func Mentions(a *storyline.Article, ents []storyline.Entity) []storyline.Mention
 		}
 		in := sorted[next:end]
 		next = end
+		if furniture(text, s) {
+			continue
+		}
 		var dates []datedEntity
 		for _, e := range in {
 			if e.Type != storyline.Date || e.End > s.end {
@@ -76,6 +79,33 @@ func Mentions(a *storyline.Article, ents []storyline.Entity) []storyline.Mention
 	}
 	return out
 }
+
+// furniture reports whether sentence s is a page's publication line
+// ("PUBLISHED: THURSDAY, MAY 2, 2013, 1:32 PM", "Last updated 15:48
+// 15/09/2013", "Posted: Nov 27, 2005"): it dates the report, never an
+// event, and the extractor reads some of them as a bare year.
+func furniture(text string, s textSpan) bool {
+	words := strings.Fields(strings.ToLower(text[s.start:min(s.end, s.start+40)]))
+	if len(words) > 1 && (words[0] == "last" || words[0] == "first") {
+		words = words[1:]
+	}
+	if len(words) < 2 {
+		return false
+	}
+	switch strings.TrimSuffix(words[0], ":") {
+	case "published", "updated", "posted":
+		return strings.HasSuffix(words[0], ":") || words[1] == "on" || words[1] == "at" ||
+			strings.IndexFunc(words[1], unicode.IsDigit) >= 0 || monthDay[strings.Trim(words[1], ",.")]
+	}
+	return false
+}
+
+// monthDay are the month and weekday names that open a publication line's
+// date.
+var monthDay = wordSet("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+	"mon", "tue", "wed", "thu", "fri", "sat", "sun", "january", "february", "march", "april", "may",
+	"june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar",
+	"apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
 
 // continuation is how many sentences after a dated one an undated sentence
 // may go on telling of its event.

@@ -59,6 +59,8 @@ func TestMentions(t *testing.T) {
 			[]string{"2023-04-25 held  [] [SY TR] [Moscow]", "2023-04-25 held talks earlier [Sergei Shoigu] [SY] []"}},
 		{"date line", "2023-04-26", "date 2023-04-26 Russia continues to make efforts to restore ties.\nMore.",
 			[]e{{D, "2023-04-26", "2023-04-26"}, {C, "Russia", "RU"}}, nil},
+		{"publication line", "2013-05-03", "Filler line.\nPUBLISHED: THURSDAY, MAY 2, 2013, 1:32 PM",
+			[]e{{D, "2013", "2013"}}, nil},
 		{"part of the day", "2023-04-26", "Filler line.\nThe blast hit the town on Tuesday night.",
 			[]e{{D, "Tuesday night", "2023-04-25TNI"}},
 			[]string{"2023-04-25 hit  [] [] []"}},
