@@ -57,6 +57,10 @@ type mentionItem struct {
 	r       daySpan
 	pos     float64 // where its sentence starts in the report, 0 to 1
 	who     []string
+	// coarse marks a mention joined to an event dated more precisely by
+	// others (a month's to its day): it adds reports and evidence, but
+	// names others than the day's participants as often as the same.
+	coarse bool
 }
 
 // daySpan is the inclusive range of days a value covers, counted from the
@@ -191,7 +195,10 @@ func nest(groups [][]mentionItem) [][]mentionItem {
 			}
 		}
 		if best >= 0 {
-			groups[best] = append(groups[best], groups[c]...)
+			for _, it := range groups[c] {
+				it.coarse = true
+				groups[best] = append(groups[best], it)
+			}
 			into[c] = best
 		}
 	}
@@ -280,12 +287,18 @@ func sharedWho(a, b []string) (people, others int) {
 func makeEvent(g []mentionItem, texts map[string]string) storyline.Event {
 	e := storyline.Event{When: mostPrecise(g)}
 	people, countries, places := tally{}, tally{}, tally{}
+	coarseCountries, coarsePlaces := tally{}, tally{}
 	seen := map[storyline.Evidence]bool{}
 	for _, it := range g {
 		e.Articles = appendUnique(e.Articles, it.article)
-		people.add(it.m.People)
-		countries.add(it.m.Countries)
-		places.add(it.m.Places)
+		if it.coarse {
+			coarseCountries.add(it.m.Countries)
+			coarsePlaces.add(it.m.Places)
+		} else {
+			people.add(it.m.People)
+			countries.add(it.m.Countries)
+			places.add(it.m.Places)
+		}
 		ev := storyline.Evidence{Article: it.article, Start: it.m.Start, End: it.m.End}
 		if !seen[ev] {
 			seen[ev] = true
@@ -296,6 +309,16 @@ func makeEvent(g []mentionItem, texts map[string]string) storyline.Event {
 	slices.SortFunc(e.Evidence, func(a, b storyline.Evidence) int {
 		return cmp.Or(strings.Compare(a.Article, b.Article), cmp.Compare(a.Start, b.Start))
 	})
+	// The precise mentions' participants are the event's. The coarse ones'
+	// countries and places stand in when the precise name none ("the first
+	// meeting, on December 28"): a story's countries and places are few
+	// and recur from event to event, where its people change.
+	if len(countries) == 0 {
+		countries = coarseCountries
+	}
+	if len(places) == 0 {
+		places = coarsePlaces
+	}
 	e.People, e.Countries, e.Places = people.ranked(), countries.ranked(), places.ranked()
 	best := slices.MinFunc(g, clearer)
 	if t, ok := texts[best.article]; ok && best.m.End <= len(t) {

@@ -74,9 +74,10 @@ func TestDevSets(t *testing.T) {
 		all := eval.ScoreStories(padded, pred).Timelines
 		fmt.Printf("%s: recall with all %d entries kept: %.3f\n", set.name, all.Kept, float64(all.Matched)/float64(rep.Timelines.Entries))
 		tl := rep.Timelines
-		fmt.Printf("%s: date F1 %.3f (P %.3f R %.3f; %d/%d kept, %d gold) reports %.3f people F1 %.3f countries F1 %.3f places %.3f (%d/%d); story stage %v\n",
+		fmt.Printf("%s: date F1 %.3f (P %.3f R %.3f; %d/%d kept, %d gold) reports %.3f people F1 %.3f (P %.3f R %.3f) countries F1 %.3f (P %.3f R %.3f) places %.3f (%d/%d); story stage %v\n",
 			set.name, tl.DateF1(), tl.DateP(), tl.DateR(), tl.Matched, tl.Kept, tl.Entries, tl.Reports(),
-			tl.People.F1(), tl.Countries.F1(), tl.Places(), tl.PlacesOK, tl.PlacesN, storyTime)
+			tl.People.F1(), tl.People.P(), tl.People.R(), tl.Countries.F1(), tl.Countries.P(), tl.Countries.R(),
+			tl.Places(), tl.PlacesOK, tl.PlacesN, storyTime)
 	}
 }
 
