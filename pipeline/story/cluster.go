@@ -14,23 +14,40 @@ type edge struct {
 	sim  float64
 }
 
+// groups is evidence about whole groups of reports that no pair shows: what
+// most reports of one group say and none of the other's does. averageLink
+// tells it of each merge.
+type groups interface {
+	// merge records that group b joined group a.
+	merge(a, b int)
+	// contrast is how much lower than their average similarity the
+	// similarity of groups a and b is.
+	contrast(a, b int) float64
+}
+
 // averageLink groups n items by average-link agglomerative clustering:
-// while two groups have an average similarity of at least threshold, the
-// two with the highest merge. Pairs without an edge count as similarity 0.
-// It returns each item's group as the smallest item index in it. The
-// result depends only on the edges, never on the order they come in: ties
-// go to the pair of groups with the smallest item indexes.
-func averageLink(n int, edges []edge, threshold float64) []int {
+// while two groups have a similarity of at least threshold, the two with the
+// highest merge. The similarity of two groups is the average of their
+// items' pairwise similarities (pairs without an edge count as 0), less
+// g.contrast when g is not nil; only groups joined by at least one edge are
+// ever compared, so the result decomposes over the connected components of
+// the edges. It returns each item's group as the smallest item index in it.
+// The result depends only on the edges (and g), never on the order they come
+// in: ties go to the pair of groups with the smallest item indexes.
+func averageLink(n int, edges []edge, threshold float64, g groups) []int {
 	sums := map[pairKey]float64{}
 	size := make([]int, n)
 	root := make([]int, n)
 	for i := range n {
 		size[i], root[i] = 1, i
 	}
-	// neighbours[g] lists the groups g has a similarity with.
+	// neighbours[x] lists the groups x has a similarity with.
 	neighbours := make([]map[int]bool, n)
 	for _, e := range edges {
 		a, b := min(e.a, e.b), max(e.a, e.b)
+		if a == b {
+			continue
+		}
 		sums[pairKey{a, b}] += e.sim
 		if neighbours[a] == nil {
 			neighbours[a] = map[int]bool{}
@@ -40,12 +57,20 @@ func averageLink(n int, edges []edge, threshold float64) []int {
 		}
 		neighbours[a][b], neighbours[b][a] = true, true
 	}
+	score := func(k pairKey) float64 {
+		s := sums[k] / float64(size[k.a]*size[k.b])
+		if g != nil {
+			s -= g.contrast(k.a, k.b)
+		}
+		return s
+	}
 	q := &mergeQueue{}
-	for k, s := range sums {
-		if avg := s / float64(size[k.a]*size[k.b]); avg >= threshold {
-			heap.Push(q, candidate{k.a, k.b, avg, 1, 1})
+	for k := range sums {
+		if s := score(k); s >= threshold {
+			*q = append(*q, candidate{k.a, k.b, s, 1, 1})
 		}
 	}
+	heap.Init(q)
 	for q.Len() > 0 {
 		c := heap.Pop(q).(candidate)
 		if root[c.a] != c.a || root[c.b] != c.b || size[c.a] != c.sizeA || size[c.b] != c.sizeB {
@@ -56,33 +81,35 @@ func averageLink(n int, edges []edge, threshold float64) []int {
 		root[b] = a
 		delete(sums, pairKey{a, b})
 		delete(neighbours[a], b)
-		for g := range neighbours[b] {
-			if g == a {
+		for x := range neighbours[b] {
+			if x == a {
 				continue
 			}
-			s := sums[ordered(b, g)]
-			delete(sums, ordered(b, g))
-			delete(neighbours[g], b)
-			k := ordered(a, g)
-			sums[k] += s
-			neighbours[a][g], neighbours[g][a] = true, true
+			s := sums[ordered(b, x)]
+			delete(sums, ordered(b, x))
+			delete(neighbours[x], b)
+			sums[ordered(a, x)] += s
+			neighbours[a][x], neighbours[x][a] = true, true
 		}
 		neighbours[b] = nil
 		size[a] += size[b]
-		for g := range neighbours[a] {
-			k := ordered(a, g)
-			if avg := sums[k] / float64(size[k.a]*size[k.b]); avg >= threshold {
-				heap.Push(q, candidate{k.a, k.b, avg, size[k.a], size[k.b]})
+		if g != nil {
+			g.merge(a, b)
+		}
+		for x := range neighbours[a] {
+			k := ordered(a, x)
+			if s := score(k); s >= threshold {
+				heap.Push(q, candidate{k.a, k.b, s, size[k.a], size[k.b]})
 			}
 		}
 	}
 	group := make([]int, n)
 	for i := range n {
-		g := i
-		for root[g] != g {
-			g = root[g]
+		x := i
+		for root[x] != x {
+			x = root[x]
 		}
-		group[i] = g
+		group[i] = x
 	}
 	return group
 }
@@ -126,15 +153,113 @@ func (q *mergeQueue) Pop() any {
 	return c
 }
 
-// threshold is the average similarity at which two groups of reports are
-// one story (tuned on development data: see README, "Stories").
-const threshold = 0.2
+// nameGroups is the contrast of two groups of reports: the names that most
+// reports of one group use and no report of the other does ("Rahman" in
+// every report of one Klitschko fight, "Thompson" in every report of the
+// other). A group's names are counted only once it has two reports, so that
+// a pair of single reports is judged by their similarity alone.
+type nameGroups struct {
+	p     contrastParams
+	count []map[string]int32 // names → how many of the group's reports use them; nil once merged away
+	size  []int
+	// marks are the names at least p.share of a group's reports use, sorted.
+	marks [][]weight
+}
+
+// contrastParams weigh group contrast (tuned on development data).
+type contrastParams struct {
+	weight  float64 // contrast of groups with nothing in common but their words
+	share   float64 // share of a group's reports that must use a name to mark it
+	scale   float64 // summed name weight at which contrast is about 63% of weight
+	both    bool    // only when each group has marks the other lacks
+	frac    bool    // the share of a group's marks the other lacks, not their weight
+	numbers bool    // numbers mark groups too, not only names
+}
+
+var tunedContrast = contrastParams{weight: 0.1, share: 0.6, scale: 20, both: true, numbers: true}
+
+func newNameGroups(ps []profile, p contrastParams) *nameGroups {
+	g := &nameGroups{p: p, count: make([]map[string]int32, len(ps)), size: make([]int, len(ps)), marks: make([][]weight, len(ps))}
+	for i := range ps {
+		g.size[i] = 1
+		g.count[i] = make(map[string]int32, len(ps[i].marks))
+		for _, t := range ps[i].marks {
+			if !p.numbers && isNumber(t) {
+				continue
+			}
+			g.count[i][t] = 1
+			g.marks[i] = append(g.marks[i], weight{t, float32(everyday()(t))})
+		}
+	}
+	return g
+}
+
+func (g *nameGroups) merge(a, b int) {
+	ca, cb := g.count[a], g.count[b]
+	if len(ca) < len(cb) {
+		ca, cb = cb, ca
+	}
+	for t, n := range cb {
+		ca[t] += n
+	}
+	g.count[a], g.count[b] = ca, nil
+	g.size[a] += g.size[b]
+	var marks []weight
+	need := int32(math.Ceil(g.p.share * float64(g.size[a])))
+	for t, n := range ca {
+		if n >= need {
+			marks = append(marks, weight{t, float32(everyday()(t))})
+		}
+	}
+	slices.SortFunc(marks, func(x, y weight) int { return strings.Compare(x.term, y.term) })
+	g.marks[a], g.marks[b] = marks, nil
+}
+
+func (g *nameGroups) contrast(a, b int) float64 {
+	if g.size[a] < 2 && g.size[b] < 2 {
+		return 0
+	}
+	var xs [2]float64
+	for i, pair := range [2][2]int{{a, b}, {b, a}} {
+		if g.size[pair[0]] < 2 && !g.p.both {
+			continue
+		}
+		other := g.count[pair[1]]
+		var all float64
+		for _, w := range g.marks[pair[0]] {
+			all += float64(w.w)
+			if other[w.term] == 0 {
+				xs[i] += float64(w.w)
+			}
+		}
+		if g.p.frac && all > 0 {
+			xs[i] /= all
+		}
+	}
+	x := xs[0] + xs[1]
+	if g.p.both {
+		x = 2 * min(xs[0], xs[1])
+	}
+	if g.p.frac {
+		return g.p.weight * x / 2
+	}
+	return g.p.weight * (1 - math.Exp(-x/g.p.scale))
+}
+
+// threshold is the similarity at which two groups of reports are one story
+// (tuned on development data: see README, "Stories").
+const threshold = 0.14
 
 // cluster groups reports into stories from the similarities of the pairs
-// that share an anchor, as averageLink does. It returns each report's
-// group as the smallest index in it.
+// that share an anchor, as averageLink does, with the names that mark a
+// group as its contrast. It returns each report's group as the smallest
+// index in it.
 func cluster(ps []profile, edges []edge) []int {
-	return averageLink(len(ps), edges, threshold)
+	return clusterWith(ps, edges, threshold, tunedContrast)
+}
+
+func clusterWith(ps []profile, edges []edge, t float64, c contrastParams) []int {
+	return averageLink(len(ps), edges, t, newNameGroups(ps, c))
 }
 
 // maxAnchors is how many of a report's terms index it for candidates.

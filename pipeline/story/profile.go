@@ -34,7 +34,11 @@ type profile struct {
 	// names are proper-noun terms (people, places, organisations, as
 	// written with capitals mid-sentence), sorted; they tell two stories of
 	// the same kind apart.
-	names  []weight
+	names []weight
+	// marks are the names and the numbers (not years) the report uses,
+	// sorted: what a group of reports of one story has in common and a
+	// story of the same kind does not ("Rahman", "5.6", "23 pirates").
+	marks  []string
 	people []string // identity keys of the people named, sorted
 	years  []int16  // years the report's dated events fall in, sorted
 }
@@ -59,7 +63,7 @@ func newProfile(r Report, idf termWeight) profile {
 	names := map[string]bool{}
 	words(a.Title+"\n"+a.Text, func(w string, proper bool) {
 		counts[w]++
-		if proper {
+		if proper && !calendar[w] && !newswire[w] {
 			names[w] = true
 		}
 	})
@@ -87,6 +91,11 @@ func newProfile(r Report, idf termWeight) profile {
 	for i := range p.names {
 		p.names[i].w /= float32(math.Sqrt(norm))
 	}
+	for _, w := range p.terms {
+		if names[w.term] || isNumber(w.term) {
+			p.marks = append(p.marks, w.term)
+		}
+	}
 	people := map[string]bool{}
 	years := map[int16]bool{}
 	for _, e := range r.Entities {
@@ -110,6 +119,42 @@ func newProfile(r Report, idf termWeight) profile {
 	}
 	slices.Sort(p.years)
 	return p
+}
+
+// calendar words are written with capitals but name no one: two reports of
+// one story say "Friday" and "Saturday" of the same day.
+var calendar = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`monday tuesday wednesday thursday friday saturday sunday
+		mon tue tues wed thu thur thurs fri sat sun
+		january february march april may june july august september october november december
+		jan feb mar apr jun jul aug sep sept oct nov dec`) {
+		calendar[w] = true
+	}
+}
+
+// newswire words are written with capitals in any report: time zones and
+// agencies say who wrote it and when, not what it is about.
+var newswire = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`gmt utc bst cet cest est edt cst cdt mst mdt pst pdt ist am pm
+		ap afp reuters upi bbc cnn dpa xinhua tv`) {
+		newswire[w] = true
+	}
+}
+
+// isNumber reports whether a term is a number that is not a year: "5.6",
+// "23", "11th", "35,000".
+func isNumber(t string) bool {
+	if t == "" || t[0] < '0' || t[0] > '9' {
+		return false
+	}
+	if len(t) == 4 && (strings.HasPrefix(t, "19") || strings.HasPrefix(t, "20")) && strings.Trim(t, "0123456789") == "" {
+		return false
+	}
+	return true
 }
 
 // words calls fn with every word of text, folded to lower case, and whether
