@@ -1,0 +1,65 @@
+package story
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	"github.com/storyline/storyline"
+)
+
+func report(id, published, text string, people ...string) Report {
+	a := &storyline.Article{ID: id, Text: text}
+	if published != "" {
+		a.Published, _ = time.Parse(time.DateOnly, published)
+	}
+	r := Report{Article: a}
+	for _, p := range people {
+		r.Entities = append(r.Entities, storyline.Entity{Type: storyline.Person, Norm: p})
+	}
+	return r
+}
+
+func TestSimilarity(t *testing.T) {
+	rahman := report("a", "2008-12-13", "Wladimir Klitschko stopped Hasim Rahman in the seventh round on Saturday to keep his IBF and WBO heavyweight titles in Mannheim.", "Wladimir Klitschko", "Hasim Rahman")
+	rahman2 := report("b", "2008-12-14", "Klitschko defended his heavyweight titles against Hasim Rahman, stopping the former champion in Mannheim.", "Wladimir Klitschko", "Hasim Rahman")
+	thompson := report("c", "2012-07-08", "Wladimir Klitschko stopped Tony Thompson in the sixth round in Bern to keep his heavyweight titles.", "Wladimir Klitschko", "Tony Thompson")
+	quake := report("d", "2008-09-10", "An earthquake of magnitude 5.6 shook the island of Qeshm in southern Iran.")
+	tests := []struct {
+		a, b     Report
+		min, max float64
+	}{
+		{rahman, rahman, 0.99, 1.2},
+		{rahman, rahman2, 0.3, 1},
+		{rahman, thompson, 0.05, 0.6},
+		{rahman, quake, -1, 0.05},
+	}
+	for _, tt := range tests {
+		pa, pb := newProfile(tt.a, everyday()), newProfile(tt.b, everyday())
+		s := similarity(&pa, &pb)
+		if math.IsNaN(s) || s < tt.min || s > tt.max {
+			t.Errorf("similarity(%s, %s) = %.3f, want in [%.2f, %.2f]", tt.a.Article.ID, tt.b.Article.ID, s, tt.min, tt.max)
+		}
+		if r := similarity(&pb, &pa); math.Abs(r-s) > 1e-9 {
+			t.Errorf("similarity(%s, %s) = %.3f, but %.3f the other way", tt.a.Article.ID, tt.b.Article.ID, s, r)
+		}
+	}
+	pa, pb, pc := newProfile(rahman, everyday()), newProfile(rahman2, everyday()), newProfile(thompson, everyday())
+	if same, other := similarity(&pa, &pb), similarity(&pa, &pc); same <= other {
+		t.Errorf("similarity of two Rahman reports %.3f <= of Rahman and Thompson %.3f", same, other)
+	}
+}
+
+func TestMarks(t *testing.T) {
+	p := newProfile(report("a", "", "On Friday the quake of magnitude 5.6 hit Qeshm in 2008, AFP said at 10 GMT."), everyday())
+	want := map[string]bool{"5.6": true, "qeshm": true, "10": true}
+	for _, m := range p.marks {
+		if !want[m] {
+			t.Errorf("mark %q, want only %v", m, want)
+		}
+		delete(want, m)
+	}
+	if len(want) > 0 {
+		t.Errorf("marks %v lack %v", p.marks, want)
+	}
+}
