@@ -82,3 +82,23 @@ const (
 	DatedEarlier    Dating = "earlier"   // the event a sentence or two before goes on being told
 	DatedPublished  Dating = "published" // a headline or lede in the present tense: the report's day
 )
+
+// StoryKeys is what the story index keeps of one report, so that a new
+// report finds the stories it may join without a scan of the store: the
+// anchors it is filed under (its weightiest words), and the reports it is
+// linked to (those similar enough that they might share its story).
+type StoryKeys struct {
+	Anchors []string `json:"anchors"`
+	Links   []string `json:"links,omitempty"`
+}
+
+// StoryUpdate is what grouping decided: stories to drop and stories to put
+// in their place, with the index keys of the reports it looked at. With
+// All, it replaces every stored story and key.
+type StoryUpdate struct {
+	All     bool
+	Remove  []string // IDs of stories to drop
+	Put     []Story
+	Keys    map[string]StoryKeys // by article ID
+	Version string               // of the stories and extractions that made it
+}

@@ -2,20 +2,24 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/pipeline/story"
 )
 
-// StoryStore is what building stories needs of the store: the articles
-// with their extractions, and a place for the stories.
+// StoryStore is what grouping reports into stories needs of the store: the
+// articles with their extractions, the story index, and a place for the
+// stories.
 type StoryStore interface {
 	ForEach(ctx context.Context, fn func(a *storyline.Article, x *storyline.Extraction) error) error
 	Article(ctx context.Context, id string) (*storyline.Article, error)
 	Extraction(ctx context.Context, id string) (*storyline.Extraction, error)
-	PutStories(ctx context.Context, version string, stories []storyline.Story) error
+	story.Index
+	StoryWork(ctx context.Context) ([]string, error)
+	StoriesVersion(ctx context.Context) (string, error)
+	UpdateStories(ctx context.Context, u storyline.StoryUpdate) error
 }
 
 // StoriesVersion is the version of the stories that extractor version
@@ -25,62 +29,76 @@ func StoriesVersion(extractorVersion string) string {
 	return story.Version + "+" + extractorVersion
 }
 
-// BuildStories groups every stored article whose extraction is current
-// into stories, tells each, and stores them in place of the old ones in one
-// write. Syndicated copies (articles with DuplicateOf) are not grouped: each
-// joins the story of its first copy. It returns the number of stories.
-func BuildStories(ctx context.Context, s StoryStore, extractorVersion string) (int, error) {
-	src := storedReports{s: s, version: extractorVersion, copies: map[string][]string{}}
-	var stories []storyline.Story
-	err := story.Build(ctx, &src, func(st storyline.Story) error {
-		stories = append(stories, st)
-		return nil
-	})
+// StoriesReport counts what a story update did.
+type StoriesReport struct {
+	Rebuilt bool // every story was made anew
+	Changed int  // reports grouped again because they were new or changed
+	Told    int  // stories made
+}
+
+// Stories brings the stored stories up to date with the extractions made by
+// extractorVersion. It groups again only the reports that are new or
+// changed, with the stories they may join; it rebuilds every story from
+// scratch when all is set, when the stories were made by another version,
+// or when there are none yet. Both give the same stories.
+func Stories(ctx context.Context, s StoryStore, extractorVersion string, all bool) (StoriesReport, error) {
+	version := StoriesVersion(extractorVersion)
+	src := storedReports{s: s, version: extractorVersion}
+	stored, err := s.StoriesVersion(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("build stories: %w", err)
+		return StoriesReport{}, err
 	}
-	for i := range stories {
-		st := &stories[i]
-		for _, id := range st.Articles {
-			st.Articles = append(st.Articles, src.copies[id]...)
+	var u storyline.StoryUpdate
+	report := StoriesReport{Rebuilt: all || stored != version}
+	if report.Rebuilt {
+		u, err = story.Build(ctx, src, version)
+		report.Changed = len(u.Keys)
+	} else {
+		var work []string
+		if work, err = s.StoryWork(ctx); err != nil || len(work) == 0 {
+			return report, err
 		}
-		slices.Sort(st.Articles)
+		report.Changed = len(work)
+		u, err = story.Update(ctx, src, s, work, version)
 	}
-	if err := s.PutStories(ctx, StoriesVersion(extractorVersion), stories); err != nil {
-		return 0, err
+	if err != nil {
+		return report, fmt.Errorf("stories: %w", err)
 	}
-	return len(stories), nil
+	report.Told = len(u.Put)
+	return report, s.UpdateStories(ctx, u)
 }
 
 // storedReports reads the store as story.Reports: the articles whose
-// extraction is current, copies set aside.
+// extraction this extractor version made from their current text.
 type storedReports struct {
 	s       StoryStore
 	version string
-	copies  map[string][]string // first copy's ID → its copies' IDs
 }
 
-func (r *storedReports) ForEach(ctx context.Context, fn func(story.Report) error) error {
+func (r storedReports) ForEach(ctx context.Context, fn func(story.Report) error) error {
 	return r.s.ForEach(ctx, func(a *storyline.Article, x *storyline.Extraction) error {
-		switch {
-		case x.Stale(a, r.version):
-			return nil // not extracted yet: the next build takes it
-		case a.DuplicateOf != "":
-			r.copies[a.DuplicateOf] = append(r.copies[a.DuplicateOf], a.ID)
-			return nil
+		if x.Stale(a, r.version) {
+			return nil // not extracted yet: the next update takes it
 		}
 		return fn(story.Report{Article: a, Entities: x.Entities})
 	})
 }
 
-func (r *storedReports) Reports(ctx context.Context, ids []string) ([]story.Report, error) {
+// Reports returns the reports ids whose extraction is current, in order.
+func (r storedReports) Reports(ctx context.Context, ids []string) ([]story.Report, error) {
 	out := make([]story.Report, 0, len(ids))
 	for _, id := range ids {
 		a, err := r.s.Article(ctx, id)
+		if errors.Is(err, storyline.ErrNotFound) {
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
 		x, err := r.s.Extraction(ctx, id)
+		if errors.Is(err, storyline.ErrNotFound) || err == nil && x.Stale(a, r.version) {
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}

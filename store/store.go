@@ -28,7 +28,7 @@ var (
 	bucketHandles      = []byte("handles")
 	keySchema          = []byte("schema")
 	allBuckets         = [][]byte{bucketMeta, bucketArticles, bucketExtractions, bucketURLs, bucketFingerprints, bucketHandles,
-		bucketStories, bucketStoryOf, bucketStale}
+		bucketStories, bucketStoryOf, bucketStale, bucketStoryKeys, bucketAnchors, bucketChanged}
 )
 
 // fillPercent packs the pages of buckets that mostly grow: bbolt's default

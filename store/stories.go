@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 
@@ -17,40 +18,58 @@ var (
 	bucketStories = []byte("stories")
 	bucketStoryOf = []byte("story_of") // article ID → story ID
 	bucketStale   = []byte("stale_stories")
+	// bucketStoryKeys holds each grouped article's storyline.StoryKeys;
+	// bucketAnchors files it under each anchor (key: anchor, 0, article ID).
+	bucketStoryKeys = []byte("story_keys")
+	bucketAnchors   = []byte("anchors")
+	// bucketChanged lists the articles whose text or extraction changed
+	// since they were grouped.
+	bucketChanged = []byte("story_changed")
 	keyStories    = []byte("stories_version") // in meta: the version that made the stories
+	storyBuckets  = [][]byte{bucketStories, bucketStoryOf, bucketStale, bucketStoryKeys, bucketAnchors, bucketChanged}
 )
 
-// PutStories replaces every stored story with stories, made by version, in
-// one transaction: a reader sees the old stories or the new ones, never a
-// mix, and an interrupted build leaves the old ones whole.
-func (db *DB) PutStories(ctx context.Context, version string, stories []storyline.Story) error {
+// UpdateStories writes what grouping decided, in one transaction: a
+// reader sees the stories before or after, never a mix, and an interrupted
+// build leaves the old ones whole. With u.All it replaces every story and
+// index key; otherwise it drops u.Remove and puts u.Put. The articles whose
+// keys it writes are no longer waiting for grouping.
+func (db *DB) UpdateStories(ctx context.Context, u storyline.StoryUpdate) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	values := make([][]byte, len(stories))
-	for i := range stories {
-		v, err := encode(&stories[i])
+	values := make([][]byte, len(u.Put))
+	for i := range u.Put {
+		v, err := encode(&u.Put[i])
 		if err != nil {
-			return fmt.Errorf("store: put story %s: %w", stories[i].ID, err)
+			return fmt.Errorf("store: put story %s: %w", u.Put[i].ID, err)
 		}
 		values[i] = v
 	}
 	err := db.update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bucketStories, bucketStoryOf, bucketStale} {
-			if err := tx.DeleteBucket(name); err != nil && tx.Bucket(name) != nil {
-				return err
-			}
-			if _, err := tx.CreateBucket(name); err != nil {
-				return err
+		if u.All {
+			for _, name := range storyBuckets {
+				if err := tx.DeleteBucket(name); err != nil && tx.Bucket(name) != nil {
+					return err
+				}
+				if _, err := tx.CreateBucket(name); err != nil {
+					return err
+				}
 			}
 		}
-		b, of := tx.Bucket(bucketStories), tx.Bucket(bucketStoryOf)
+		if err := removeStories(tx, u.Remove); err != nil {
+			return err
+		}
+		b, of, stale := tx.Bucket(bucketStories), tx.Bucket(bucketStoryOf), tx.Bucket(bucketStale)
 		b.FillPercent, of.FillPercent = fillPercent, fillPercent
-		for i, s := range stories {
+		for i, s := range u.Put {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 			if err := b.Put([]byte(s.ID), values[i]); err != nil {
+				return err
+			}
+			if err := stale.Delete([]byte(s.ID)); err != nil {
 				return err
 			}
 			for _, a := range s.Articles {
@@ -59,12 +78,160 @@ func (db *DB) PutStories(ctx context.Context, version string, stories []storylin
 				}
 			}
 		}
-		return tx.Bucket(bucketMeta).Put(keyStories, []byte(version))
+		if err := putKeys(tx, u.Keys); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put(keyStories, []byte(u.Version))
 	})
 	if err != nil {
-		return fmt.Errorf("store: put stories: %w", err)
+		return fmt.Errorf("store: update stories: %w", err)
 	}
 	return nil
+}
+
+// removeStories drops stories and the article → story entries that point
+// to them.
+func removeStories(tx *bolt.Tx, ids []string) error {
+	b, of, stale := tx.Bucket(bucketStories), tx.Bucket(bucketStoryOf), tx.Bucket(bucketStale)
+	for _, id := range ids {
+		data := b.Get([]byte(id))
+		if data == nil {
+			continue
+		}
+		var s storyline.Story
+		if err := decode(data, &s); err != nil {
+			return fmt.Errorf("story %s: %w", id, err)
+		}
+		for _, a := range s.Articles {
+			if string(of.Get([]byte(a))) == id {
+				if err := of.Delete([]byte(a)); err != nil {
+					return err
+				}
+			}
+		}
+		if err := b.Delete([]byte(id)); err != nil {
+			return err
+		}
+		if err := stale.Delete([]byte(id)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// putKeys files each article under its new anchors, in place of its old
+// ones, and marks it grouped.
+func putKeys(tx *bolt.Tx, keys map[string]storyline.StoryKeys) error {
+	kb, anchors, changed := tx.Bucket(bucketStoryKeys), tx.Bucket(bucketAnchors), tx.Bucket(bucketChanged)
+	kb.FillPercent = fillPercent
+	for id, k := range keys {
+		if data := kb.Get([]byte(id)); data != nil {
+			var old storyline.StoryKeys
+			if err := decode(data, &old); err != nil {
+				return fmt.Errorf("story keys %s: %w", id, err)
+			}
+			for _, a := range old.Anchors {
+				if err := anchors.Delete(anchorKey(a, id)); err != nil {
+					return err
+				}
+			}
+		}
+		v, err := encode(&k)
+		if err != nil {
+			return err
+		}
+		if err := kb.Put([]byte(id), v); err != nil {
+			return err
+		}
+		for _, a := range k.Anchors {
+			if err := anchors.Put(anchorKey(a, id), nil); err != nil {
+				return err
+			}
+		}
+		if err := changed.Delete([]byte(id)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// anchorKey files article id under anchor a: the anchor's reports are the
+// keys that start with it and a zero byte.
+func anchorKey(a, id string) []byte {
+	return append(append([]byte(a), 0), id...)
+}
+
+// Anchored returns the IDs of the articles filed under each anchor.
+func (db *DB) Anchored(ctx context.Context, anchors []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	err := db.view(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketAnchors).Cursor()
+		for _, a := range anchors {
+			prefix := anchorKey(a, "")
+			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+				out[a] = append(out[a], string(k[len(prefix):]))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: anchored articles: %w", err)
+	}
+	return out, nil
+}
+
+// StoryKeys returns the index keys of the articles ids that have some, and
+// the story each of ids is in ("" for none).
+func (db *DB) StoryKeys(ctx context.Context, ids []string) (map[string]storyline.StoryKeys, map[string]string, error) {
+	keys, stories := map[string]storyline.StoryKeys{}, map[string]string{}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	err := db.view(func(tx *bolt.Tx) error {
+		kb, of := tx.Bucket(bucketStoryKeys), tx.Bucket(bucketStoryOf)
+		for _, id := range ids {
+			stories[id] = string(of.Get([]byte(id)))
+			data := kb.Get([]byte(id))
+			if data == nil {
+				continue
+			}
+			var k storyline.StoryKeys
+			if err := decode(data, &k); err != nil {
+				return fmt.Errorf("story keys %s: %w", id, err)
+			}
+			keys[id] = k
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: story keys: %w", err)
+	}
+	return keys, stories, nil
+}
+
+// StoryWork lists, in ID order, the extracted articles waiting for
+// grouping: in no story yet, or changed since their story was made.
+func (db *DB) StoryWork(ctx context.Context) ([]string, error) {
+	var ids []string
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	err := db.view(func(tx *bolt.Tx) error {
+		of, changed := tx.Bucket(bucketStoryOf), tx.Bucket(bucketChanged)
+		return tx.Bucket(bucketExtractions).ForEach(func(k, _ []byte) error {
+			if of.Get(k) == nil || changed.Get(k) != nil {
+				ids = append(ids, string(k))
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: story work: %w", err)
+	}
+	return ids, nil
 }
 
 // StoriesState says how current the stored stories are.
@@ -148,15 +315,21 @@ func (db *DB) StoryOf(ctx context.Context) (map[string]string, error) {
 	return out, nil
 }
 
-// staleStoryOf marks the story of article id stale, if it is in one: its
-// text or its extraction is about to change.
+// staleStoryOf marks article id changed and its story stale, if it is in
+// one: its text or its extraction is about to change.
 func staleStoryOf(tx *bolt.Tx, id []byte) error {
-	of, stale := tx.Bucket(bucketStoryOf), tx.Bucket(bucketStale)
-	if of == nil || stale == nil {
-		return nil
+	if err := tx.Bucket(bucketChanged).Put(id, nil); err != nil {
+		return err
 	}
-	if s := of.Get(id); s != nil {
-		return stale.Put(s, nil)
+	if s := tx.Bucket(bucketStoryOf).Get(id); s != nil {
+		return tx.Bucket(bucketStale).Put(s, nil)
 	}
 	return nil
+}
+
+// StoriesVersion returns the version that made the stored stories, "" when
+// none were made.
+func (db *DB) StoriesVersion(ctx context.Context) (string, error) {
+	st, err := db.StoriesState(ctx)
+	return st.Version, err
 }

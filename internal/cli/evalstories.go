@@ -44,14 +44,11 @@ func evalStories(ctx context.Context, goldPath, docsPath string, asJSON bool, pr
 		}
 		reports[d.ID] = story.Report{Article: a, Entities: ents[i]}
 	}
-	var stories []storyline.Story
-	err = story.Build(ctx, reports, func(s storyline.Story) error {
-		stories = append(stories, s)
-		return nil
-	})
+	u, err := story.Build(ctx, reports, story.Version+"+"+x.Version())
 	if err != nil {
 		return fail(err)
 	}
+	stories := u.Put
 	if predPath != "" {
 		if err := writeStories(predPath, stories); err != nil {
 			return fail(fmt.Errorf("-pred: %w", err))

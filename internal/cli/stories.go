@@ -15,23 +15,20 @@ import (
 	"github.com/storyline/storyline/store"
 )
 
-// refreshStories rebuilds the stored stories when they are missing, stale,
-// lack an extracted article, or were made by another version; or always,
-// with force. It says on stderr what it did.
+// refreshStories brings the stored stories up to date, rebuilding every
+// one with force, and says on stderr what it did.
 func refreshStories(ctx context.Context, s *store.DB, extractorVersion string, force bool, stderr io.Writer) error {
-	st, err := s.StoriesState(ctx)
-	if err != nil {
-		return err
-	}
-	if !force && st.Version == pipeline.StoriesVersion(extractorVersion) && st.Stale == 0 && st.Unassigned == 0 {
-		return nil
-	}
 	start := time.Now()
-	n, err := pipeline.BuildStories(ctx, s, extractorVersion)
-	if err != nil {
+	r, err := pipeline.Stories(ctx, s, extractorVersion, force)
+	if err != nil || r.Changed == 0 {
 		return err
 	}
-	fmt.Fprintf(stderr, "stories: %d %s (%.1fs)\n", n, plural(n, "story", "stories"), time.Since(start).Seconds())
+	how := "grouped again"
+	if r.Rebuilt {
+		how = "grouped from scratch"
+	}
+	fmt.Fprintf(stderr, "stories: %d %s %s, %d %s told (%.1fs)\n", r.Changed, plural(r.Changed, "report", "reports"), how,
+		r.Told, plural(r.Told, "story", "stories"), time.Since(start).Seconds())
 	return nil
 }
 

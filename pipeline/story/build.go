@@ -20,32 +20,60 @@ type Reports interface {
 	Reports(ctx context.Context, ids []string) ([]Report, error)
 }
 
-// Build groups every report of src into stories and tells each one, calling
-// emit with the stories in the order of their IDs. The stories depend only
-// on the set of reports, never on the order in which they were stored:
-// profiles and similarities are pure functions of two reports, and grouping
-// breaks ties by article ID.
-func Build(ctx context.Context, src Reports, emit func(storyline.Story) error) error {
+// Build groups every report of src into stories and tells each one: an
+// update that replaces every stored story and index key. The stories depend
+// only on the set of reports, never on the order in which they were
+// stored: profiles and similarities are pure functions of two reports, and
+// grouping breaks ties by article ID.
+func Build(ctx context.Context, src Reports, version string) (storyline.StoryUpdate, error) {
 	ps, err := profiles(ctx, src)
 	if err != nil {
-		return err
+		return storyline.StoryUpdate{}, err
 	}
+	u, err := groupAndTell(ctx, src, ps)
+	u.All, u.Version = true, version
+	return u, err
+}
+
+// groupAndTell groups the reports of ps, which must hold every report linked to
+// another of them, and tells their stories.
+func groupAndTell(ctx context.Context, src Reports, ps []profile) (storyline.StoryUpdate, error) {
 	slices.SortFunc(ps, func(a, b profile) int { return cmp.Compare(a.id, b.id) })
 	edges := candidates(ps)
 	groups := groupsOf(ps, cluster(ps, edges), edges)
+	u := storyline.StoryUpdate{Keys: keys(ps, edges)}
 	for _, g := range groups {
 		if err := ctx.Err(); err != nil {
-			return err
+			return u, err
 		}
 		reports, err := src.Reports(ctx, g.ids)
 		if err != nil {
-			return fmt.Errorf("story %s: %w", g.id, err)
+			return u, fmt.Errorf("story %s: %w", g.id, err)
 		}
-		if err := emit(Tell(g.id, reports, g.central)); err != nil {
-			return err
+		u.Put = append(u.Put, Tell(g.id, reports, g.central))
+	}
+	return u, nil
+}
+
+// keys are the index keys of the reports of ps: their anchors, and the
+// reports they are linked to. Two groups merge only when their similarity,
+// an average less a contrast, reaches threshold, so only when some pair of
+// their reports does: the reports linked at threshold, followed link by
+// link, hold every story that a new report could change.
+func keys(ps []profile, edges []edge) map[string]storyline.StoryKeys {
+	out := make(map[string]storyline.StoryKeys, len(ps))
+	links := make([][]string, len(ps))
+	for _, e := range edges {
+		if e.sim >= threshold {
+			links[e.a] = append(links[e.a], ps[e.b].id)
+			links[e.b] = append(links[e.b], ps[e.a].id)
 		}
 	}
-	return nil
+	for i := range ps {
+		slices.Sort(links[i])
+		out[ps[i].id] = storyline.StoryKeys{Anchors: anchors(&ps[i]), Links: links[i]}
+	}
+	return out
 }
 
 // profiles profiles every report of src, on all cores: profiling reads

@@ -25,10 +25,13 @@ type Store interface {
 	Extraction(ctx context.Context, id string) (*storyline.Extraction, error)
 	IDs(ctx context.Context, after string, n int) ([]string, error)
 	ForEach(ctx context.Context, fn func(*storyline.Article, *storyline.Extraction) error) error
-	PutStories(ctx context.Context, version string, stories []storyline.Story) error
+	UpdateStories(ctx context.Context, u storyline.StoryUpdate) error
 	Stories(ctx context.Context, fn func(s *storyline.Story, stale bool) error) error
 	StoryOf(ctx context.Context) (map[string]string, error)
 	StoriesState(ctx context.Context) (store.StoriesState, error)
+	StoryWork(ctx context.Context) ([]string, error)
+	Anchored(ctx context.Context, anchors []string) (map[string][]string, error)
+	StoryKeys(ctx context.Context, ids []string) (map[string]storyline.StoryKeys, map[string]string, error)
 }
 
 // Open opens a new bbolt store in t.TempDir() and, when the test ends,

@@ -84,7 +84,7 @@ func testStories(t *testing.T, s Store) {
 		t.Fatalf("empty store: stories state %+v, %v", st, err)
 	}
 	extracted(t, s, "a", "b", "c", "d")
-	if err := s.PutStories(ctx, "story-v1", stories()); err != nil {
+	if err := s.UpdateStories(ctx, storyline.StoryUpdate{All: true, Version: "story-v1", Put: stories()}); err != nil {
 		t.Fatal(err)
 	}
 	got, stale := readStories(t, s)
@@ -104,7 +104,7 @@ func testStories(t *testing.T, s Store) {
 		t.Errorf("stories state = %+v, %v; want %+v", st, err, want)
 	}
 	// A rebuild replaces every story: none of the old is left.
-	if err := s.PutStories(ctx, "story-v2", stories()[1:]); err != nil {
+	if err := s.UpdateStories(ctx, storyline.StoryUpdate{All: true, Version: "story-v2", Put: stories()[1:]}); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := readStories(t, s); len(got) != 1 || got[0].ID != "s2" {
@@ -118,7 +118,7 @@ func testStories(t *testing.T, s Store) {
 func testStoriesGoStale(t *testing.T, s Store) {
 	ctx := context.Background()
 	as := extracted(t, s, "a", "b", "c")
-	if err := s.PutStories(ctx, "story-v1", stories()); err != nil {
+	if err := s.UpdateStories(ctx, storyline.StoryUpdate{All: true, Version: "story-v1", Put: stories()}); err != nil {
 		t.Fatal(err)
 	}
 	// Re-storing an article unchanged leaves its story current.
@@ -143,10 +143,61 @@ func testStoriesGoStale(t *testing.T, s Store) {
 		t.Errorf("stories state counts %d stale, want 2", st.Stale)
 	}
 	// A rebuild makes them current.
-	if err := s.PutStories(ctx, "story-v1", stories()); err != nil {
+	if err := s.UpdateStories(ctx, storyline.StoryUpdate{All: true, Version: "story-v1", Put: stories()}); err != nil {
 		t.Fatal(err)
 	}
 	if _, stale := readStories(t, s); len(stale) > 0 {
 		t.Errorf("after a rebuild, stale stories = %v", stale)
+	}
+}
+
+func testStoryIndex(t *testing.T, s Store) {
+	ctx := context.Background()
+	extracted(t, s, "a", "b", "c")
+	if work, err := s.StoryWork(ctx); err != nil || !reflect.DeepEqual(work, []string{"a", "b", "c"}) {
+		t.Fatalf("before grouping, story work = %v, %v; want every extracted article", work, err)
+	}
+	all := storyline.StoryUpdate{All: true, Version: "v1", Put: stories(), Keys: map[string]storyline.StoryKeys{
+		"a": {Anchors: []string{"moscow", "lavrov"}, Links: []string{"b"}},
+		"b": {Anchors: []string{"lavrov"}, Links: []string{"a"}},
+		"c": {Anchors: []string{"quake"}},
+	}}
+	if err := s.UpdateStories(ctx, all); err != nil {
+		t.Fatal(err)
+	}
+	if work, err := s.StoryWork(ctx); err != nil || len(work) > 0 {
+		t.Errorf("after grouping, story work = %v, %v; want none", work, err)
+	}
+	anchored, err := s.Anchored(ctx, []string{"lavrov", "quake", "none"})
+	if want := map[string][]string{"lavrov": {"a", "b"}, "quake": {"c"}}; err != nil || !reflect.DeepEqual(anchored, want) {
+		t.Errorf("anchored = %v, %v; want %v", anchored, err, want)
+	}
+	// An update drops the stories it names, puts its own and files its
+	// reports under their new anchors only.
+	one := stories()[1]
+	one.Articles = []string{"a", "b", "c"}
+	u := storyline.StoryUpdate{Version: "v1", Remove: []string{"s1", "s2"}, Put: []storyline.Story{one},
+		Keys: map[string]storyline.StoryKeys{"a": {Anchors: []string{"quake"}, Links: []string{"c"}}}}
+	if err := s.UpdateStories(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := readStories(t, s); len(got) != 1 || !reflect.DeepEqual(got[0].Articles, one.Articles) {
+		t.Errorf("after the update, stories = %+v", got)
+	}
+	anchored, _ = s.Anchored(ctx, []string{"lavrov", "moscow", "quake"})
+	if want := map[string][]string{"lavrov": {"b"}, "quake": {"a", "c"}}; !reflect.DeepEqual(anchored, want) {
+		t.Errorf("after the update, anchored = %v, want %v", anchored, want)
+	}
+	keys, storyOf, err := s.StoryKeys(ctx, []string{"a", "d"})
+	if err != nil || !reflect.DeepEqual(keys["a"].Links, []string{"c"}) || storyOf["a"] != "s2" || storyOf["d"] != "" {
+		t.Errorf("story keys = %v, story of = %v, %v", keys, storyOf, err)
+	}
+	// A changed extraction puts its article back to work.
+	x := &storyline.Extraction{ArticleID: "b", Version: "v2", ArticleHash: Article("b", "Text of b in Moscow.").ContentHash()}
+	if err := s.PutExtractions(ctx, []*storyline.Extraction{x})[0]; err != nil {
+		t.Fatal(err)
+	}
+	if work, _ := s.StoryWork(ctx); !reflect.DeepEqual(work, []string{"b"}) {
+		t.Errorf("after b's extraction changed, story work = %v, want [b]", work)
 	}
 }

@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"PlaceKeepsItsCountry", testPlaceKeepsItsCountry},
 		{"Stories", testStories},
 		{"StoriesGoStale", testStoriesGoStale},
+		{"StoryIndex", testStoryIndex},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.test(t, open(t)) })
 	}

@@ -1,0 +1,145 @@
+package story
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/storyline/storyline"
+)
+
+// Index is the story index as Update reads it: the reports filed under
+// each anchor, and the keys and story of each report.
+type Index interface {
+	Anchored(ctx context.Context, anchors []string) (map[string][]string, error)
+	StoryKeys(ctx context.Context, ids []string) (map[string]storyline.StoryKeys, map[string]string, error)
+}
+
+// Update groups again the reports changed (new ones, or ones whose text or
+// extraction changed) together with every report a link could join to
+// them, and tells the stories they make: an update that drops their old
+// stories and puts the new ones. Its stories are those Build would make
+// over the whole store, since a story never spans two sets of reports that
+// no link joins; and it reads the reports that share an anchor with a
+// changed one and the stories they reach, not the store.
+func Update(ctx context.Context, src Reports, idx Index, changed []string, version string) (storyline.StoryUpdate, error) {
+	u := storyline.StoryUpdate{Version: version}
+	if len(changed) == 0 {
+		return u, nil
+	}
+	fresh, err := load(ctx, src, changed)
+	if err != nil {
+		return u, err
+	}
+	// The reports that may now link to a changed one share an anchor
+	// with it.
+	var want []string
+	for _, p := range fresh {
+		want = append(want, anchors(&p)...)
+	}
+	slices.Sort(want)
+	anchored, err := idx.Anchored(ctx, slices.Compact(want))
+	if err != nil {
+		return u, fmt.Errorf("story index: %w", err)
+	}
+	inChanged := map[string]bool{}
+	for _, id := range changed {
+		inChanged[id] = true
+	}
+	candidateIDs := map[string]bool{}
+	for _, ids := range anchored {
+		for _, id := range ids {
+			if !inChanged[id] {
+				candidateIDs[id] = true
+			}
+		}
+	}
+	cands, err := load(ctx, src, slices.Sorted(maps.Keys(candidateIDs)))
+	if err != nil {
+		return u, err
+	}
+	// Start from the changed reports, what they link to now and what they
+	// linked to before; then follow the stored links to every report they
+	// reach.
+	members := map[string]bool{}
+	var frontier []string
+	add := func(id string) {
+		if !members[id] {
+			members[id] = true
+			frontier = append(frontier, id)
+		}
+	}
+	for _, id := range changed {
+		add(id)
+	}
+	for i := range fresh {
+		for j := range cands {
+			if similarity(&fresh[i], &cands[j]) >= threshold {
+				add(cands[j].id)
+			}
+		}
+	}
+	oldStories := map[string]bool{}
+	for len(frontier) > 0 {
+		if err := ctx.Err(); err != nil {
+			return u, err
+		}
+		keys, storyOf, err := idx.StoryKeys(ctx, frontier)
+		if err != nil {
+			return u, fmt.Errorf("story index: %w", err)
+		}
+		frontier = nil
+		for _, k := range slices.Sorted(maps.Keys(keys)) {
+			for _, l := range keys[k].Links {
+				add(l)
+			}
+		}
+		for _, s := range storyOf {
+			if s != "" {
+				oldStories[s] = true
+			}
+		}
+	}
+	known := map[string]profile{}
+	for _, p := range slices.Concat(fresh, cands) {
+		known[p.id] = p
+	}
+	var rest []string
+	for id := range members {
+		if _, ok := known[id]; !ok {
+			rest = append(rest, id)
+		}
+	}
+	more, err := load(ctx, src, slices.Sorted(slices.Values(rest)))
+	if err != nil {
+		return u, err
+	}
+	var ps []profile
+	for _, p := range slices.Concat(fresh, cands, more) {
+		if members[p.id] {
+			ps = append(ps, p)
+			delete(members, p.id) // a report loaded twice counts once
+		}
+	}
+	told, err := groupAndTell(ctx, src, ps)
+	told.Remove, told.Version = slices.Sorted(maps.Keys(oldStories)), version
+	return told, err
+}
+
+// load profiles the reports ids that src has, in the order of ids.
+func load(ctx context.Context, src Reports, ids []string) ([]profile, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	reports, err := src.Reports(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("read reports: %w", err)
+	}
+	idf := everyday()
+	ps := make([]profile, len(reports))
+	for i, r := range reports {
+		ps[i] = newProfile(r, idf)
+	}
+	return ps, nil
+}

@@ -1,0 +1,194 @@
+package story
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/storyline/storyline"
+)
+
+// memory is a store of reports and stories in memory, for Build and
+// Update.
+type memory struct {
+	reports map[string]Report
+	stories map[string]storyline.Story
+	keys    map[string]storyline.StoryKeys
+	storyOf map[string]string
+}
+
+func newMemory() *memory {
+	return &memory{reports: map[string]Report{}, stories: map[string]storyline.Story{},
+		keys: map[string]storyline.StoryKeys{}, storyOf: map[string]string{}}
+}
+
+func (m *memory) ForEach(ctx context.Context, fn func(Report) error) error {
+	for _, id := range slices.Sorted(maps.Keys(m.reports)) {
+		if err := fn(m.reports[id]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m *memory) Reports(ctx context.Context, ids []string) ([]Report, error) {
+	var out []Report
+	for _, id := range ids {
+		if r, ok := m.reports[id]; ok {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+func (m *memory) Anchored(ctx context.Context, anchors []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	for _, id := range slices.Sorted(maps.Keys(m.keys)) {
+		for _, a := range m.keys[id].Anchors {
+			if slices.Contains(anchors, a) {
+				out[a] = append(out[a], id)
+			}
+		}
+	}
+	return out, nil
+}
+
+func (m *memory) StoryKeys(ctx context.Context, ids []string) (map[string]storyline.StoryKeys, map[string]string, error) {
+	keys, of := map[string]storyline.StoryKeys{}, map[string]string{}
+	for _, id := range ids {
+		if k, ok := m.keys[id]; ok {
+			keys[id] = k
+		}
+		of[id] = m.storyOf[id]
+	}
+	return keys, of, nil
+}
+
+// apply writes u as a store would.
+func (m *memory) apply(u storyline.StoryUpdate) {
+	if u.All {
+		m.stories, m.keys, m.storyOf = map[string]storyline.Story{}, map[string]storyline.StoryKeys{}, map[string]string{}
+	}
+	for _, id := range u.Remove {
+		for _, a := range m.stories[id].Articles {
+			if m.storyOf[a] == id {
+				delete(m.storyOf, a)
+			}
+		}
+		delete(m.stories, id)
+	}
+	for _, s := range u.Put {
+		m.stories[s.ID] = s
+		for _, a := range s.Articles {
+			m.storyOf[a] = s.ID
+		}
+	}
+	maps.Copy(m.keys, u.Keys)
+}
+
+func (m *memory) sorted() []storyline.Story {
+	var out []storyline.Story
+	for _, id := range slices.Sorted(maps.Keys(m.stories)) {
+		out = append(out, m.stories[id])
+	}
+	return out
+}
+
+// syntheticReports are reports of several stories that share their kind
+// of event in pairs (two trials, two storms...) and some words across all.
+func syntheticReports() []Report {
+	kinds := []string{"trial verdict court judge jury", "storm flooding rain evacuated coast", "election ballot voters parliament"}
+	var out []Report
+	day := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+	for s := range 6 {
+		kind := kinds[s/2]
+		names := fmt.Sprintf("Quillon%c Marbeck%c Tessaly%c", 'A'+s, 'A'+s, 'A'+s)
+		place := fmt.Sprintf("Orvanto%c", 'A'+s)
+		for r := range 4 {
+			text := fmt.Sprintf("%s news from %s. Officials named %s in the %s report %d. "+
+				"The %s followed weeks of talks, and %s said more would follow.",
+				strings.Fields(kind)[0], place, names, kind, r, strings.Fields(kind)[1], strings.Fields(names)[r%3])
+			a := &storyline.Article{ID: fmt.Sprintf("s%d-r%d", s, r), Text: text, Published: day.AddDate(0, 0, 20*s+r)}
+			out = append(out, Report{Article: a})
+		}
+	}
+	return out
+}
+
+// TestUpdateGivesWhatBuildGives adds reports one batch at a time, in
+// several orders, and gets the stories that a build over all of them
+// gives; then changes a report and gets what a build gives again.
+func TestUpdateGivesWhatBuildGives(t *testing.T) {
+	ctx := context.Background()
+	reports := syntheticReports()
+	whole := newMemory()
+	for _, r := range reports {
+		whole.reports[r.Article.ID] = r
+	}
+	u, err := Build(ctx, whole, "v")
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole.apply(u)
+	want := whole.sorted()
+	if len(want) < 2 || len(want) == len(reports) {
+		t.Fatalf("a build made %d stories of %d reports: the test needs some grouping", len(want), len(reports))
+	}
+	for seed := range 4 {
+		order := slices.Clone(reports)
+		rand.New(rand.NewPCG(uint64(seed), 7)).Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		m := newMemory()
+		for start := 0; start < len(order); start += 1 + seed {
+			var changed []string
+			for _, r := range order[start:min(len(order), start+1+seed)] {
+				m.reports[r.Article.ID] = r
+				changed = append(changed, r.Article.ID)
+			}
+			u, err := Update(ctx, m, m, changed, "v")
+			if err != nil {
+				t.Fatal(err)
+			}
+			m.apply(u)
+		}
+		if got := m.sorted(); !reflect.DeepEqual(got, want) {
+			t.Errorf("order %d: updates made %d stories, a build %d:\n%v\nwant\n%v", seed, len(got), len(want), ids(got), ids(want))
+		}
+	}
+	// A report rewritten to tell another story moves to it.
+	moved := reports[0]
+	moved.Article = &storyline.Article{ID: moved.Article.ID, Text: reports[len(reports)-1].Article.Text + " Again.",
+		Published: reports[len(reports)-1].Article.Published}
+	whole.reports[moved.Article.ID] = moved
+	u, err = Update(ctx, whole, whole, []string{moved.Article.ID}, "v")
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole.apply(u)
+	rebuilt := newMemory()
+	rebuilt.reports = whole.reports
+	u, err = Build(ctx, rebuilt, "v")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rebuilt.apply(u)
+	if got, want := whole.sorted(), rebuilt.sorted(); !reflect.DeepEqual(got, want) {
+		t.Errorf("after a report changed, an update gives %v, a build %v", ids(got), ids(want))
+	}
+	if whole.storyOf[moved.Article.ID] != whole.storyOf[reports[len(reports)-1].Article.ID] {
+		t.Errorf("the rewritten report is in story %s, not in that of the report it now copies", whole.storyOf[moved.Article.ID])
+	}
+}
+
+func ids(stories []storyline.Story) [][]string {
+	var out [][]string
+	for _, s := range stories {
+		out = append(out, s.Articles)
+	}
+	return out
+}
