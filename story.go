@@ -88,6 +88,7 @@ const (
 // anchors it is filed under (its weightiest words), and the reports it is
 // linked to (those similar enough that they might share its story).
 type StoryKeys struct {
+	Day     string   `json:"day,omitempty"` // publication day, YYYY-MM-DD; "" when unknown
 	Anchors []string `json:"anchors"`
 	Links   []string `json:"links,omitempty"`
 }

@@ -131,7 +131,7 @@ func putKeys(tx *bolt.Tx, keys map[string]storyline.StoryKeys) error {
 				return fmt.Errorf("story keys %s: %w", id, err)
 			}
 			for _, a := range old.Anchors {
-				if err := anchors.Delete(anchorKey(a, id)); err != nil {
+				if err := anchors.Delete(anchorKey(a, old.Day, id)); err != nil {
 					return err
 				}
 			}
@@ -144,7 +144,7 @@ func putKeys(tx *bolt.Tx, keys map[string]storyline.StoryKeys) error {
 			return err
 		}
 		for _, a := range k.Anchors {
-			if err := anchors.Put(anchorKey(a, id), nil); err != nil {
+			if err := anchors.Put(anchorKey(a, k.Day, id), nil); err != nil {
 				return err
 			}
 		}
@@ -155,25 +155,38 @@ func putKeys(tx *bolt.Tx, keys map[string]storyline.StoryKeys) error {
 	return nil
 }
 
-// anchorKey files article id under anchor a: the anchor's reports are the
-// keys that start with it and a zero byte.
-func anchorKey(a, id string) []byte {
-	return append(append([]byte(a), 0), id...)
+// anchorKey files article id, published on day, under anchor a. The keys
+// of an anchor sort by day, the undated first, so that the articles of a
+// span of days are one range of keys.
+func anchorKey(a, day, id string) []byte {
+	k := make([]byte, 0, len(a)+len(day)+len(id)+2)
+	return append(append(append(append(append(k, a...), 0), day...), 0), id...)
 }
 
-// Anchored returns the IDs of the articles filed under each anchor.
-func (db *DB) Anchored(ctx context.Context, anchors []string) (map[string][]string, error) {
+// Anchored returns the IDs of the articles filed under each anchor that
+// were published from day from to day to (YYYY-MM-DD, both included), and
+// of those whose day is unknown. With from and to "", it returns them all.
+func (db *DB) Anchored(ctx context.Context, anchors []string, from, to string) (map[string][]string, error) {
 	out := map[string][]string{}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	err := db.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketAnchors).Cursor()
-		for _, a := range anchors {
-			prefix := anchorKey(a, "")
-			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-				out[a] = append(out[a], string(k[len(prefix):]))
+		scan := func(anchor string, start, end []byte) {
+			for k, _ := c.Seek(start); k != nil && bytes.Compare(k, end) < 0; k, _ = c.Next() {
+				day, _, _ := bytes.Cut(k[len(anchor)+1:], []byte{0})
+				out[anchor] = append(out[anchor], string(k[len(anchor)+1+len(day)+1:]))
 			}
+		}
+		for _, a := range anchors {
+			undated := anchorKey(a, "", "")
+			if from == "" && to == "" {
+				scan(a, undated, append([]byte(a), 1))
+				continue
+			}
+			scan(a, undated, anchorKey(a, "\x01", ""))
+			scan(a, anchorKey(a, from, ""), anchorKey(a, to+"\x01", ""))
 		}
 		return nil
 	})

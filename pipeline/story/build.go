@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/storyline/storyline"
 )
@@ -71,7 +72,7 @@ func keys(ps []profile, edges []edge) map[string]storyline.StoryKeys {
 	}
 	for i := range ps {
 		slices.Sort(links[i])
-		out[ps[i].id] = storyline.StoryKeys{Anchors: anchors(&ps[i]), Links: links[i]}
+		out[ps[i].id] = storyline.StoryKeys{Day: dayString(ps[i].day), Anchors: anchors(&ps[i]), Links: links[i]}
 	}
 	return out
 }
@@ -160,8 +161,8 @@ func storyID(sortedIDs []string) string {
 	return "s" + hex.EncodeToString(sum[:6])
 }
 
-// candidates are the similarities of the pairs of reports that share
-// an anchor: the only pairs that can join a story.
+// candidates are the similarities of the pairs of reports that share an
+// anchor and are comparable: the only pairs that can join a story.
 func candidates(ps []profile) []edge {
 	byAnchor := map[string][]int32{}
 	for i := range ps {
@@ -171,11 +172,12 @@ func candidates(ps []profile) []edge {
 	}
 	pairs := map[[2]int32]bool{}
 	for _, ids := range byAnchor {
-		if len(ids) > maxPosting {
-			continue // a word of a thousand stories picks none out
-		}
+		slices.SortFunc(ids, func(a, b int32) int { return cmp.Or(cmp.Compare(ps[a].day, ps[b].day), cmp.Compare(a, b)) })
 		for x, i := range ids {
 			for _, j := range ids[x+1:] {
+				if !comparable(&ps[i], &ps[j]) {
+					break // sorted by day: the rest are later still
+				}
 				pairs[[2]int32{min(i, j), max(i, j)}] = true
 			}
 		}
@@ -190,9 +192,32 @@ func candidates(ps []profile) []edge {
 	return edges
 }
 
-// maxPosting bounds the reports an anchor may join: past it, the anchor is
-// a word of many stories.
-const maxPosting = 1000
+// window is how many days apart two dated reports may be and still be
+// compared. A story told for longer holds together through the reports in
+// between; and without a bound, a name in every tenth report of a large
+// store would have each new report compared with thousands.
+const window = 45
+
+// comparable reports whether two reports are published close enough in
+// time to be compared; a report of unknown date is compared with all.
+func comparable(a, b *profile) bool {
+	return a.day == noDay || b.day == noDay || abs(a.day-b.day) <= window
+}
+
+func abs(d int32) int32 {
+	if d < 0 {
+		return -d
+	}
+	return d
+}
+
+// dayString writes a profile's day as YYYY-MM-DD, "" when unknown.
+func dayString(day int32) string {
+	if day == noDay {
+		return ""
+	}
+	return time.Unix(int64(day)*86400, 0).UTC().Format(time.DateOnly)
+}
 
 // Version changes whenever a rule of this package changes the stories it
 // makes from the same extractions.

@@ -12,7 +12,10 @@ import (
 // Index is the story index as Update reads it: the reports filed under
 // each anchor, and the keys and story of each report.
 type Index interface {
-	Anchored(ctx context.Context, anchors []string) (map[string][]string, error)
+	// Anchored returns the reports filed under each anchor published from
+	// day from to day to (YYYY-MM-DD), and those of unknown date; all of
+	// them when from and to are "".
+	Anchored(ctx context.Context, anchors []string, from, to string) (map[string][]string, error)
 	StoryKeys(ctx context.Context, ids []string) (map[string]storyline.StoryKeys, map[string]string, error)
 }
 
@@ -33,25 +36,26 @@ func Update(ctx context.Context, src Reports, idx Index, changed []string, versi
 		return u, err
 	}
 	// The reports that may now link to a changed one share an anchor
-	// with it.
-	var want []string
-	for _, p := range fresh {
-		want = append(want, anchors(&p)...)
-	}
-	slices.Sort(want)
-	anchored, err := idx.Anchored(ctx, slices.Compact(want))
-	if err != nil {
-		return u, fmt.Errorf("story index: %w", err)
-	}
+	// with it and are comparable in time.
 	inChanged := map[string]bool{}
 	for _, id := range changed {
 		inChanged[id] = true
 	}
 	candidateIDs := map[string]bool{}
-	for _, ids := range anchored {
-		for _, id := range ids {
-			if !inChanged[id] {
-				candidateIDs[id] = true
+	for _, p := range fresh {
+		from, to := "", ""
+		if p.day != noDay {
+			from, to = dayString(p.day-window), dayString(p.day+window)
+		}
+		anchored, err := idx.Anchored(ctx, anchors(&p), from, to)
+		if err != nil {
+			return u, fmt.Errorf("story index: %w", err)
+		}
+		for _, ids := range anchored {
+			for _, id := range ids {
+				if !inChanged[id] {
+					candidateIDs[id] = true
+				}
 			}
 		}
 	}
@@ -75,7 +79,7 @@ func Update(ctx context.Context, src Reports, idx Index, changed []string, versi
 	}
 	for i := range fresh {
 		for j := range cands {
-			if similarity(&fresh[i], &cands[j]) >= threshold {
+			if comparable(&fresh[i], &cands[j]) && sharesAnchor(&fresh[i], &cands[j]) && similarity(&fresh[i], &cands[j]) >= threshold {
 				add(cands[j].id)
 			}
 		}
@@ -142,4 +146,16 @@ func load(ctx context.Context, src Reports, ids []string) ([]profile, error) {
 		ps[i] = newProfile(r, idf)
 	}
 	return ps, nil
+}
+
+// sharesAnchor reports whether two reports share an anchor: whether they
+// are a candidate pair at all.
+func sharesAnchor(a, b *profile) bool {
+	mine := anchors(a)
+	for _, x := range anchors(b) {
+		if slices.Contains(mine, x) {
+			return true
+		}
+	}
+	return false
 }

@@ -47,9 +47,12 @@ func (m *memory) Reports(ctx context.Context, ids []string) ([]Report, error) {
 	return out, nil
 }
 
-func (m *memory) Anchored(ctx context.Context, anchors []string) (map[string][]string, error) {
+func (m *memory) Anchored(ctx context.Context, anchors []string, from, to string) (map[string][]string, error) {
 	out := map[string][]string{}
 	for _, id := range slices.Sorted(maps.Keys(m.keys)) {
+		if day := m.keys[id].Day; day != "" && from != "" && (day < from || day > to) {
+			continue
+		}
 		for _, a := range m.keys[id].Anchors {
 			if slices.Contains(anchors, a) {
 				out[a] = append(out[a], id)
@@ -191,4 +194,32 @@ func ids(stories []storyline.Story) [][]string {
 		out = append(out, s.Articles)
 	}
 	return out
+}
+
+// TestReportsFarApartAreNotCompared: the same words months apart are two
+// stories (a second storm of the same name, a trial's retrial); weeks
+// apart, or with a date unknown, one.
+func TestReportsFarApartAreNotCompared(t *testing.T) {
+	text := "Storm Quillon floods the Orvanto coast; Tessaly Marbeck orders evacuations of Orvanto and Quillon Bay."
+	day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name    string
+		second  time.Time
+		stories int
+	}{
+		{"weeks apart", day.AddDate(0, 0, window), 1},
+		{"months apart", day.AddDate(0, 0, window+1), 2},
+		{"date unknown", time.Time{}, 1},
+	} {
+		m := newMemory()
+		m.reports["a"] = Report{Article: &storyline.Article{ID: "a", Text: text, Published: day}}
+		m.reports["b"] = Report{Article: &storyline.Article{ID: "b", Text: text, Published: tc.second}}
+		u, err := Build(context.Background(), m, "v")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(u.Put) != tc.stories {
+			t.Errorf("%s: %d stories, want %d", tc.name, len(u.Put), tc.stories)
+		}
+	}
 }

@@ -30,7 +30,7 @@ type Store interface {
 	StoryOf(ctx context.Context) (map[string]string, error)
 	StoriesState(ctx context.Context) (store.StoriesState, error)
 	StoryWork(ctx context.Context) ([]string, error)
-	Anchored(ctx context.Context, anchors []string) (map[string][]string, error)
+	Anchored(ctx context.Context, anchors []string, from, to string) (map[string][]string, error)
 	StoryKeys(ctx context.Context, ids []string) (map[string]storyline.StoryKeys, map[string]string, error)
 }
 

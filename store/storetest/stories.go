@@ -158,8 +158,8 @@ func testStoryIndex(t *testing.T, s Store) {
 		t.Fatalf("before grouping, story work = %v, %v; want every extracted article", work, err)
 	}
 	all := storyline.StoryUpdate{All: true, Version: "v1", Put: stories(), Keys: map[string]storyline.StoryKeys{
-		"a": {Anchors: []string{"moscow", "lavrov"}, Links: []string{"b"}},
-		"b": {Anchors: []string{"lavrov"}, Links: []string{"a"}},
+		"a": {Day: "2023-04-25", Anchors: []string{"moscow", "lavrov"}, Links: []string{"b"}},
+		"b": {Day: "2023-05-10", Anchors: []string{"lavrov"}, Links: []string{"a"}},
 		"c": {Anchors: []string{"quake"}},
 	}}
 	if err := s.UpdateStories(ctx, all); err != nil {
@@ -168,9 +168,23 @@ func testStoryIndex(t *testing.T, s Store) {
 	if work, err := s.StoryWork(ctx); err != nil || len(work) > 0 {
 		t.Errorf("after grouping, story work = %v, %v; want none", work, err)
 	}
-	anchored, err := s.Anchored(ctx, []string{"lavrov", "quake", "none"})
+	anchored, err := s.Anchored(ctx, []string{"lavrov", "quake", "none"}, "", "")
 	if want := map[string][]string{"lavrov": {"a", "b"}, "quake": {"c"}}; err != nil || !reflect.DeepEqual(anchored, want) {
 		t.Errorf("anchored = %v, %v; want %v", anchored, err, want)
+	}
+	// A span of days keeps the articles of those days, and the undated.
+	for _, tc := range []struct {
+		from, to string
+		want     map[string][]string
+	}{
+		{"2023-04-01", "2023-04-30", map[string][]string{"lavrov": {"a"}, "quake": {"c"}}},
+		{"2023-04-26", "2023-05-10", map[string][]string{"lavrov": {"b"}, "quake": {"c"}}},
+		{"2023-06-01", "2023-06-30", map[string][]string{"quake": {"c"}}},
+	} {
+		anchored, err := s.Anchored(ctx, []string{"lavrov", "quake"}, tc.from, tc.to)
+		if err != nil || !reflect.DeepEqual(anchored, tc.want) {
+			t.Errorf("anchored from %s to %s = %v, %v; want %v", tc.from, tc.to, anchored, err, tc.want)
+		}
 	}
 	// An update drops the stories it names, puts its own and files its
 	// reports under their new anchors only.
@@ -184,7 +198,7 @@ func testStoryIndex(t *testing.T, s Store) {
 	if got, _ := readStories(t, s); len(got) != 1 || !reflect.DeepEqual(got[0].Articles, one.Articles) {
 		t.Errorf("after the update, stories = %+v", got)
 	}
-	anchored, _ = s.Anchored(ctx, []string{"lavrov", "moscow", "quake"})
+	anchored, _ = s.Anchored(ctx, []string{"lavrov", "moscow", "quake"}, "", "")
 	if want := map[string][]string{"lavrov": {"b"}, "quake": {"a", "c"}}; !reflect.DeepEqual(anchored, want) {
 		t.Errorf("after the update, anchored = %v, want %v", anchored, want)
 	}
