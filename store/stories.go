@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -62,20 +65,30 @@ func (db *DB) UpdateStories(ctx context.Context, u storyline.StoryUpdate) error 
 		}
 		b, of, stale := tx.Bucket(bucketStories), tx.Bucket(bucketStoryOf), tx.Bucket(bucketStale)
 		b.FillPercent, of.FillPercent = fillPercent, fillPercent
+		order := make([]int, len(u.Put))
+		storyOf := map[string]string{}
 		for i, s := range u.Put {
+			order[i] = i
+			for _, a := range s.Articles {
+				storyOf[a] = s.ID
+			}
+		}
+		slices.SortFunc(order, func(i, j int) int { return strings.Compare(u.Put[i].ID, u.Put[j].ID) })
+		for _, i := range order {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if err := b.Put([]byte(s.ID), values[i]); err != nil {
+			id := []byte(u.Put[i].ID)
+			if err := b.Put(id, values[i]); err != nil {
 				return err
 			}
-			if err := stale.Delete([]byte(s.ID)); err != nil {
+			if err := stale.Delete(id); err != nil {
 				return err
 			}
-			for _, a := range s.Articles {
-				if err := of.Put([]byte(a), []byte(s.ID)); err != nil {
-					return err
-				}
+		}
+		for _, a := range slices.Sorted(maps.Keys(storyOf)) {
+			if err := of.Put([]byte(a), []byte(storyOf[a])); err != nil {
+				return err
 			}
 		}
 		if err := putKeys(tx, u.Keys); err != nil {
@@ -120,22 +133,25 @@ func removeStories(tx *bolt.Tx, ids []string) error {
 }
 
 // putKeys files each article under its new anchors, in place of its old
-// ones, and marks it grouped.
+// ones, and marks it grouped. Keys go in in sorted order: bbolt splits its
+// pages only at commit, and a page that takes keys at random places moves
+// its other keys for each one.
 func putKeys(tx *bolt.Tx, keys map[string]storyline.StoryKeys) error {
 	kb, anchors, changed := tx.Bucket(bucketStoryKeys), tx.Bucket(bucketAnchors), tx.Bucket(bucketChanged)
-	kb.FillPercent = fillPercent
-	for id, k := range keys {
+	kb.FillPercent, anchors.FillPercent = fillPercent, fillPercent
+	ids := slices.Sorted(maps.Keys(keys))
+	var drop, file [][]byte
+	for _, id := range ids {
 		if data := kb.Get([]byte(id)); data != nil {
 			var old storyline.StoryKeys
 			if err := decode(data, &old); err != nil {
 				return fmt.Errorf("story keys %s: %w", id, err)
 			}
 			for _, a := range old.Anchors {
-				if err := anchors.Delete(anchorKey(a, old.Day, id)); err != nil {
-					return err
-				}
+				drop = append(drop, anchorKey(a, old.Day, id))
 			}
 		}
+		k := keys[id]
 		v, err := encode(&k)
 		if err != nil {
 			return err
@@ -144,11 +160,21 @@ func putKeys(tx *bolt.Tx, keys map[string]storyline.StoryKeys) error {
 			return err
 		}
 		for _, a := range k.Anchors {
-			if err := anchors.Put(anchorKey(a, k.Day, id), nil); err != nil {
-				return err
-			}
+			file = append(file, anchorKey(a, k.Day, id))
 		}
 		if err := changed.Delete([]byte(id)); err != nil {
+			return err
+		}
+	}
+	slices.SortFunc(drop, bytes.Compare)
+	for _, k := range drop {
+		if err := anchors.Delete(k); err != nil {
+			return err
+		}
+	}
+	slices.SortFunc(file, bytes.Compare)
+	for _, k := range file {
+		if err := anchors.Put(k, nil); err != nil {
 			return err
 		}
 	}

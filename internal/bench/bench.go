@@ -11,7 +11,9 @@
 //	5 ingest            a loopback HTTP site into a fresh store, with and
 //	                    without extraction
 //
-// Scale builds synthetic stores and measures `extract run -all` on each.
+// Scale builds synthetic stores and measures `extract run -all` on each,
+// the stories rebuilt alone, and an hourly ingest's story update against
+// its extraction.
 //
 // The measuring processes are this program started again with the
 // environment variable RoleEnv naming their role; the command that starts
@@ -38,7 +40,7 @@ import (
 )
 
 // RoleEnv names, in a measuring child process, what it measures:
-// "row:NAME" or "build-store:FILE".
+// "row:NAME", "build-store:FILE", "stories:FILE" or "increment:N:FILE".
 const RoleEnv = "STORYLINE_BENCH_ROLE"
 
 // Options say what to measure on.
@@ -140,6 +142,15 @@ func Child(ctx context.Context, opts Options, stdout io.Writer) (bool, error) {
 			fmt.Fprintln(stdout, textBytes)
 		}
 		return true, err
+	case "stories":
+		return true, rebuildStories(ctx, arg, stdout)
+	case "increment":
+		n, db, _ := strings.Cut(arg, ":")
+		size, err := strconv.Atoi(n)
+		if err != nil {
+			return true, fmt.Errorf("%s=%q: want increment:N:FILE", RoleEnv, role)
+		}
+		return true, addReports(ctx, db, size, stdout)
 	}
 	return true, fmt.Errorf("%s=%q: unknown role", RoleEnv, role)
 }

@@ -1,0 +1,112 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/storyline/storyline"
+)
+
+// synthetic yields news-like reports as a collector would: reports from
+// n, or from first to first+n, in stories of 3 to 15 reports each, spread
+// over three years. A story has its own people, a place and a kind of
+// event; stories of one kind share their words, as two earthquakes do; and
+// a few well-known names turn up in reports of every story, as a president
+// does. Report i is the same in every run.
+type synthetic struct {
+	first, n int
+	bytes    *int64 // text written
+}
+
+// stories walks the reports in order and says which story each is in:
+// stories are numbered by their first report, and a story's length is
+// drawn from its number.
+type stories struct{ story, size int }
+
+// next moves to report i, which is at or after the last one asked for,
+// and returns its story, its place in it and the story's length.
+func (w *stories) next(i int) (story, index, size int) {
+	if w.size == 0 {
+		w.size = storySize(0)
+	}
+	for i >= w.story+w.size {
+		w.story += w.size
+		w.size = storySize(w.story)
+	}
+	return w.story, i - w.story, w.size
+}
+
+func storySize(story int) int { return 3 + rand.New(rand.NewPCG(uint64(story), 11)).IntN(13) }
+
+// The words reports are made of.
+var (
+	syllables = strings.Fields("ka ro vin del mar su ten lo bra gi fen ho zu pal ner is tam qu ol ber")
+	givenPool = strings.Fields("Amir Lena Tomas Rania Kenji Olga Pedro Fatima Ivan Grace Omar Sofia Yusuf Hana Dmitri Clara")
+	famous    = []string{"Vladimir Putin", "Joe Biden", "Xi Jinping", "Recep Tayyip Erdogan", "Emmanuel Macron"}
+	cities    = strings.Fields("Moscow Ankara Cairo Paris Lima Nairobi Jakarta Manila Warsaw Lagos Quito Hanoi Madrid Oslo Seoul Dakar")
+	countries = strings.Fields("Syria Turkey Iran Russia Egypt France Peru Kenya Indonesia Poland Nigeria Ecuador Spain Norway Chile Ghana")
+	kinds     = []struct{ verb, words string }{
+		{"held talks with", "talks ministers meeting agreement delegation envoy"},
+		{"inspected damage with", "earthquake magnitude rescue collapsed aftershock epicentre"},
+		{"testified against", "trial court jury verdict prosecutors sentence"},
+		{"campaigned with", "election ballot voters parliament turnout coalition"},
+		{"signed a deal with", "merger shares acquisition investors billion takeover"},
+		{"trained with", "match coach season striker league transfer"},
+		{"toured the site with", "flooding storm rain evacuated coast levee"},
+		{"negotiated with", "strike union workers wages factory walkout"},
+	}
+)
+
+// surname is the k-th surname: three syllables, capitalised.
+func surname(k int) string {
+	s := syllables[k%20] + syllables[(k/20)%20] + syllables[(k/400)%20]
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// report writes report i, which is report index of the size reports of
+// story.
+func report(i, story, index, size int) *storyline.Article {
+	srng := rand.New(rand.NewPCG(uint64(story), 12))
+	kind := kinds[srng.IntN(len(kinds))]
+	people := make([]string, 3)
+	for k := range people {
+		people[k] = givenPool[srng.IntN(len(givenPool))] + " " + surname(srng.IntN(8000))
+	}
+	city, country := cities[srng.IntN(len(cities))], countries[srng.IntN(len(countries))]
+	start := time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, srng.IntN(3*365))
+	event := start.AddDate(0, 0, srng.IntN(3))
+
+	rng := rand.New(rand.NewPCG(uint64(i), 13))
+	published := start.AddDate(0, 0, index*7/size+rng.IntN(2))
+	words := strings.Fields(kind.words)
+	pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s %s in %s\n\n", people[0], kind.verb, people[1], city)
+	fmt.Fprintf(&b, "%s %s %s in %s, %s, on %s, officials said. ", people[0], kind.verb, people[1], city, country, event.Format("January 2"))
+	for range 3 + rng.IntN(3) {
+		fmt.Fprintf(&b, "The %s and the %s drew %s to %s. ", pick(words), pick(words), people[rng.IntN(3)], city)
+	}
+	fmt.Fprintf(&b, "\n%s said the %s would go on next week. ", people[2], pick(words))
+	if rng.IntN(20) == 0 {
+		fmt.Fprintf(&b, "%s was told of the %s. ", pick(famous), pick(words))
+	}
+	return &storyline.Article{ID: fmt.Sprintf("synthetic-%07d", i), Title: fmt.Sprintf("%s: %s in %s", people[0], words[0], city),
+		Text: b.String(), Published: published}
+}
+
+func (s synthetic) Collect(ctx context.Context, sources []string, out chan<- storyline.Collected) {
+	var w stories
+	for i := s.first; i < s.first+s.n; i++ {
+		story, index, size := w.next(i)
+		a := report(i, story, index, size)
+		*s.bytes += int64(len(a.Text))
+		select {
+		case out <- storyline.Collected{Source: sources[0], Input: a.ID, Article: a}:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
