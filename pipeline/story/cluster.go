@@ -20,9 +20,11 @@ type edge struct {
 type groups interface {
 	// merge records that group b joined group a.
 	merge(a, b int)
-	// contrast is how much lower than their average similarity the
-	// similarity of groups a and b is.
+	// contrast is how much groups a and b differ, from 0 to 1.
 	contrast(a, b int) float64
+	// lower is the similarity of groups whose average similarity is avg and
+	// whose contrast is c, at most avg.
+	lower(avg, c float64) float64
 }
 
 // averageLink groups n items by average-link agglomerative clustering:
@@ -59,8 +61,9 @@ func averageLink(n int, edges []edge, threshold float64, g groups) []int {
 	}
 	score := func(k pairKey) float64 {
 		s := sums[k] / float64(size[k.a]*size[k.b])
-		if g != nil {
-			s -= g.contrast(k.a, k.b)
+		if g != nil && s >= threshold {
+			// contrast only lowers: pairs already below need none.
+			s = g.lower(s, g.contrast(k.a, k.b))
 		}
 		return s
 	}
@@ -160,7 +163,8 @@ func (q *mergeQueue) Pop() any {
 // a pair of single reports is judged by their similarity alone.
 type nameGroups struct {
 	p     contrastParams
-	count []map[string]int32 // names → how many of the group's reports use them; nil once merged away
+	ps    []profile
+	count []map[string]int32 // marks → how many of the group's reports use them; nil for one report and once merged away
 	size  []int
 	// marks are the names at least p.share of a group's reports use, sorted.
 	marks [][]weight
@@ -174,27 +178,54 @@ type contrastParams struct {
 	both    bool    // only when each group has marks the other lacks
 	frac    bool    // the share of a group's marks the other lacks, not their weight
 	numbers bool    // numbers mark groups too, not only names
+	mult    bool    // contrast scales the similarity down rather than off
 }
 
-var tunedContrast = contrastParams{weight: 0.1, share: 0.6, scale: 20, both: true, numbers: true}
+var tunedContrast = contrastParams{weight: 0.5, share: 0.6, scale: 10, both: true, numbers: true, mult: true}
 
 func newNameGroups(ps []profile, p contrastParams) *nameGroups {
-	g := &nameGroups{p: p, count: make([]map[string]int32, len(ps)), size: make([]int, len(ps)), marks: make([][]weight, len(ps))}
+	g := &nameGroups{p: p, ps: ps, count: make([]map[string]int32, len(ps)), size: make([]int, len(ps)), marks: make([][]weight, len(ps))}
 	for i := range ps {
 		g.size[i] = 1
-		g.count[i] = make(map[string]int32, len(ps[i].marks))
-		for _, t := range ps[i].marks {
-			if !p.numbers && isNumber(t) {
-				continue
-			}
-			g.count[i][t] = 1
-			g.marks[i] = append(g.marks[i], weight{t, float32(everyday()(t))})
-		}
 	}
 	return g
 }
 
+// uses is how many reports of group a use term t.
+func (g *nameGroups) uses(a int, t string) int32 {
+	if g.size[a] == 1 {
+		if _, ok := slices.BinarySearch(g.ps[a].marks, t); ok && (g.p.numbers || !isNumber(t)) {
+			return 1
+		}
+		return 0
+	}
+	return g.count[a][t]
+}
+
+// marksOf are the marks of group a with their weights.
+func (g *nameGroups) marksOf(a int) []weight {
+	if g.size[a] > 1 {
+		return g.marks[a]
+	}
+	var out []weight
+	for _, t := range g.ps[a].marks {
+		if g.p.numbers || !isNumber(t) {
+			out = append(out, weight{t, float32(everyday()(t))})
+		}
+	}
+	return out
+}
+
 func (g *nameGroups) merge(a, b int) {
+	for _, x := range []int{a, b} {
+		if g.size[x] == 1 {
+			m := map[string]int32{}
+			for _, w := range g.marksOf(x) {
+				m[w.term] = 1
+			}
+			g.count[x] = m
+		}
+	}
 	ca, cb := g.count[a], g.count[b]
 	if len(ca) < len(cb) {
 		ca, cb = cb, ca
@@ -224,11 +255,10 @@ func (g *nameGroups) contrast(a, b int) float64 {
 		if g.size[pair[0]] < 2 && !g.p.both {
 			continue
 		}
-		other := g.count[pair[1]]
 		var all float64
-		for _, w := range g.marks[pair[0]] {
+		for _, w := range g.marksOf(pair[0]) {
 			all += float64(w.w)
-			if other[w.term] == 0 {
+			if g.uses(pair[1], w.term) == 0 {
 				xs[i] += float64(w.w)
 			}
 		}
@@ -241,14 +271,21 @@ func (g *nameGroups) contrast(a, b int) float64 {
 		x = 2 * min(xs[0], xs[1])
 	}
 	if g.p.frac {
-		return g.p.weight * x / 2
+		return x / 2
 	}
-	return g.p.weight * (1 - math.Exp(-x/g.p.scale))
+	return 1 - math.Exp(-x/g.p.scale)
+}
+
+func (g *nameGroups) lower(avg, c float64) float64 {
+	if g.p.mult {
+		return avg * (1 - g.p.weight*c)
+	}
+	return avg - g.p.weight*c
 }
 
 // threshold is the similarity at which two groups of reports are one story
 // (tuned on development data: see README, "Stories").
-const threshold = 0.14
+const threshold = 0.12
 
 // cluster groups reports into stories from the similarities of the pairs
 // that share an anchor, as averageLink does, with the names that mark a

@@ -76,8 +76,8 @@ type devConfig struct {
 }
 
 func (c devConfig) String() string {
-	return fmt.Sprintf("names=%.2f people=%.2f years=%.2f days=%.2f contrast=%.2f/%.1f/%.1f/both=%v/numbers=%v t=%.2f",
-		c.p.names, c.p.people, c.p.years, c.p.days, c.c.weight, c.c.share, c.c.scale, c.c.both, c.c.numbers, c.t)
+	return fmt.Sprintf("names=%.2f people=%.2f years=%.2f days=%.2f contrast=%.2f/%.1f/%.1f/both=%v/numbers=%v/mult=%v t=%.2f",
+		c.p.names, c.p.people, c.p.years, c.p.days, c.c.weight, c.c.share, c.c.scale, c.c.both, c.c.numbers, c.c.mult, c.t)
 }
 
 // devGrid is the tuned configuration, or with GRID set a grid around it.
@@ -86,14 +86,18 @@ func devGrid() []devConfig {
 		return []devConfig{{tuned, tunedContrast, threshold}}
 	}
 	var grid []devConfig
-	for _, y := range []float64{0, 0.1} {
-		for _, cw := range []float64{0.1, 0.2, 0.3} {
-			for _, sc := range []float64{0, 10, 20} {
-				for _, both := range []bool{false, true} {
-					for _, share := range []float64{0.6, 0.7} {
-						for _, num := range []bool{false, true} {
-							for _, th := range []float64{0.12, 0.14, 0.16, 0.18, 0.2, 0.22} {
-								grid = append(grid, devConfig{params{tuned.names, tuned.people, y, tuned.days}, contrastParams{cw, share, sc, both, sc == 0, num}, th})
+	for _, y := range []float64{0.1} {
+		for _, mult := range []bool{false, true} {
+			cws := []float64{0.1, 0.15, 0.2}
+			if mult {
+				cws = []float64{0.3, 0.5, 0.7, 0.9}
+			}
+			for _, cw := range cws {
+				for _, sc := range []float64{0, 10, 20, 40} {
+					for _, both := range []bool{false, true} {
+						for _, share := range []float64{0.6, 0.7} {
+							for _, th := range []float64{0.1, 0.12, 0.14, 0.16, 0.18, 0.2} {
+								grid = append(grid, devConfig{params{tuned.names, tuned.people, y, tuned.days}, contrastParams{cw, share, sc, both, sc == 0, true, mult}, th})
 							}
 						}
 					}
@@ -334,7 +338,8 @@ type tracer struct {
 	sim     map[[2]int]float64
 }
 
-func (tr *tracer) contrast(a, b int) float64 { return tr.inner.contrast(a, b) }
+func (tr *tracer) contrast(a, b int) float64    { return tr.inner.contrast(a, b) }
+func (tr *tracer) lower(avg, c float64) float64 { return tr.inner.lower(avg, c) }
 func (tr *tracer) merge(a, b int) {
 	ga, gb := map[string]int{}, map[string]int{}
 	var s float64
@@ -357,10 +362,10 @@ func (tr *tracer) merge(a, b int) {
 	}
 	if pa, pb := pure(ga), pure(gb); pa != "" && pb != "" && pa != pb {
 		var ma, mb []string
-		for _, w := range tr.inner.marks[a] {
+		for _, w := range tr.inner.marksOf(a) {
 			ma = append(ma, w.term)
 		}
-		for _, w := range tr.inner.marks[b] {
+		for _, w := range tr.inner.marksOf(b) {
 			mb = append(mb, w.term)
 		}
 		tr.t.Logf("merge %v + %v: avg %.3f contrast %.3f\n   marks A %v\n   marks B %v", ga, gb, s/float64(len(tr.members[a])*len(tr.members[b])), tr.inner.contrast(a, b), ma, mb)
@@ -447,13 +452,13 @@ func TestDevSplits(t *testing.T) {
 			}
 			avg := s / float64(len(tr.members[a])*len(tr.members[b]))
 			var ma, mb []string
-			for _, w := range ng.marks[a] {
-				if ng.count[b][w.term] == 0 {
+			for _, w := range ng.marksOf(a) {
+				if ng.uses(b, w.term) == 0 {
 					ma = append(ma, w.term)
 				}
 			}
-			for _, w := range ng.marks[b] {
-				if ng.count[a][w.term] == 0 {
+			for _, w := range ng.marksOf(b) {
+				if ng.uses(a, w.term) == 0 {
 					mb = append(mb, w.term)
 				}
 			}
