@@ -65,7 +65,7 @@ func keys(ps []profile, edges []edge) map[string]storyline.StoryKeys {
 	out := make(map[string]storyline.StoryKeys, len(ps))
 	links := make([][]string, len(ps))
 	for _, e := range edges {
-		if e.sim >= threshold {
+		if e.sim >= link {
 			links[e.a] = append(links[e.a], ps[e.b].id)
 			links[e.b] = append(links[e.b], ps[e.a].id)
 		}
@@ -193,10 +193,12 @@ func candidates(ps []profile) []edge {
 }
 
 // window is how many days apart two dated reports may be and still be
-// compared. A story told for longer holds together through the reports in
-// between; and without a bound, a name in every tenth report of a large
-// store would have each new report compared with thousands.
-const window = 45
+// compared: a quarter. Without a bound, a name in every tenth report of a
+// large store would have each new report compared with thousands. The cost
+// is the follow-up told a year later ("a year after the quake"), which
+// starts a story of its own: on ECB+ dev, B-cubed F1 0.916 against 0.931
+// with no bound (45 days: 0.904).
+const window = 90
 
 // comparable reports whether two reports are published close enough in
 // time to be compared; a report of unknown date is compared with all.

@@ -5,7 +5,6 @@ import (
 	"container/heap"
 	"math"
 	"slices"
-	"strings"
 )
 
 // edge is the similarity of two reports, by their index.
@@ -38,6 +37,7 @@ type groups interface {
 // in: ties go to the pair of groups with the smallest item indexes.
 func averageLink(n int, edges []edge, threshold float64, g groups) []int {
 	sums := map[pairKey]float64{}
+	strong := map[pairKey]int{} // pairs of items at or above link
 	size := make([]int, n)
 	root := make([]int, n)
 	for i := range n {
@@ -51,6 +51,9 @@ func averageLink(n int, edges []edge, threshold float64, g groups) []int {
 			continue
 		}
 		sums[pairKey{a, b}] += e.sim
+		if e.sim >= link {
+			strong[pairKey{a, b}]++
+		}
 		if neighbours[a] == nil {
 			neighbours[a] = map[int]bool{}
 		}
@@ -60,6 +63,9 @@ func averageLink(n int, edges []edge, threshold float64, g groups) []int {
 		neighbours[a][b], neighbours[b][a] = true, true
 	}
 	score := func(k pairKey) float64 {
+		if strong[k] == 0 {
+			return math.Inf(-1)
+		}
 		s := sums[k] / float64(size[k.a]*size[k.b])
 		if g != nil && s >= threshold {
 			// contrast only lowers: pairs already below need none.
@@ -83,13 +89,16 @@ func averageLink(n int, edges []edge, threshold float64, g groups) []int {
 		a, b := c.a, c.b
 		root[b] = a
 		delete(sums, pairKey{a, b})
+		delete(strong, pairKey{a, b})
 		delete(neighbours[a], b)
 		for x := range neighbours[b] {
 			if x == a {
 				continue
 			}
-			s := sums[ordered(b, x)]
+			s, n := sums[ordered(b, x)], strong[ordered(b, x)]
 			delete(sums, ordered(b, x))
+			delete(strong, ordered(b, x))
+			strong[ordered(a, x)] += n
 			delete(neighbours[x], b)
 			sums[ordered(a, x)] += s
 			neighbours[a][x], neighbours[x][a] = true, true
@@ -164,7 +173,8 @@ func (q *mergeQueue) Pop() any {
 type nameGroups struct {
 	p     contrastParams
 	ps    []profile
-	count []map[string]int32 // marks → how many of the group's reports use them; nil for one report and once merged away
+	count []map[uint64]int32 // marks → how many of the group's reports use them; nil for one report and once merged away
+	w     map[uint64]float32 // every mark's weight
 	size  []int
 	// marks are the names at least p.share of a group's reports use, sorted.
 	marks [][]weight
@@ -172,34 +182,34 @@ type nameGroups struct {
 
 // contrastParams weigh group contrast (tuned on development data).
 type contrastParams struct {
-	weight  float64 // contrast of groups with nothing in common but their words
-	share   float64 // share of a group's reports that must use a name to mark it
-	scale   float64 // summed name weight at which contrast is about 63% of weight
-	both    bool    // only when each group has marks the other lacks
-	frac    bool    // the share of a group's marks the other lacks, not their weight
-	numbers bool    // numbers mark groups too, not only names
-	mult    bool    // contrast scales the similarity down rather than off
+	weight float64 // how far contrast scales a similarity down, at most
+	share  float64 // share of a group's reports that must use a mark
+	scale  float64 // summed mark weight at which contrast is about 63%
 }
 
-var tunedContrast = contrastParams{weight: 0.5, share: 0.6, scale: 10, both: true, numbers: true, mult: true}
+var tunedContrast = contrastParams{weight: 0.5, share: 0.6, scale: 10}
 
 func newNameGroups(ps []profile, p contrastParams) *nameGroups {
-	g := &nameGroups{p: p, ps: ps, count: make([]map[string]int32, len(ps)), size: make([]int, len(ps)), marks: make([][]weight, len(ps))}
+	g := &nameGroups{p: p, ps: ps, count: make([]map[uint64]int32, len(ps)), w: map[uint64]float32{},
+		size: make([]int, len(ps)), marks: make([][]weight, len(ps))}
 	for i := range ps {
 		g.size[i] = 1
+		for _, m := range ps[i].marks {
+			g.w[m.key] = m.w
+		}
 	}
 	return g
 }
 
-// uses is how many reports of group a use term t.
-func (g *nameGroups) uses(a int, t string) int32 {
+// uses is how many reports of group a use the mark with key k.
+func (g *nameGroups) uses(a int, k uint64) int32 {
 	if g.size[a] == 1 {
-		if _, ok := slices.BinarySearch(g.ps[a].marks, t); ok && (g.p.numbers || !isNumber(t)) {
+		if _, ok := slices.BinarySearchFunc(g.ps[a].marks, k, func(m weight, k uint64) int { return cmp.Compare(m.key, k) }); ok {
 			return 1
 		}
 		return 0
 	}
-	return g.count[a][t]
+	return g.count[a][k]
 }
 
 // marksOf are the marks of group a with their weights.
@@ -207,21 +217,15 @@ func (g *nameGroups) marksOf(a int) []weight {
 	if g.size[a] > 1 {
 		return g.marks[a]
 	}
-	var out []weight
-	for _, t := range g.ps[a].marks {
-		if g.p.numbers || !isNumber(t) {
-			out = append(out, weight{t, float32(everyday()(t))})
-		}
-	}
-	return out
+	return g.ps[a].marks
 }
 
 func (g *nameGroups) merge(a, b int) {
 	for _, x := range []int{a, b} {
 		if g.size[x] == 1 {
-			m := map[string]int32{}
+			m := map[uint64]int32{}
 			for _, w := range g.marksOf(x) {
-				m[w.term] = 1
+				m[w.key] = 1
 			}
 			g.count[x] = m
 		}
@@ -237,55 +241,48 @@ func (g *nameGroups) merge(a, b int) {
 	g.size[a] += g.size[b]
 	var marks []weight
 	need := int32(math.Ceil(g.p.share * float64(g.size[a])))
-	for t, n := range ca {
+	for k, n := range ca {
 		if n >= need {
-			marks = append(marks, weight{t, float32(everyday()(t))})
+			marks = append(marks, weight{k, g.w[k]})
 		}
 	}
-	slices.SortFunc(marks, func(x, y weight) int { return strings.Compare(x.term, y.term) })
+	slices.SortFunc(marks, byKey)
 	g.marks[a], g.marks[b] = marks, nil
 }
 
+// contrast is how much groups a and b differ, from 0 to 1: it grows with
+// the weight of the marks each has that the other never uses, counting
+// the side with less of them, so that both must have something of their
+// own ("Rahman" against "Thompson"), not one merely more.
 func (g *nameGroups) contrast(a, b int) float64 {
 	if g.size[a] < 2 && g.size[b] < 2 {
 		return 0
 	}
 	var xs [2]float64
 	for i, pair := range [2][2]int{{a, b}, {b, a}} {
-		if g.size[pair[0]] < 2 && !g.p.both {
-			continue
-		}
-		var all float64
 		for _, w := range g.marksOf(pair[0]) {
-			all += float64(w.w)
-			if g.uses(pair[1], w.term) == 0 {
+			if g.uses(pair[1], w.key) == 0 {
 				xs[i] += float64(w.w)
 			}
 		}
-		if g.p.frac && all > 0 {
-			xs[i] /= all
-		}
 	}
-	x := xs[0] + xs[1]
-	if g.p.both {
-		x = 2 * min(xs[0], xs[1])
-	}
-	if g.p.frac {
-		return x / 2
-	}
-	return 1 - math.Exp(-x/g.p.scale)
+	return 1 - math.Exp(-2*min(xs[0], xs[1])/g.p.scale)
 }
 
+// lower scales the average similarity avg of two groups down by their
+// contrast c.
 func (g *nameGroups) lower(avg, c float64) float64 {
-	if g.p.mult {
-		return avg * (1 - g.p.weight*c)
-	}
-	return avg - g.p.weight*c
+	return avg * (1 - g.p.weight*c)
 }
 
 // threshold is the similarity at which two groups of reports are one story
 // (tuned on development data: see README, "Stories").
 const threshold = 0.12
+
+// link is the similarity of two reports at which they are linked: two
+// groups merge only when some pair of their reports is linked, whatever
+// their average.
+const link = 0.25
 
 // cluster groups reports into stories from the similarities of the pairs
 // that share an anchor, as averageLink does, with the names that mark a
@@ -306,17 +303,4 @@ const maxAnchors = 12
 // reports are compared only when they share one, so that a new report is
 // compared with a few others, not with the store. They are its most weighty
 // terms: the names and rare words a report of the same story repeats.
-func anchors(p *profile) []string {
-	ts := slices.Clone(p.terms)
-	slices.SortFunc(ts, func(a, b weight) int {
-		if a.w != b.w {
-			return cmp.Compare(b.w, a.w)
-		}
-		return strings.Compare(a.term, b.term)
-	})
-	out := make([]string, 0, maxAnchors)
-	for _, t := range ts[:min(len(ts), maxAnchors)] {
-		out = append(out, t.term)
-	}
-	return out
-}
+func anchors(p *profile) []string { return p.anchors }

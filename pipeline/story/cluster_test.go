@@ -67,10 +67,10 @@ func TestClusterPermuted(t *testing.T) {
 		for i := range ps {
 			for _, w := range vocab {
 				if r.IntN(3) == 0 {
-					ps[i].marks = append(ps[i].marks, w)
+					ps[i].marks = append(ps[i].marks, weight{key(w), float32(everyday()(w))})
 				}
 			}
-			slices.Sort(ps[i].marks)
+			slices.SortFunc(ps[i].marks, byKey)
 		}
 		var edges []edge
 		for i := range n {
@@ -82,7 +82,7 @@ func TestClusterPermuted(t *testing.T) {
 				}
 			}
 		}
-		c := contrastParams{weight: 0.2, share: 0.6, scale: 10, both: true, numbers: true}
+		c := contrastParams{weight: 0.2, share: 0.6, scale: 10}
 		want := clusterWith(ps, edges, 0.3, c)
 		for range 10 {
 			perm := r.Perm(n) // item i becomes perm[i]

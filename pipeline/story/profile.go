@@ -1,6 +1,7 @@
 package story
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strings"
@@ -30,22 +31,37 @@ const noDay = math.MinInt32
 type profile struct {
 	id    string
 	day   int32    // publication day (days since 1970-01-01), or noDay
-	terms []weight // sorted by term, L2-normalised
-	// names are proper-noun terms (people, places, organisations, as
-	// written with capitals mid-sentence), sorted; they tell two stories of
-	// the same kind apart.
-	names []weight
-	// marks are the names and the numbers (not years) the report uses,
-	// sorted: what a group of reports of one story has in common and a
-	// story of the same kind does not ("Rahman", "5.6", "23 pirates").
-	marks  []string
+	terms []weight // sorted by key, L2-normalised
+	// anchors are the report's weightiest terms, under which it is indexed
+	// for candidates.
+	anchors []string
+	// marks are the names (people, places, organisations, as written with
+	// capitals mid-sentence) and the numbers (not years) the report uses,
+	// with their everyday weight, sorted by key: what a group of reports of
+	// one story has in common and a story of the same kind does not
+	// ("Rahman", "5.6", "23 pirates").
+	marks  []weight
 	people []string // identity keys of the people named, sorted
 	years  []int16  // years the report's dated events fall in, sorted
 }
 
+// weight is a term, by its key, and its weight.
 type weight struct {
-	term string
-	w    float32
+	key uint64
+	w   float32
+}
+
+// key is a term's key: a 64-bit FNV-1a hash, the same in every process,
+// so that vectors sort and sum in one order wherever they are made, and
+// no table of every word seen is kept. Two words of a store sharing a key
+// is a chance of about one in a hundred million for a million words.
+func key(term string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(term); i++ {
+		h ^= uint64(term[i])
+		h *= 1099511628211
+	}
+	return h
 }
 
 // termWeight gives a term's weight: high for rare words, near zero for
@@ -68,34 +84,34 @@ func newProfile(r Report, idf termWeight) profile {
 		}
 	})
 	var norm float64
+	type term struct {
+		text string
+		w    float64
+	}
+	terms := make([]term, 0, len(counts))
 	for t, n := range counts {
 		w := (1 + math.Log(float64(n))) * idf(t)
 		if w <= 0 {
 			continue
 		}
-		p.terms = append(p.terms, weight{t, float32(w)})
+		terms = append(terms, term{t, w})
 		norm += w * w
 	}
+	// The weightiest first, ties by the word: the anchors are the first.
+	slices.SortFunc(terms, func(a, b term) int { return cmp.Or(cmp.Compare(b.w, a.w), strings.Compare(a.text, b.text)) })
 	norm = math.Sqrt(norm)
-	for i := range p.terms {
-		p.terms[i].w /= float32(norm)
-	}
-	slices.SortFunc(p.terms, func(a, b weight) int { return strings.Compare(a.term, b.term) })
-	norm = 0
-	for _, w := range p.terms {
-		if names[w.term] {
-			p.names = append(p.names, w)
-			norm += float64(w.w * w.w)
+	p.terms = make([]weight, len(terms))
+	for i, t := range terms {
+		p.terms[i] = weight{key(t.text), float32(t.w / norm)}
+		if i < maxAnchors {
+			p.anchors = append(p.anchors, t.text)
+		}
+		if names[t.text] || isNumber(t.text) {
+			p.marks = append(p.marks, weight{p.terms[i].key, float32(idf(t.text))})
 		}
 	}
-	for i := range p.names {
-		p.names[i].w /= float32(math.Sqrt(norm))
-	}
-	for _, w := range p.terms {
-		if names[w.term] || isNumber(w.term) {
-			p.marks = append(p.marks, w.term)
-		}
-	}
+	slices.SortFunc(p.terms, byKey)
+	slices.SortFunc(p.marks, byKey)
 	people := map[string]bool{}
 	years := map[int16]bool{}
 	for _, e := range r.Entities {
@@ -194,14 +210,16 @@ func words(text string, fn func(w string, proper bool)) {
 	}
 }
 
+func byKey(a, b weight) int { return cmp.Compare(a.key, b.key) }
+
 // cosine is the dot product of two L2-normalised term vectors.
 func cosine(a, b []weight) float64 {
 	var s float64
 	for i, j := 0, 0; i < len(a) && j < len(b); {
-		switch c := strings.Compare(a[i].term, b[j].term); {
-		case c < 0:
+		switch {
+		case a[i].key < b[j].key:
 			i++
-		case c > 0:
+		case a[i].key > b[j].key:
 			j++
 		default:
 			s += float64(a[i].w) * float64(b[j].w)

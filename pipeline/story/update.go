@@ -79,7 +79,7 @@ func Update(ctx context.Context, src Reports, idx Index, changed []string, versi
 	}
 	for i := range fresh {
 		for j := range cands {
-			if comparable(&fresh[i], &cands[j]) && sharesAnchor(&fresh[i], &cands[j]) && similarity(&fresh[i], &cands[j]) >= threshold {
+			if comparable(&fresh[i], &cands[j]) && sharesAnchor(&fresh[i], &cands[j]) && similarity(&fresh[i], &cands[j]) >= link {
 				add(cands[j].id)
 			}
 		}
