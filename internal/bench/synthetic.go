@@ -10,12 +10,12 @@ import (
 	"github.com/storyline/storyline"
 )
 
-// synthetic yields news-like reports as a collector would: reports from
-// n, or from first to first+n, in stories of 3 to 15 reports each, spread
-// over three years. A story has its own people, a place and a kind of
-// event; stories of one kind share their words, as two earthquakes do; and
-// a few well-known names turn up in reports of every story, as a president
-// does. Report i is the same in every run.
+// synthetic yields news-like reports as a collector would: n reports from
+// first, in stories of 3 to 15 reports each, spread over three years. A
+// story has its own people, place, day and words; stories of one kind
+// share their kind's words, as two earthquakes do; and a few well-known
+// names turn up in reports of every story, as a president does. Report i
+// is the same in every run.
 type synthetic struct {
 	first, n int
 	bytes    *int64 // text written
@@ -48,15 +48,16 @@ var (
 	famous    = []string{"Vladimir Putin", "Joe Biden", "Xi Jinping", "Recep Tayyip Erdogan", "Emmanuel Macron"}
 	cities    = strings.Fields("Moscow Ankara Cairo Paris Lima Nairobi Jakarta Manila Warsaw Lagos Quito Hanoi Madrid Oslo Seoul Dakar")
 	countries = strings.Fields("Syria Turkey Iran Russia Egypt France Peru Kenya Indonesia Poland Nigeria Ecuador Spain Norway Chile Ghana")
+	common    = strings.Fields("the of and to in that for on with as said was were by at from had has have it its after would also more than about")
 	kinds     = []struct{ verb, words string }{
-		{"held talks with", "talks ministers meeting agreement delegation envoy"},
-		{"inspected damage with", "earthquake magnitude rescue collapsed aftershock epicentre"},
-		{"testified against", "trial court jury verdict prosecutors sentence"},
-		{"campaigned with", "election ballot voters parliament turnout coalition"},
-		{"signed a deal with", "merger shares acquisition investors billion takeover"},
-		{"trained with", "match coach season striker league transfer"},
-		{"toured the site with", "flooding storm rain evacuated coast levee"},
-		{"negotiated with", "strike union workers wages factory walkout"},
+		{"held talks with", "talks ministers meeting agreement delegation envoy summit ceasefire mediation foreign"},
+		{"inspected damage with", "earthquake magnitude rescue collapsed aftershock epicentre tremor rubble survivors quake"},
+		{"testified against", "trial court jury verdict prosecutors sentence defendant appeal testimony judge"},
+		{"campaigned with", "election ballot voters parliament turnout coalition candidate polls campaign seats"},
+		{"signed a deal with", "merger shares acquisition investors billion takeover bid stake regulators board"},
+		{"trained with", "match coach season striker league transfer goals squad fixture stadium"},
+		{"toured the site with", "flooding storm rain evacuated coast levee rivers shelters forecast hurricane"},
+		{"negotiated with", "strike union workers wages factory walkout pay pickets contract dispute"},
 	}
 )
 
@@ -66,8 +67,16 @@ func surname(k int) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
+// word is the k-th word of a large made-up vocabulary: what a story says
+// that others do not (its organisations, its objects, its numbers).
+func word(k int) string {
+	return syllables[k%20] + syllables[(k/20)%20] + syllables[(k/400)%20] + syllables[(k/8000)%20]
+}
+
 // report writes report i, which is report index of the size reports of
-// story.
+// story: a headline, a lede with the story's people, place and day, and
+// sentences of the story's own words among its kind's and common ones,
+// about 1.5 KB.
 func report(i, story, index, size int) *storyline.Article {
 	srng := rand.New(rand.NewPCG(uint64(story), 12))
 	kind := kinds[srng.IntN(len(kinds))]
@@ -76,6 +85,10 @@ func report(i, story, index, size int) *storyline.Article {
 		people[k] = givenPool[srng.IntN(len(givenPool))] + " " + surname(srng.IntN(8000))
 	}
 	city, country := cities[srng.IntN(len(cities))], countries[srng.IntN(len(countries))]
+	own := make([]string, 12)
+	for k := range own {
+		own[k] = word(srng.IntN(160000))
+	}
 	start := time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, srng.IntN(3*365))
 	event := start.AddDate(0, 0, srng.IntN(3))
 
@@ -84,14 +97,26 @@ func report(i, story, index, size int) *storyline.Article {
 	words := strings.Fields(kind.words)
 	pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s %s in %s\n\n", people[0], kind.verb, people[1], city)
-	fmt.Fprintf(&b, "%s %s %s in %s, %s, on %s, officials said. ", people[0], kind.verb, people[1], city, country, event.Format("January 2"))
-	for range 3 + rng.IntN(3) {
-		fmt.Fprintf(&b, "The %s and the %s drew %s to %s. ", pick(words), pick(words), people[rng.IntN(3)], city)
+	fmt.Fprintf(&b, "%s %s %s in %s, %s, on %s, officials said.\n", people[0], kind.verb, people[1], city, country, event.Format("January 2"))
+	for range 8 + rng.IntN(6) {
+		for range 10 + rng.IntN(8) {
+			switch r := rng.IntN(20); {
+			case r < 11:
+				b.WriteString(pick(common))
+			case r < 12:
+				b.WriteString(pick(words))
+			case r < 18:
+				b.WriteString(pick(own))
+			default:
+				b.WriteString(pick(people))
+			}
+			b.WriteByte(' ')
+		}
+		b.WriteString(pick(common) + ".\n")
 	}
-	fmt.Fprintf(&b, "\n%s said the %s would go on next week. ", people[2], pick(words))
+	fmt.Fprintf(&b, "%s said the %s would go on next week.", people[2], pick(words))
 	if rng.IntN(20) == 0 {
-		fmt.Fprintf(&b, "%s was told of the %s. ", pick(famous), pick(words))
+		fmt.Fprintf(&b, " %s was told of the %s.", pick(famous), pick(words))
 	}
 	return &storyline.Article{ID: fmt.Sprintf("synthetic-%07d", i), Title: fmt.Sprintf("%s: %s in %s", people[0], words[0], city),
 		Text: b.String(), Published: published}

@@ -216,4 +216,3 @@ func logMixed(t *testing.T, gold, pred []eval.Story) {
 		}
 	}
 }
-
