@@ -36,6 +36,7 @@ type groups interface {
 // The result depends only on the edges (and g), never on the order they come
 // in: ties go to the pair of groups with the smallest item indexes.
 func averageLink(n int, edges []edge, threshold float64, g groups) []int {
+	edges = withinLinked(n, edges)
 	sums := map[pairKey]float64{}
 	strong := map[pairKey]int{} // pairs of items at or above link
 	size := make([]int, n)
@@ -124,6 +125,39 @@ func averageLink(n int, edges []edge, threshold float64, g groups) []int {
 		group[i] = x
 	}
 	return group
+}
+
+// withinLinked keeps the edges between items that links join, directly or
+// through others: only groups with a linked pair between them merge, so an
+// edge between two sets of items that no link joins never counts, and most
+// edges of a large store are of that kind.
+func withinLinked(n int, edges []edge) []edge {
+	parent := make([]int32, n)
+	for i := range parent {
+		parent[i] = int32(i)
+	}
+	var find func(i int32) int32
+	find = func(i int32) int32 {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for _, e := range edges {
+		if e.sim >= link {
+			if a, b := find(int32(e.a)), find(int32(e.b)); a != b {
+				parent[max(a, b)] = min(a, b)
+			}
+		}
+	}
+	var out []edge
+	for _, e := range edges {
+		if find(int32(e.a)) == find(int32(e.b)) {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // pairKey names two groups by their ids, a < b.
