@@ -16,6 +16,7 @@ import (
 
 	"github.com/storyline/storyline/pipeline"
 	"github.com/storyline/storyline/pipeline/nlp"
+	"github.com/storyline/storyline/pipeline/story"
 	"github.com/storyline/storyline/store"
 )
 
@@ -148,12 +149,18 @@ func rebuildStories(ctx context.Context, db string, stdout io.Writer) error {
 		return err
 	}
 	defer s.Close()
-	x, err := nlp.New()
+	// The stories were made after extraction: their version names the
+	// extractor's, which saves loading its models just to learn it.
+	version, err := s.StoriesVersion(ctx)
 	if err != nil {
 		return err
 	}
+	extractor, ok := strings.CutPrefix(version, story.Version+"+")
+	if !ok {
+		return fmt.Errorf("%s: stories made by %q, not by this storyline", db, version)
+	}
 	start := time.Now()
-	r, err := pipeline.Stories(ctx, s, x.Version(), true)
+	r, err := pipeline.Stories(ctx, s, extractor, true)
 	if err != nil {
 		return err
 	}

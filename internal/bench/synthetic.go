@@ -44,7 +44,6 @@ func storySize(story int) int { return 3 + rand.New(rand.NewPCG(uint64(story), 1
 // The words reports are made of.
 var (
 	syllables = strings.Fields("ka ro vin del mar su ten lo bra gi fen ho zu pal ner is tam qu ol ber")
-	givenPool = strings.Fields("Amir Lena Tomas Rania Kenji Olga Pedro Fatima Ivan Grace Omar Sofia Yusuf Hana Dmitri Clara")
 	famous    = []string{"Vladimir Putin", "Joe Biden", "Xi Jinping", "Recep Tayyip Erdogan", "Emmanuel Macron"}
 	cities    = strings.Fields("Moscow Ankara Cairo Paris Lima Nairobi Jakarta Manila Warsaw Lagos Quito Hanoi Madrid Oslo Seoul Dakar")
 	countries = strings.Fields("Syria Turkey Iran Russia Egypt France Peru Kenya Indonesia Poland Nigeria Ecuador Spain Norway Chile Ghana")
@@ -61,9 +60,14 @@ var (
 	}
 )
 
-// surname is the k-th surname: three syllables, capitalised.
-func surname(k int) string {
-	s := syllables[k%20] + syllables[(k/20)%20] + syllables[(k/400)%20]
+// name is the k-th name of n syllables, capitalised: given names of two
+// (400 of them), surnames and towns of three (8,000).
+func name(k, n int) string {
+	var s string
+	for range n {
+		s += syllables[k%20]
+		k /= 20
+	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
@@ -82,9 +86,13 @@ func report(i, story, index, size int) *storyline.Article {
 	kind := kinds[srng.IntN(len(kinds))]
 	people := make([]string, 3)
 	for k := range people {
-		people[k] = givenPool[srng.IntN(len(givenPool))] + " " + surname(srng.IntN(8000))
+		people[k] = name(srng.IntN(400), 2) + " " + name(srng.IntN(8000), 3)
 	}
+	// A capital most often, else a town of its own.
 	city, country := cities[srng.IntN(len(cities))], countries[srng.IntN(len(countries))]
+	if srng.IntN(3) == 0 {
+		city = name(srng.IntN(8000), 3)
+	}
 	own := make([]string, 12)
 	for k := range own {
 		own[k] = word(srng.IntN(160000))

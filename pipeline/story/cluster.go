@@ -336,5 +336,6 @@ const maxAnchors = 12
 // anchors are the keys under which a report is indexed for candidates: two
 // reports are compared only when they share one, so that a new report is
 // compared with a few others, not with the store. They are its most weighty
-// terms: the names and rare words a report of the same story repeats.
+// terms, numbers aside: the names and rare words a report of the same story
+// repeats.
 func anchors(p *profile) []string { return p.anchors }

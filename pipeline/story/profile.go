@@ -97,13 +97,14 @@ func newProfile(r Report, idf termWeight) profile {
 		terms = append(terms, term{t, w})
 		norm += w * w
 	}
-	// The weightiest first, ties by the word: the anchors are the first.
-	slices.SortFunc(terms, func(a, b term) int { return cmp.Or(cmp.Compare(b.w, a.w), strings.Compare(a.text, b.text)) })
+	// The weightiest first, ties in the order of their keys, which favours
+	// no letter: the anchors are the first words that are not numbers.
+	slices.SortFunc(terms, func(a, b term) int { return cmp.Or(cmp.Compare(b.w, a.w), cmp.Compare(key(a.text), key(b.text))) })
 	norm = math.Sqrt(norm)
 	p.terms = make([]weight, len(terms))
 	for i, t := range terms {
 		p.terms[i] = weight{key(t.text), float32(t.w / norm)}
-		if i < maxAnchors {
+		if len(p.anchors) < maxAnchors && !startsWithDigit(t.text) {
 			p.anchors = append(p.anchors, t.text)
 		}
 		if names[t.text] || isNumber(t.text) {
@@ -160,6 +161,10 @@ func init() {
 		newswire[w] = true
 	}
 }
+
+// startsWithDigit is true of numbers, years and scores: "2023", "5.6",
+// "3-1" are in reports of every kind, and make poor anchors.
+func startsWithDigit(t string) bool { return t != "" && t[0] >= '0' && t[0] <= '9' }
 
 // isNumber reports whether a term is a number that is not a year: "5.6",
 // "23", "11th", "35,000".
