@@ -21,26 +21,16 @@ type Reports interface {
 	Reports(ctx context.Context, ids []string) ([]Report, error)
 }
 
-// Build groups every report of src into stories and tells each one: an
-// update that replaces every stored story and index key. The stories depend
-// only on the set of reports, never on the order in which they were
-// stored: profiles and similarities are pure functions of two reports, and
-// grouping breaks ties by article ID.
-func Build(ctx context.Context, src Reports, version string) (storyline.StoryUpdate, error) {
-	ps, err := profiles(ctx, src)
-	if err != nil {
-		return storyline.StoryUpdate{}, err
-	}
-	u, err := groupAndTell(ctx, src, ps)
-	u.All, u.Version = true, version
-	return u, err
-}
-
 // groupAndTell groups the reports of ps, which must hold every report linked to
 // another of them, and tells their stories.
 func groupAndTell(ctx context.Context, src Reports, ps []profile) (storyline.StoryUpdate, error) {
 	slices.SortFunc(ps, func(a, b profile) int { return cmp.Compare(a.id, b.id) })
-	edges := candidates(ps)
+	return tellGroups(ctx, src, ps, candidates(ps))
+}
+
+// tellGroups groups the reports of ps, sorted by ID, with the edges
+// between them, and tells their stories.
+func tellGroups(ctx context.Context, src Reports, ps []profile, edges []edge) (storyline.StoryUpdate, error) {
 	groups := groupsOf(ps, cluster(ps, edges), edges)
 	u := storyline.StoryUpdate{Keys: keys(ps, edges)}
 	for _, g := range groups {
@@ -75,43 +65,6 @@ func keys(ps []profile, edges []edge) map[string]storyline.StoryKeys {
 		out[ps[i].id] = storyline.StoryKeys{Day: dayString(ps[i].day), Anchors: anchors(&ps[i]), Links: links[i]}
 	}
 	return out
-}
-
-// profiles profiles every report of src, on all cores: profiling reads
-// every word, and the store is walked by one goroutine.
-func profiles(ctx context.Context, src Reports) ([]profile, error) {
-	idf := everyday()
-	in := make(chan Report, 64)
-	var (
-		mu  sync.Mutex
-		out []profile
-		wg  sync.WaitGroup
-	)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			var mine []profile
-			for r := range in {
-				mine = append(mine, newProfile(r, idf))
-			}
-			mu.Lock()
-			out = append(out, mine...)
-			mu.Unlock()
-		})
-	}
-	err := src.ForEach(ctx, func(r Report) error {
-		select {
-		case in <- r:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	})
-	close(in)
-	wg.Wait()
-	if err != nil {
-		return nil, fmt.Errorf("profile reports: %w", err)
-	}
-	return out, nil
 }
 
 // group is one story's reports before it is told.
