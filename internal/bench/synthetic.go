@@ -11,7 +11,8 @@ import (
 )
 
 // synthetic yields news-like reports as a collector would: n reports from
-// first, in stories of 3 to 15 reports each, spread over three years. A
+// first, in stories of 3 to 15 reports each, perDay reports a day, as a
+// crawl of many outlets stores them: a larger store covers more days. A
 // story has its own people, place, day and words; stories of one kind
 // share their kind's words, as two earthquakes do; and a few well-known
 // names turn up in reports of every story, as a president does. Report i
@@ -40,6 +41,9 @@ func (w *stories) next(i int) (story, index, size int) {
 }
 
 func storySize(story int) int { return 3 + rand.New(rand.NewPCG(uint64(story), 11)).IntN(13) }
+
+// perDay is how many reports a day the synthetic outlets publish.
+const perDay = 100
 
 // The words reports are made of.
 var (
@@ -97,7 +101,7 @@ func report(i, story, index, size int) *storyline.Article {
 	for k := range own {
 		own[k] = word(srng.IntN(160000))
 	}
-	start := time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, srng.IntN(3*365))
+	start := time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, story/perDay+srng.IntN(3))
 	event := start.AddDate(0, 0, srng.IntN(3))
 
 	rng := rand.New(rand.NewPCG(uint64(i), 13))
