@@ -1,7 +1,16 @@
-// Package story turns a story's reports into its timeline: each report's
-// sentences that tell of a dated event (Mentions), the same event told by
-// several reports merged into one entry (Timeline), and the people and
-// countries that meet in those events (Pairs). These are pure functions of
-// the articles and their entities, so a story rebuilt from the same reports
-// gets the same timeline whatever order they came in.
+// Package story groups news reports into stories and tells each story: its
+// timeline of dated events merged across its reports, with the sentences
+// that say so, and who met whom in them.
+//
+// Grouping (profile.go, similarity.go, cluster.go) compares the reports
+// that share an anchor word and were published within a quarter of each
+// other, and merges groups by average-link with a contrast between groups;
+// Build (rebuild.go) sweeps a whole store by day and Update (update.go)
+// regroups only what new or changed reports can reach through the story
+// index. Both give the same stories, whatever order the reports came in.
+// Telling a story (tell.go) names its people with the story as context and
+// merges each report's event sentences (Mentions) into one timeline
+// (Timeline) and its pairs (Pairs). Everything is a pure function of the
+// reports and their entities: the package reads through the small Reports
+// and Index interfaces and returns what the store should write.
 package story
