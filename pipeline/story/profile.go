@@ -83,6 +83,14 @@ func newProfile(r Report, idf termWeight) profile {
 			names[w] = true
 		}
 	})
+	// Countries are named in reports of every story of their region: a
+	// word of a country's name or demonym is no anchor.
+	shared := map[string]bool{}
+	for _, e := range r.Entities {
+		if e.Type == storyline.Country && e.End <= len(a.Text) && e.Start >= 0 && e.Start <= e.End {
+			words(a.Text[e.Start:e.End], func(w string, _ bool) { shared[w] = true })
+		}
+	}
 	var norm float64
 	type term struct {
 		text string
@@ -104,7 +112,7 @@ func newProfile(r Report, idf termWeight) profile {
 	p.terms = make([]weight, len(terms))
 	for i, t := range terms {
 		p.terms[i] = weight{key(t.text), float32(t.w / norm)}
-		if len(p.anchors) < maxAnchors && !startsWithDigit(t.text) {
+		if len(p.anchors) < maxAnchors && !startsWithDigit(t.text) && !shared[t.text] {
 			p.anchors = append(p.anchors, t.text)
 		}
 		if names[t.text] || isNumber(t.text) {
