@@ -48,6 +48,8 @@ const perDay = 100
 // The words reports are made of.
 var (
 	syllables = strings.Fields("ka ro vin del mar su ten lo bra gi fen ho zu pal ner is tam qu ol ber")
+	// Given names are everyday words, as in news: common ones.
+	given     = strings.Fields("John Maria David Anna Michael Sarah James Laura Robert Elena Peter Olga Ahmed Fatima Ali Leila Carlos Ana Juan Sofia Ivan Irina Chen Li Wei Yuki Kenji Hana Omar Amina Paul Julia Mark Emma Daniel Nina Thomas Clara Jose Lucia")
 	famous    = []string{"Vladimir Putin", "Joe Biden", "Xi Jinping", "Recep Tayyip Erdogan", "Emmanuel Macron"}
 	cities    = strings.Fields("Moscow Ankara Cairo Paris Lima Nairobi Jakarta Manila Warsaw Lagos Quito Hanoi Madrid Oslo Seoul Dakar")
 	countries = strings.Fields("Syria Turkey Iran Russia Egypt France Peru Kenya Indonesia Poland Nigeria Ecuador Spain Norway Chile Ghana")
@@ -64,8 +66,8 @@ var (
 	}
 )
 
-// name is the k-th name of n syllables, capitalised: given names of two
-// (400 of them), surnames and towns of three (8,000).
+// name is the k-th name of n syllables, capitalised: surnames and towns
+// of three (8,000 of them).
 func name(k, n int) string {
 	var s string
 	for range n {
@@ -90,7 +92,7 @@ func report(i, story, index, size int) *storyline.Article {
 	kind := kinds[srng.IntN(len(kinds))]
 	people := make([]string, 3)
 	for k := range people {
-		people[k] = name(srng.IntN(400), 2) + " " + name(srng.IntN(8000), 3)
+		people[k] = given[srng.IntN(len(given))] + " " + name(srng.IntN(8000), 3)
 	}
 	// A capital most often, else a town of its own.
 	city, country := cities[srng.IntN(len(cities))], countries[srng.IntN(len(countries))]

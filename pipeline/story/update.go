@@ -42,7 +42,8 @@ func Update(ctx context.Context, src Reports, idx Index, changed []string, versi
 		inChanged[id] = true
 	}
 	candidateIDs := map[string]bool{}
-	for _, p := range fresh {
+	candidatesOf := make([][]string, len(fresh)) // of fresh[i], each sharing an anchor with it
+	for i, p := range fresh {
 		from, to := "", ""
 		if p.day != noDay {
 			from, to = dayString(p.day-window), dayString(p.day+window)
@@ -55,6 +56,7 @@ func Update(ctx context.Context, src Reports, idx Index, changed []string, versi
 			for _, id := range ids {
 				if !inChanged[id] {
 					candidateIDs[id] = true
+					candidatesOf[i] = append(candidatesOf[i], id)
 				}
 			}
 		}
@@ -62,6 +64,10 @@ func Update(ctx context.Context, src Reports, idx Index, changed []string, versi
 	cands, err := load(ctx, src, slices.Sorted(maps.Keys(candidateIDs)))
 	if err != nil {
 		return u, err
+	}
+	byID := make(map[string]*profile, len(cands))
+	for j := range cands {
+		byID[cands[j].id] = &cands[j]
 	}
 	// Start from the changed reports, what they link to now and what they
 	// linked to before; then follow the stored links to every report they
@@ -78,9 +84,9 @@ func Update(ctx context.Context, src Reports, idx Index, changed []string, versi
 		add(id)
 	}
 	for i := range fresh {
-		for j := range cands {
-			if comparable(&fresh[i], &cands[j]) && sharesAnchor(&fresh[i], &cands[j]) && similarity(&fresh[i], &cands[j]) >= link {
-				add(cands[j].id)
+		for _, id := range candidatesOf[i] {
+			if q := byID[id]; q != nil && !members[id] && comparable(&fresh[i], q) && similarity(&fresh[i], q) >= link {
+				add(id)
 			}
 		}
 	}
@@ -146,16 +152,4 @@ func load(ctx context.Context, src Reports, ids []string) ([]profile, error) {
 		ps[i] = newProfile(r, idf)
 	}
 	return ps, nil
-}
-
-// sharesAnchor reports whether two reports share an anchor: whether they
-// are a candidate pair at all.
-func sharesAnchor(a, b *profile) bool {
-	mine := anchors(a)
-	for _, x := range anchors(b) {
-		if slices.Contains(mine, x) {
-			return true
-		}
-	}
-	return false
 }
