@@ -330,12 +330,12 @@ func clusterWith(ps []profile, edges []edge, t float64, c contrastParams) []int 
 	return averageLink(len(ps), edges, t, newNameGroups(ps, c))
 }
 
-// maxAnchors is how many of a report's terms index it for candidates.
+// maxAnchors is how many of a report's words index it for candidates.
 const maxAnchors = 12
 
 // anchors are the keys under which a report is indexed for candidates: two
 // reports are compared only when they share one, so that a new report is
-// compared with a few others, not with the store. They are its most weighty
-// terms, numbers aside: the names and rare words a report of the same story
-// repeats.
+// compared with a few others, not with the store. They are its
+// weightiest words, numbers, countries and given names aside: the names and
+// rare words a report of the same story repeats.
 func anchors(p *profile) []string { return p.anchors }

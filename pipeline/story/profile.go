@@ -83,12 +83,21 @@ func newProfile(r Report, idf termWeight) profile {
 			names[w] = true
 		}
 	})
-	// Countries are named in reports of every story of their region: a
-	// word of a country's name or demonym is no anchor.
+	// Countries are named in reports of every story of their region, and
+	// a given name in reports of many people: a word of a country's name
+	// or a person's given name is no anchor (the surname is).
 	shared := map[string]bool{}
 	for _, e := range r.Entities {
-		if e.Type == storyline.Country && e.End <= len(a.Text) && e.Start >= 0 && e.Start <= e.End {
-			words(a.Text[e.Start:e.End], func(w string, _ bool) { shared[w] = true })
+		if e.End > len(a.Text) || e.Start < 0 || e.Start > e.End {
+			continue
+		}
+		switch span := a.Text[e.Start:e.End]; e.Type {
+		case storyline.Country:
+			words(span, func(w string, _ bool) { shared[w] = true })
+		case storyline.Person:
+			if given, _, ok := strings.Cut(e.Norm, " "); ok {
+				shared[identity.Fold(given)] = true
+			}
 		}
 	}
 	var norm float64
