@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"runtime"
 	"slices"
 	"sync"
@@ -91,27 +92,43 @@ func groupsOf(ps []profile, label []int, edges []edge) []group {
 	out := make([]group, 0, len(members))
 	for _, m := range members {
 		g := group{ids: make([]string, len(m))}
-		best := m[0]
+		best, first := m[0], m[0]
 		for k, i := range m {
 			g.ids[k] = ps[i].id
 			if closeness[i] > closeness[best] {
 				best = i
 			}
+			if earlier(&ps[i], &ps[first]) {
+				first = i
+			}
 		}
 		g.central = ps[best].id
-		g.id = storyID(g.ids)
+		g.id = storyID(ps[first].id)
 		out = append(out, g)
 	}
 	slices.SortFunc(out, func(a, b group) int { return cmp.Compare(a.id, b.id) })
 	return out
 }
 
-// storyID names a story after its first report by ID: short, stable while
-// that report stays in the story, and the same whichever order the reports
-// came in.
-func storyID(sortedIDs []string) string {
-	sum := sha256.Sum256([]byte(sortedIDs[0]))
+// storyID names a story after its first report: short, the same whichever
+// order the reports came in, and stable as the story grows, since news
+// comes later, not earlier.
+func storyID(first string) string {
+	sum := sha256.Sum256([]byte(first))
 	return "s" + hex.EncodeToString(sum[:6])
+}
+
+// earlier reports whether report a was published before b: by day, those
+// of unknown date last, then by ID.
+func earlier(a, b *profile) bool {
+	da, db := int64(a.day), int64(b.day)
+	if a.day == noDay {
+		da = math.MaxInt64
+	}
+	if b.day == noDay {
+		db = math.MaxInt64
+	}
+	return da < db || da == db && a.id < b.id
 }
 
 // candidates are the similarities of the pairs of reports that share an
