@@ -1,69 +1,33 @@
 package story
 
 import (
-	"bufio"
-	"encoding/gob"
-	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/internal/eval"
 	"github.com/storyline/storyline/pipeline/nlp"
 )
 
-func devReports(t *testing.T, docs string) []Report {
-	f, err := os.Open(docs)
-	if err != nil {
+// devReports reads a dev set's documents and their entities, extracted
+// once per extractor version (readDevDocs, cachedEntities), in ID order.
+func devReports(t *testing.T, name, docs string) []Report {
+	if _, err := os.Stat(docs); err != nil {
 		t.Skip(err)
-	}
-	defer f.Close()
-	var reports []Report
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<24)
-	for sc.Scan() {
-		var d struct {
-			ID, Text, Published string
-		}
-		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
-			t.Fatal(err)
-		}
-		a := &storyline.Article{ID: d.ID, Text: d.Text}
-		if d.Published != "" {
-			a.Published, _ = time.Parse(time.DateOnly, d.Published)
-		}
-		reports = append(reports, Report{Article: a})
 	}
 	x, err := nlp.New()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cache := filepath.Join(os.TempDir(), fmt.Sprintf("storyline-dev-%s-%x.gob", filepath.Base(docs), x.Version()))
-	ents := map[string][]storyline.Entity{}
-	if f, err := os.Open(cache); err == nil {
-		gob.NewDecoder(f).Decode(&ents)
-		f.Close()
-	}
-	if len(ents) != len(reports) {
-		for _, r := range reports {
-			e, err := x.Extract(r.Article.Text, r.Article.Published)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ents[r.Article.ID] = e
-		}
-		f, _ := os.Create(cache)
-		gob.NewEncoder(f).Encode(ents)
-		f.Close()
-	}
-	for i := range reports {
-		reports[i].Entities = ents[reports[i].Article.ID]
+	arts := readDevDocs(t, docs)
+	ents := cachedEntities(t, x, name, arts)
+	var reports []Report
+	for _, id := range slices.Sorted(maps.Keys(arts)) {
+		reports = append(reports, Report{Article: arts[id], Entities: ents[id]})
 	}
 	return reports
 }
@@ -137,7 +101,7 @@ func TestDevClusters(t *testing.T) {
 	if os.Getenv("STORYLINE_DEV") == "" {
 		t.Skip("STORYLINE_DEV not set")
 	}
-	reports := devReports(t, "../../../shared/eval/ecbplus-dev-docs.jsonl")
+	reports := devReports(t, "ecbplus-dev", "../../../shared/eval/ecbplus-dev-docs.jsonl")
 	gold, err := eval.ReadStoryGold("../../../shared/eval/ecbplus-dev-stories.gold.jsonl")
 	if err != nil {
 		t.Fatal(err)

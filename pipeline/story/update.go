@@ -146,10 +146,5 @@ func load(ctx context.Context, src Reports, ids []string) ([]profile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read reports: %w", err)
 	}
-	idf := everyday()
-	ps := make([]profile, len(reports))
-	for i, r := range reports {
-		ps[i] = newProfile(r, idf)
-	}
-	return ps, nil
+	return profileAll(reports), nil
 }
