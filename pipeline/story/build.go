@@ -16,22 +16,27 @@ import (
 )
 
 // Reports is where Build reads the reports it groups: all of them once, to
-// profile them, then each story's own to tell it.
+// learn their days, then in the order of their days.
 type Reports interface {
 	ForEach(ctx context.Context, fn func(Report) error) error
+	reader
+}
+
+// reader reads reports by ID: those it has, in the order of ids.
+type reader interface {
 	Reports(ctx context.Context, ids []string) ([]Report, error)
 }
 
 // groupAndTell groups the reports of ps, which must hold every report linked to
 // another of them, and tells their stories.
-func groupAndTell(ctx context.Context, src Reports, ps []profile) (storyline.StoryUpdate, error) {
+func groupAndTell(ctx context.Context, src reader, ps []profile) (storyline.StoryUpdate, error) {
 	slices.SortFunc(ps, func(a, b profile) int { return cmp.Compare(a.id, b.id) })
 	return tellGroups(ctx, src, ps, candidates(ps))
 }
 
 // tellGroups groups the reports of ps, sorted by ID, with the edges
 // between them, and tells their stories.
-func tellGroups(ctx context.Context, src Reports, ps []profile, edges []edge) (storyline.StoryUpdate, error) {
+func tellGroups(ctx context.Context, src reader, ps []profile, edges []edge) (storyline.StoryUpdate, error) {
 	groups := groupsOf(ps, cluster(ps, edges), edges)
 	u := storyline.StoryUpdate{Keys: keys(ps, edges)}
 	for _, g := range groups {

@@ -53,7 +53,10 @@ func Build(ctx context.Context, src Reports, version string) (storyline.StoryUpd
 				return err
 			}
 			ps, edges := set.local(sw.profiles)
-			told, err := tellGroups(ctx, src, ps, edges)
+			told, err := tellGroups(ctx, sw.held, ps, edges)
+			for _, p := range ps {
+				delete(sw.held, p.id)
+			}
 			if err != nil {
 				return err
 			}
@@ -72,11 +75,12 @@ func Build(ctx context.Context, src Reports, version string) (storyline.StoryUpd
 		if err != nil {
 			return u, err
 		}
-		for _, p := range profileAll(reports) {
+		for k, p := range profileAll(reports) {
 			if err := closeOpen(sw.closable(p.day)); err != nil {
 				return u, err
 			}
 			sw.add(rank[p.id], p)
+			sw.held[p.id] = reports[k]
 		}
 	}
 	err = closeOpen(sw.closeAll())
@@ -113,10 +117,13 @@ func profileAll(reports []Report) []profile {
 // with, by anchor, and the sets of linked reports still open.
 type sweep struct {
 	profiles map[int32]*profile // of the reports of open sets
-	undated  map[string][]int32 // anchor → undated reports: compared with all
-	dated    map[string][]int32 // anchor → dated reports, by day
-	parent   map[int32]int32    // union-find over links
-	open     map[int32]*linked  // by root
+	// held are the reports of open sets, read once and kept to be told:
+	// the reports of a window of days.
+	held    held
+	undated map[string][]int32 // anchor → undated reports: compared with all
+	dated   map[string][]int32 // anchor → dated reports, by day
+	parent  map[int32]int32    // union-find over links
+	open    map[int32]*linked  // by root
 }
 
 // linked is a set of reports that links join, with the candidate edges
@@ -129,7 +136,7 @@ type linked struct {
 }
 
 func newSweep() *sweep {
-	return &sweep{profiles: map[int32]*profile{}, undated: map[string][]int32{}, dated: map[string][]int32{},
+	return &sweep{profiles: map[int32]*profile{}, held: held{}, undated: map[string][]int32{}, dated: map[string][]int32{},
 		parent: map[int32]int32{}, open: map[int32]*linked{}}
 }
 
@@ -251,4 +258,17 @@ func (set *linked) local(profiles map[int32]*profile) ([]profile, []edge) {
 	}
 	slices.SortFunc(edges, func(x, y edge) int { return cmp.Or(cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b)) })
 	return ps, edges
+}
+
+// held are reports by ID, in memory.
+type held map[string]Report
+
+func (h held) Reports(_ context.Context, ids []string) ([]Report, error) {
+	out := make([]Report, 0, len(ids))
+	for _, id := range ids {
+		if r, ok := h[id]; ok {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
