@@ -13,7 +13,7 @@ import (
 // articles with their extractions, the story index, and a place for the
 // stories.
 type StoryStore interface {
-	ForEach(ctx context.Context, fn func(a *storyline.Article, x *storyline.Extraction) error) error
+	IDs(ctx context.Context, after string, n int) ([]string, error)
 	Article(ctx context.Context, id string) (*storyline.Article, error)
 	Extraction(ctx context.Context, id string) (*storyline.Extraction, error)
 	story.Index
@@ -75,17 +75,39 @@ type storedReports struct {
 	version string
 }
 
+// ForEach walks the store in chunks of IDs, as extraction does, dropping
+// the pages it read from memory between chunks: a rebuild reads every
+// report, and bbolt's memory map would otherwise keep the whole file
+// resident. Reports not extracted yet are left for the next update.
 func (r storedReports) ForEach(ctx context.Context, fn func(story.Report) error) error {
-	return r.s.ForEach(ctx, func(a *storyline.Article, x *storyline.Extraction) error {
-		if x.Stale(a, r.version) {
-			return nil // not extracted yet: the next update takes it
+	for after := ""; ; {
+		chunk, err := r.s.IDs(ctx, after, idChunk)
+		if err != nil {
+			return err
 		}
-		return fn(story.Report{Article: a, Entities: x.Entities})
-	})
+		reports, err := r.Reports(ctx, chunk)
+		if err != nil {
+			return err
+		}
+		for _, rep := range reports {
+			if err := fn(rep); err != nil {
+				return err
+			}
+		}
+		if len(chunk) < idChunk {
+			return nil
+		}
+		after = chunk[len(chunk)-1]
+	}
 }
 
-// Reports returns the reports ids whose extraction is current, in order.
+// Reports returns the reports ids whose extraction is current, in order,
+// and drops the store's pages it read from memory.
 func (r storedReports) Reports(ctx context.Context, ids []string) ([]story.Report, error) {
+	if rel, ok := r.s.(interface{ ReleaseMapped() error }); ok {
+		// Failing to drop pages costs memory, not stories: no failure.
+		defer func() { _ = rel.ReleaseMapped() }()
+	}
 	out := make([]story.Report, 0, len(ids))
 	for _, id := range ids {
 		a, err := r.s.Article(ctx, id)
