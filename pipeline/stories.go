@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/pipeline/story"
@@ -13,7 +14,7 @@ import (
 // articles with their extractions, the story index, and a place for the
 // stories.
 type StoryStore interface {
-	IDs(ctx context.Context, after string, n int) ([]string, error)
+	Extracted(ctx context.Context, version string, fn func(id string, published time.Time) error) error
 	Article(ctx context.Context, id string) (*storyline.Article, error)
 	Extraction(ctx context.Context, id string) (*storyline.Extraction, error)
 	story.Index
@@ -75,30 +76,10 @@ type storedReports struct {
 	version string
 }
 
-// ForEach walks the store in chunks of IDs, as extraction does, dropping
-// the pages it read from memory between chunks: a rebuild reads every
-// report, and bbolt's memory map would otherwise keep the whole file
-// resident. Reports not extracted yet are left for the next update.
-func (r storedReports) ForEach(ctx context.Context, fn func(story.Report) error) error {
-	for after := ""; ; {
-		chunk, err := r.s.IDs(ctx, after, idChunk)
-		if err != nil {
-			return err
-		}
-		reports, err := r.Reports(ctx, chunk)
-		if err != nil {
-			return err
-		}
-		for _, rep := range reports {
-			if err := fn(rep); err != nil {
-				return err
-			}
-		}
-		if len(chunk) < idChunk {
-			return nil
-		}
-		after = chunk[len(chunk)-1]
-	}
+// Dated lists the reports whose extraction is current, with their
+// publication times: the others are left for the next update.
+func (r storedReports) Dated(ctx context.Context, fn func(id string, published time.Time) error) error {
+	return r.s.Extracted(ctx, r.version, fn)
 }
 
 // Reports returns the reports ids whose extraction is current, in order,

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -372,3 +373,72 @@ func (db *DB) StoriesVersion(ctx context.Context) (string, error) {
 	st, err := db.StoriesState(ctx)
 	return st.Version, err
 }
+
+// Extracted calls fn, in ID order, with the ID and publication time of
+// every article whose stored extraction was made by version from its
+// current text. It reads only what that takes, a chunk of articles per
+// read transaction, and drops the pages it read from memory between
+// chunks: a rebuild of the stories starts by learning every report's day.
+func (db *DB) Extracted(ctx context.Context, version string, fn func(id string, published time.Time) error) error {
+	type dated struct {
+		id        string
+		published time.Time
+	}
+	for after := ""; ; {
+		var chunk []dated
+		var last string
+		err := db.view(func(tx *bolt.Tx) error {
+			articles := tx.Bucket(bucketArticles)
+			c := tx.Bucket(bucketExtractions).Cursor()
+			k, v := c.Seek([]byte(after))
+			if k != nil && after != "" && string(k) == after {
+				k, v = c.Next()
+			}
+			for ; k != nil && len(chunk) < extractedChunk; k, v = c.Next() {
+				last = string(k)
+				var x struct {
+					Version     string `json:"v"`
+					ArticleHash string `json:"h"`
+				}
+				var a struct {
+					Hash      string    `json:"hash"`
+					Published time.Time `json:"published"`
+				}
+				if err := decode(v, &x); err != nil {
+					return fmt.Errorf("extraction %s: %w", k, err)
+				}
+				data := articles.Get(k)
+				if x.Version != version || data == nil {
+					continue
+				}
+				if err := decode(data, &a); err != nil {
+					return fmt.Errorf("article %s: %w", k, err)
+				}
+				if a.Hash == x.ArticleHash {
+					chunk = append(chunk, dated{string(k), a.Published})
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("store: extracted articles: %w", err)
+		}
+		for _, d := range chunk {
+			if err := fn(d.id, d.published); err != nil {
+				return err
+			}
+		}
+		if last == "" || last == after {
+			return ctx.Err()
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		after = last
+		// Failing to drop pages costs memory, not the walk.
+		_ = db.ReleaseMapped()
+	}
+}
+
+// extractedChunk is how many extractions Extracted reads in one transaction.
+const extractedChunk = 1024

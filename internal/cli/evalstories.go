@@ -104,9 +104,9 @@ func writeStories(path string, stories []storyline.Story) error {
 // memReports are reports held in memory, by ID.
 type memReports map[string]story.Report
 
-func (m memReports) ForEach(ctx context.Context, fn func(story.Report) error) error {
-	for _, r := range m {
-		if err := fn(r); err != nil {
+func (m memReports) Dated(ctx context.Context, fn func(id string, published time.Time) error) error {
+	for id, r := range m {
+		if err := fn(id, r.Article.Published); err != nil {
 			return err
 		}
 	}

@@ -15,10 +15,10 @@ import (
 	"github.com/storyline/storyline"
 )
 
-// Reports is where Build reads the reports it groups: all of them once, to
-// learn their days, then in the order of their days.
+// Reports is where Build reads the reports it groups: the ID and
+// publication time of each, then the reports in the order of their days.
 type Reports interface {
-	ForEach(ctx context.Context, fn func(Report) error) error
+	Dated(ctx context.Context, fn func(id string, published time.Time) error) error
 	reader
 }
 

@@ -71,10 +71,7 @@ type termWeight func(term string) float64
 // newProfile builds the profile of r.
 func newProfile(r Report, idf termWeight) profile {
 	a := r.Article
-	p := profile{id: a.ID, day: noDay}
-	if !a.Published.IsZero() {
-		p.day = int32(a.Published.Unix() / 86400)
-	}
+	p := profile{id: a.ID, day: dayOf(a.Published)}
 	counts := map[string]int{}
 	names := map[string]bool{}
 	words(a.Title+"\n"+a.Text, func(w string, proper bool) {

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/storyline/storyline"
 )
@@ -30,8 +31,8 @@ func Build(ctx context.Context, src Reports, version string) (storyline.StoryUpd
 		day int32
 	}
 	var all []dated
-	err := src.ForEach(ctx, func(r Report) error {
-		all = append(all, dated{r.Article.ID, dayOf(r.Article)})
+	err := src.Dated(ctx, func(id string, published time.Time) error {
+		all = append(all, dated{id, dayOf(published)})
 		return nil
 	})
 	if err != nil {
@@ -88,12 +89,12 @@ func Build(ctx context.Context, src Reports, version string) (storyline.StoryUpd
 	return u, err
 }
 
-// dayOf is an article's publication day, or noDay.
-func dayOf(a *storyline.Article) int32 {
-	if a.Published.IsZero() {
+// dayOf is the day of a publication time, or noDay.
+func dayOf(published time.Time) int32 {
+	if published.IsZero() {
 		return noDay
 	}
-	return int32(a.Published.Unix() / 86400)
+	return int32(published.Unix() / 86400)
 }
 
 // profileAll profiles reports on every core, in their order.

@@ -28,9 +28,9 @@ func newMemory() *memory {
 		keys: map[string]storyline.StoryKeys{}, storyOf: map[string]string{}}
 }
 
-func (m *memory) ForEach(ctx context.Context, fn func(Report) error) error {
+func (m *memory) Dated(ctx context.Context, fn func(id string, published time.Time) error) error {
 	for _, id := range slices.Sorted(maps.Keys(m.reports)) {
-		if err := fn(m.reports[id]); err != nil {
+		if err := fn(id, m.reports[id].Article.Published); err != nil {
 			return err
 		}
 	}

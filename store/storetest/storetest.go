@@ -8,6 +8,7 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/store"
@@ -30,6 +31,7 @@ type Store interface {
 	StoryOf(ctx context.Context) (map[string]string, error)
 	StoriesState(ctx context.Context) (store.StoriesState, error)
 	StoryWork(ctx context.Context) ([]string, error)
+	Extracted(ctx context.Context, version string, fn func(id string, published time.Time) error) error
 	Anchored(ctx context.Context, anchors []string, from, to string) (map[string][]string, error)
 	StoryKeys(ctx context.Context, ids []string) (map[string]storyline.StoryKeys, map[string]string, error)
 }

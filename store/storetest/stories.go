@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/store"
@@ -213,5 +214,26 @@ func testStoryIndex(t *testing.T, s Store) {
 	}
 	if work, _ := s.StoryWork(ctx); !reflect.DeepEqual(work, []string{"b"}) {
 		t.Errorf("after b's extraction changed, story work = %v, want [b]", work)
+	}
+}
+
+func testExtracted(t *testing.T, s Store) {
+	ctx := context.Background()
+	as := extracted(t, s, "a", "b", "c")
+	Put(t, s, Article("b", "A correction.")) // b's extraction is now of an older text
+	x := &storyline.Extraction{ArticleID: "c", Version: "v2", ArticleHash: as[2].ContentHash()}
+	if err := s.PutExtractions(ctx, []*storyline.Extraction{x})[0]; err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	err := s.Extracted(ctx, "v1", func(id string, published time.Time) error {
+		if !published.Equal(as[0].Published) {
+			t.Errorf("%s published %v, want %v", id, published, as[0].Published)
+		}
+		got = append(got, id)
+		return nil
+	})
+	if err != nil || !reflect.DeepEqual(got, []string{"a"}) {
+		t.Errorf("extracted by v1 = %v, %v; want [a] (b's text changed, c is of v2)", got, err)
 	}
 }
