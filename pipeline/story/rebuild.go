@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/storyline/storyline"
 )
 
@@ -48,23 +50,37 @@ func Build(ctx context.Context, src Reports, version string) (storyline.StoryUpd
 	slices.SortStableFunc(all, func(a, b dated) int { return cmp.Compare(a.day, b.day) })
 
 	sw := newSweep()
+	// closeOpen groups and tells the sets that closed, on every core, and
+	// lets their reports go.
 	closeOpen := func(sets []*linked) error {
-		for _, set := range sets {
-			if err := ctx.Err(); err != nil {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		local := make([]struct {
+			ps    []profile
+			edges []edge
+		}, len(sets))
+		for k, set := range sets {
+			local[k].ps, local[k].edges = set.local(sw.profiles)
+		}
+		told := make([]storyline.StoryUpdate, len(sets))
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(runtime.GOMAXPROCS(0))
+		for k := range sets {
+			g.Go(func() (err error) {
+				told[k], err = tellGroups(gctx, sw.held, local[k].ps, local[k].edges)
 				return err
-			}
-			ps, edges := set.local(sw.profiles)
-			told, err := tellGroups(ctx, sw.held, ps, edges)
-			for _, p := range ps {
+			})
+		}
+		err := g.Wait()
+		for k := range sets {
+			for _, p := range local[k].ps {
 				delete(sw.held, p.id)
 			}
-			if err != nil {
-				return err
-			}
-			u.Put = append(u.Put, told.Put...)
-			maps.Copy(u.Keys, told.Keys)
+			u.Put = append(u.Put, told[k].Put...)
+			maps.Copy(u.Keys, told[k].Keys)
 		}
-		return nil
+		return err
 	}
 	const batch = 256
 	for start := 0; start < len(all); start += batch {
@@ -76,13 +92,18 @@ func Build(ctx context.Context, src Reports, version string) (storyline.StoryUpd
 		if err != nil {
 			return u, err
 		}
-		for k, p := range profileAll(reports) {
-			if err := closeOpen(sw.closable(p.day)); err != nil {
+		ps := profileAll(reports)
+		if len(ps) > 0 {
+			if err := closeOpen(sw.closable(ps[0].day)); err != nil {
 				return u, err
 			}
-			sw.add(rank[p.id], p)
+		}
+		idx := make([]int32, len(ps))
+		for k, p := range ps {
+			idx[k] = rank[p.id]
 			sw.held[p.id] = reports[k]
 		}
+		sw.addBatch(idx, ps)
 	}
 	err = closeOpen(sw.closeAll())
 	slices.SortFunc(u.Put, func(a, b storyline.Story) int { return cmp.Compare(a.ID, b.ID) })
@@ -149,49 +170,87 @@ func (s *sweep) find(i int32) int32 {
 	return i
 }
 
-// add compares report i with the reports it may join, links it, and files
-// it under its anchors.
-func (s *sweep) add(i int32, p profile) {
-	s.profiles[i] = &p
-	s.parent[i] = i
-	set := &linked{members: []int32{i}, last: p.day, undated: p.day == noDay}
-	s.open[i] = set
-	seen := map[int32]bool{}
-	var links []int32
-	for _, a := range p.anchors {
-		// Dated reports come in day order: those too old to compare
-		// with this one are too old for every later one.
-		old := s.dated[a]
-		k := 0
-		for k < len(old) && p.day != noDay && (s.profiles[old[k]] == nil || !comparable(&p, s.profiles[old[k]])) {
-			k++
+// addBatch adds reports of consecutive days, ps with their indexes idx:
+// each is compared with the reports before it that share an anchor, on
+// every core, then linked, and filed under its anchors.
+func (s *sweep) addBatch(idx []int32, ps []profile) {
+	if len(ps) == 0 {
+		return
+	}
+	// Dated reports come in day order: those too old to compare with the
+	// first of the batch are too old for every later one.
+	if first := &ps[0]; first.day != noDay {
+		for _, p := range ps {
+			for _, a := range p.anchors {
+				old := s.dated[a]
+				k := 0
+				for k < len(old) && (s.profiles[old[k]] == nil || !comparable(first, s.profiles[old[k]])) {
+					k++
+				}
+				s.dated[a] = old[k:]
+			}
 		}
-		s.dated[a] = old[k:]
-		for _, j := range slices.Concat(s.undated[a], s.dated[a]) {
+	}
+	// before[k] are, by anchor, the reports filed before report k: what it
+	// is compared with.
+	before := make([][][]int32, len(ps))
+	for k := range ps {
+		p, i := &ps[k], idx[k]
+		s.profiles[i] = p
+		s.parent[i] = i
+		s.open[i] = &linked{members: []int32{i}, last: p.day, undated: p.day == noDay}
+		for _, a := range p.anchors {
+			before[k] = append(before[k], s.undated[a], s.dated[a])
+			if p.day == noDay {
+				s.undated[a] = append(s.undated[a], i)
+			} else {
+				s.dated[a] = append(s.dated[a], i)
+			}
+		}
+	}
+	found := make([][]edge, len(ps))
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for k := w; k < len(ps); k += workers {
+				found[k] = s.compare(idx[k], &ps[k], before[k])
+			}
+		})
+	}
+	wg.Wait()
+	for k, edges := range found {
+		set := s.open[s.find(idx[k])]
+		set.edges = append(set.edges, edges...)
+		for _, e := range edges {
+			if e.sim >= link {
+				s.union(int32(e.a), int32(e.b))
+			}
+		}
+	}
+}
+
+// compare returns the edges from report i to the reports of lists it may
+// be compared with. It only reads the sweep.
+func (s *sweep) compare(i int32, p *profile, lists [][]int32) []edge {
+	seen := map[int32]bool{}
+	var edges []edge
+	for _, list := range lists {
+		for _, j := range list {
 			if seen[j] {
 				continue
 			}
 			seen[j] = true
 			q := s.profiles[j]
-			if q == nil || !comparable(&p, q) {
-				continue // of a set told already
+			if q == nil || !comparable(p, q) {
+				continue // of a set told already, or too old
 			}
-			if sim := similarity(&p, q); sim > floor {
-				set.edges = append(set.edges, edge{int(min(i, j)), int(max(i, j)), sim})
-				if sim >= link {
-					links = append(links, j)
-				}
+			if sim := similarity(p, q); sim > floor {
+				edges = append(edges, edge{int(min(i, j)), int(max(i, j)), sim})
 			}
 		}
-		if p.day == noDay {
-			s.undated[a] = append(s.undated[a], i)
-		} else {
-			s.dated[a] = append(s.dated[a], i)
-		}
 	}
-	for _, j := range links {
-		s.union(i, j)
-	}
+	return edges
 }
 
 // union joins the sets of reports i and j.
