@@ -45,8 +45,8 @@ Reads only the store: nothing is fetched.`, runExtract},
 		`Writes the stored stories as JSON Lines on stdout, one story a line, as
 fixtures/STORIES.md defines prediction lines: id, title, articles, first and
 last dates, people, countries and places, the timeline (each entry with its
-date, weight, label, reports, participants and evidence offsets) and who met
-whom (pairs of people and of countries with the timeline entries that join
+date, weight, what happened, reports, participants and evidence offsets) and
+who met whom (pairs of people and of countries with the timeline entries that join
 them). 'extract run' and 'ingest' build the stories; a story whose reports
 changed since is marked "stale": true.`, runStories},
 	{"dump", "extract dump [-db FILE] [-type person|country|place|date] [-text]",

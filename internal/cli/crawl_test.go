@@ -99,7 +99,7 @@ func TestMirrorIsDuplicate(t *testing.T) {
 	t.Cleanup(func() { storetest.CheckFile(t, db) })
 	ingest(t, "-db", db, srv.URL+"/southfront/russia-ties.html", srv.URL+"/other.html")
 	r := ingest(t, "-db", db, srv.URL+"/mirror/russia-ties-copy.html")
-	if r.code != 0 || !strings.Contains(r.stderr, "1 of the new are copies of stored stories") {
+	if r.code != 0 || !strings.Contains(r.stderr, "1 of the new are copies of stored reports") {
 		t.Errorf("mirror ingest: exit %d\n%s", r.code, r.stderr)
 	}
 	byID := map[string]dumpLine{}

@@ -342,6 +342,9 @@ func TestUsage(t *testing.T) {
 		{"extract unknown command", func() run { return extract(t, "frobnicate") }, 2},
 		{"dump bad type", func() run { return extract(t, "dump", "-type", "city") }, 2},
 		{"dump missing store", func() run { return extract(t, "dump", "-db", filepath.Join(t.TempDir(), "none.db")) }, 1},
+		{"stories missing store", func() run { return extract(t, "stories", "-db", filepath.Join(t.TempDir(), "none.db")) }, 1},
+		{"stories no reports wanted", func() run { return extract(t, "stories", "-min-articles", "0") }, 2},
+		{"eval stories without documents", func() run { return extract(t, "eval", "-stories", "gold.jsonl") }, 2},
 	} {
 		if got := tc.run(); got.code != tc.code {
 			t.Errorf("%s: exit %d, want %d\n%s", tc.name, got.code, tc.code, got.stderr)

@@ -141,7 +141,7 @@ func runEval(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 	}
 	if *storiesGold != "" {
 		if fs.NArg() != 1 {
-			fs.Usage()
+			fmt.Fprintf(stderr, "extract eval: -stories %s wants one documents file after it, got %d arguments\n", *storiesGold, fs.NArg())
 			return exitUsage
 		}
 		return evalStories(ctx, *storiesGold, fs.Arg(0), *asJSON, *predPath, stdout, stderr)

@@ -104,7 +104,7 @@ is not even downloaded.
 		line := fmt.Sprintf("ingest: %s: %d new, %d unchanged, %d updated, %d failed",
 			src.Source, src.New, src.Unchanged, src.Updated, src.Failed)
 		if src.Duplicates > 0 {
-			line += fmt.Sprintf("; %d of the new are copies of stored stories", src.Duplicates)
+			line += fmt.Sprintf("; %d of the new are copies of stored reports", src.Duplicates)
 		}
 		fmt.Fprintln(stderr, line)
 	}

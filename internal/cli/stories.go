@@ -46,6 +46,10 @@ func runStories(ctx context.Context, fs *flag.FlagSet, args []string, stdout, st
 	if status, ok := parseNoArgs(fs, args); !ok {
 		return status
 	}
+	if *minArticles < 1 {
+		fmt.Fprintf(stderr, "extract stories: -min-articles %d: want 1 or more\n", *minArticles)
+		return exitUsage
+	}
 	fail := failure(stderr, "extract stories")
 	return withStore(*db, store.OpenReadOnly, fail, func(s *store.DB) int {
 		st, err := s.StoriesState(ctx)
@@ -75,6 +79,8 @@ func runStories(ctx context.Context, fs *flag.FlagSet, args []string, stdout, st
 		switch {
 		case st.Version == "":
 			fmt.Fprintln(stderr, "extract stories: no stories yet: run 'extract run'")
+		case !found && *only == "":
+			fmt.Fprintf(stderr, "extract stories: none of %d stories has %d reports or more\n", st.Stories, *minArticles)
 		case stale > 0 || st.Unassigned > 0:
 			fmt.Fprintf(stderr, "extract stories: %d stale %s, %d %s in no story yet: run 'extract run'\n",
 				stale, plural(stale, "story", "stories"), st.Unassigned, plural(st.Unassigned, "article", "articles"))
