@@ -97,9 +97,12 @@ type StoryKeys struct {
 // in their place, with the index keys of the reports it looked at. With
 // All, it replaces every stored story and key.
 type StoryUpdate struct {
-	All     bool
-	Remove  []string // IDs of stories to drop
-	Put     []Story
-	Keys    map[string]StoryKeys // by article ID
-	Version string               // of the stories and extractions that made it
+	All    bool
+	Remove []string // IDs of stories to drop
+	Put    []Story
+	Keys   map[string]StoryKeys // by article ID
+	// Unindex are articles that changed and are in no story now, their
+	// extraction not made yet: their keys go, until it is.
+	Unindex []string
+	Version string // of the stories and extractions that made it
 }

@@ -27,7 +27,7 @@ var (
 	bucketStoryKeys = []byte("story_keys")
 	bucketAnchors   = []byte("anchors")
 	// bucketChanged lists the articles whose text or extraction changed
-	// since they were grouped.
+	// (or was first written) since they were grouped.
 	bucketChanged = []byte("story_changed")
 	keyStories    = []byte("stories_version") // in meta: the version that made the stories
 	storyBuckets  = [][]byte{bucketStories, bucketStoryOf, bucketStale, bucketStoryKeys, bucketAnchors, bucketChanged}
@@ -92,7 +92,7 @@ func (db *DB) UpdateStories(ctx context.Context, u storyline.StoryUpdate) error 
 				return err
 			}
 		}
-		if err := putKeys(tx, u.Keys); err != nil {
+		if err := putKeys(tx, u.Keys, u.Unindex); err != nil {
 			return err
 		}
 		return tx.Bucket(bucketMeta).Put(keyStories, []byte(u.Version))
@@ -134,14 +134,32 @@ func removeStories(tx *bolt.Tx, ids []string) error {
 }
 
 // putKeys files each article under its new anchors, in place of its old
-// ones, and marks it grouped. Keys go in in sorted order: bbolt splits its
+// ones, and marks it grouped; the articles of unindex it takes out of the
+// index. Keys go in in sorted order: bbolt splits its
 // pages only at commit, and a page that takes keys at random places moves
 // its other keys for each one.
-func putKeys(tx *bolt.Tx, keys map[string]storyline.StoryKeys) error {
+func putKeys(tx *bolt.Tx, keys map[string]storyline.StoryKeys, unindex []string) error {
 	kb, anchors, changed := tx.Bucket(bucketStoryKeys), tx.Bucket(bucketAnchors), tx.Bucket(bucketChanged)
 	kb.FillPercent, anchors.FillPercent = fillPercent, fillPercent
 	ids := slices.Sorted(maps.Keys(keys))
 	var drop, file [][]byte
+	for _, id := range slices.Sorted(slices.Values(unindex)) {
+		if data := kb.Get([]byte(id)); data != nil {
+			var old storyline.StoryKeys
+			if err := decode(data, &old); err != nil {
+				return fmt.Errorf("story keys %s: %w", id, err)
+			}
+			for _, a := range old.Anchors {
+				drop = append(drop, anchorKey(a, old.Day, id))
+			}
+		}
+		if err := kb.Delete([]byte(id)); err != nil {
+			return err
+		}
+		if err := changed.Delete([]byte(id)); err != nil {
+			return err
+		}
+	}
 	for _, id := range ids {
 		if data := kb.Get([]byte(id)); data != nil {
 			var old storyline.StoryKeys
@@ -252,19 +270,17 @@ func (db *DB) StoryKeys(ctx context.Context, ids []string) (map[string]storyline
 	return keys, stories, nil
 }
 
-// StoryWork lists, in ID order, the extracted articles waiting for
-// grouping: in no story yet, or changed since their story was made.
+// StoryWork lists, in ID order, the articles waiting for grouping: those
+// whose extraction was written, or whose text changed, since they were
+// last grouped. It reads that list only, not the store.
 func (db *DB) StoryWork(ctx context.Context) ([]string, error) {
 	var ids []string
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	err := db.view(func(tx *bolt.Tx) error {
-		of, changed := tx.Bucket(bucketStoryOf), tx.Bucket(bucketChanged)
-		return tx.Bucket(bucketExtractions).ForEach(func(k, _ []byte) error {
-			if of.Get(k) == nil || changed.Get(k) != nil {
-				ids = append(ids, string(k))
-			}
+		return tx.Bucket(bucketChanged).ForEach(func(k, _ []byte) error {
+			ids = append(ids, string(k))
 			return nil
 		})
 	})
@@ -355,14 +371,15 @@ func (db *DB) StoryOf(ctx context.Context) (map[string]string, error) {
 	return out, nil
 }
 
-// staleStoryOf marks article id changed and its story stale, if it is in
-// one: its text or its extraction is about to change.
+// staleStoryOf marks article id changed, waiting for grouping, and its
+// story stale, if it is in one: its text or its extraction is about to be
+// written.
 func staleStoryOf(tx *bolt.Tx, id []byte) error {
-	if err := tx.Bucket(bucketChanged).Put(id, nil); err != nil {
+	if err := tx.Bucket(bucketChanged).Put(id, flag); err != nil {
 		return err
 	}
 	if s := tx.Bucket(bucketStoryOf).Get(id); s != nil {
-		return tx.Bucket(bucketStale).Put(s, nil)
+		return tx.Bucket(bucketStale).Put(s, flag)
 	}
 	return nil
 }
@@ -394,7 +411,8 @@ func (db *DB) Extracted(ctx context.Context, version string, fn func(id string, 
 			if k != nil && after != "" && string(k) == after {
 				k, v = c.Next()
 			}
-			for ; k != nil && len(chunk) < extractedChunk; k, v = c.Next() {
+			for n := 0; k != nil && n < extractedChunk; k, v = c.Next() {
+				n++
 				last = string(k)
 				var x struct {
 					Version     string `json:"v"`
@@ -439,6 +457,10 @@ func (db *DB) Extracted(ctx context.Context, version string, fn func(id string, 
 		_ = db.ReleaseMapped()
 	}
 }
+
+// flag is the value of a key that is only there or not: not empty, since
+// bbolt reads an empty value put in the same transaction as nil.
+var flag = []byte{1}
 
 // extractedChunk is how many extractions Extracted reads in one transaction.
 const extractedChunk = 1024

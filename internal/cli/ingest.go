@@ -109,9 +109,11 @@ is not even downloaded.
 		fmt.Fprintln(stderr, line)
 	}
 	if *extractToo {
-		if x, err := model(); err == nil {
+		if x, merr := model(); merr == nil {
 			xr := report.Extraction
 			fmt.Fprintf(stderr, "extract: %d extracted, %d current, %d failed (%s)\n", xr.Extracted, xr.Current, xr.Failed, x.Version())
+			// Stories are brought up to date only after a whole ingest:
+			// an interrupted or failed one leaves them for the next run.
 			if err == nil {
 				err = refreshStories(ctx, s, x.Version(), false, stderr)
 			}

@@ -146,35 +146,37 @@ func candidates(ps []profile) []edge {
 			byAnchor[a] = append(byAnchor[a], int32(i))
 		}
 	}
-	var pairs []uint64 // i<<32 | j, i < j
-	for _, ids := range byAnchor {
-		slices.SortFunc(ids, func(a, b int32) int { return cmp.Or(cmp.Compare(ps[a].day, ps[b].day), cmp.Compare(a, b)) })
-		for x, i := range ids {
-			for _, j := range ids[x+1:] {
-				if !comparable(&ps[i], &ps[j]) {
-					break // sorted by day: the rest are later still
-				}
-				pairs = append(pairs, uint64(min(i, j))<<32|uint64(max(i, j)))
-			}
-		}
-	}
-	slices.Sort(pairs)
-	pairs = slices.Compact(pairs)
+	// Each report is compared with the later ones that share an anchor
+	// with it, each once: no list of every pair, which for a story of
+	// thousands of reports sharing a few anchors would be billions.
 	workers := runtime.GOMAXPROCS(0)
-	found := make([][]edge, workers)
+	found := make([][]edge, len(ps))
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
-			for _, p := range pairs[w*len(pairs)/workers : (w+1)*len(pairs)/workers] {
-				a, b := int(p>>32), int(uint32(p))
-				if s := similarity(&ps[a], &ps[b]); s > floor {
-					found[w] = append(found[w], edge{a, b, s})
+			seen := map[int32]bool{}
+			for i := w; i < len(ps); i += workers {
+				clear(seen)
+				for _, a := range anchors(&ps[i]) {
+					for _, j := range byAnchor[a] {
+						if int(j) <= i || seen[j] {
+							continue
+						}
+						seen[j] = true
+						if !comparable(&ps[i], &ps[j]) {
+							continue
+						}
+						if s := similarity(&ps[i], &ps[j]); s > floor {
+							found[i] = append(found[i], edge{i, int(j), s})
+						}
+					}
 				}
+				slices.SortFunc(found[i], func(x, y edge) int { return cmp.Compare(x.b, y.b) })
 			}
 		})
 	}
 	wg.Wait()
-	return slices.Concat(found...) // in pair order, as the pairs were
+	return slices.Concat(found...) // by a, then b
 }
 
 // floor is the similarity below which a pair is left out: two reports that

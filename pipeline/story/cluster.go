@@ -72,7 +72,9 @@ func averageLink(n int, edges []edge, threshold float64, g groups) []int {
 			// contrast only lowers: pairs already below need none.
 			s = g.lower(s, g.contrast(k.a, k.b))
 		}
-		return s
+		// On a grid of 1e-9, so that two merges equal but for rounding are
+		// ties, broken by index the same way in every run.
+		return math.Round(s*1e9) / 1e9
 	}
 	q := &mergeQueue{}
 	for k := range sums {
@@ -182,8 +184,8 @@ type mergeQueue []candidate
 
 func (q mergeQueue) Len() int { return len(q) }
 func (q mergeQueue) Less(i, j int) bool {
-	if d := q[i].avg - q[j].avg; math.Abs(d) > 1e-12 {
-		return d > 0
+	if q[i].avg != q[j].avg {
+		return q[i].avg > q[j].avg
 	}
 	if q[i].a != q[j].a {
 		return q[i].a < q[j].a

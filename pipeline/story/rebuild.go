@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"maps"
+	"math"
 	"runtime"
 	"slices"
 	"sync"
@@ -115,7 +116,8 @@ func dayOf(published time.Time) int32 {
 	if published.IsZero() {
 		return noDay
 	}
-	return int32(published.Unix() / 86400)
+	// Floored, so that a day before 1970 is its own, not the next.
+	return int32(math.Floor(float64(published.Unix()) / 86400))
 }
 
 // profileAll profiles reports on every core, in their order.

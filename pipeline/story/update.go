@@ -134,6 +134,17 @@ func Update(ctx context.Context, src Reports, idx Index, changed []string, versi
 	}
 	told, err := groupAndTell(ctx, src, ps)
 	told.Remove, told.Version = slices.Sorted(maps.Keys(oldStories)), version
+	// A changed report src does not give (its extraction is not made
+	// yet) has left its story; it returns once extracted.
+	read := map[string]bool{}
+	for _, p := range fresh {
+		read[p.id] = true
+	}
+	for _, id := range changed {
+		if !read[id] {
+			told.Unindex = append(told.Unindex, id)
+		}
+	}
 	return told, err
 }
 

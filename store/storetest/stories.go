@@ -215,6 +215,16 @@ func testStoryIndex(t *testing.T, s Store) {
 	if work, _ := s.StoryWork(ctx); !reflect.DeepEqual(work, []string{"b"}) {
 		t.Errorf("after b's extraction changed, story work = %v, want [b]", work)
 	}
+	// An article taken out of the index leaves its anchors and the work.
+	if err := s.UpdateStories(ctx, storyline.StoryUpdate{Version: "v1", Unindex: []string{"b"}}); err != nil {
+		t.Fatal(err)
+	}
+	if work, _ := s.StoryWork(ctx); len(work) > 0 {
+		t.Errorf("after b was taken out of the index, story work = %v", work)
+	}
+	if anchored, _ := s.Anchored(ctx, []string{"lavrov"}, "", ""); len(anchored["lavrov"]) > 0 {
+		t.Errorf("after b was taken out of the index, anchored = %v", anchored)
+	}
 }
 
 func testExtracted(t *testing.T, s Store) {
