@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/storyline/storyline"
@@ -28,6 +29,12 @@ type StoryStore interface {
 // story rules or the extractions change.
 func StoriesVersion(extractorVersion string) string {
 	return story.Version + "+" + extractorVersion
+}
+
+// SameStoryRules reports whether stories made by version storiesVersion
+// were made by this storyline's story rules (whatever the extractor).
+func SameStoryRules(storiesVersion string) bool {
+	return strings.HasPrefix(storiesVersion, story.Version+"+")
 }
 
 // StoriesReport counts what a story update did.

@@ -60,11 +60,14 @@ func runStories(ctx context.Context, fs *flag.FlagSet, args []string, stdout, st
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
 		found, stale := false, 0
+		// Stories made by other story rules are stale, every one.
+		otherRules := st.Version != "" && !pipeline.SameStoryRules(st.Version)
 		err = s.Stories(ctx, func(story *storyline.Story, isStale bool) error {
 			if *only != "" && story.ID != *only || len(story.Articles) < *minArticles {
 				return nil
 			}
 			found = true
+			isStale = isStale || otherRules
 			if isStale {
 				stale++
 			}
@@ -81,6 +84,8 @@ func runStories(ctx context.Context, fs *flag.FlagSet, args []string, stdout, st
 			fmt.Fprintln(stderr, "extract stories: no stories yet: run 'extract run'")
 		case !found && *only == "":
 			fmt.Fprintf(stderr, "extract stories: none of %d stories has %d reports or more\n", st.Stories, *minArticles)
+		case otherRules:
+			fmt.Fprintf(stderr, "extract stories: the stories were made by %s, not by this storyline's rules: run 'extract run'\n", st.Version)
 		case stale > 0 || st.Unassigned > 0:
 			fmt.Fprintf(stderr, "extract stories: %d stale %s, %d %s in no story yet: run 'extract run'\n",
 				stale, plural(stale, "story", "stories"), st.Unassigned, plural(st.Unassigned, "article", "articles"))
