@@ -144,15 +144,11 @@ func putKeys(tx *bolt.Tx, keys map[string]storyline.StoryKeys, unindex []string)
 	ids := slices.Sorted(maps.Keys(keys))
 	var drop, file [][]byte
 	for _, id := range slices.Sorted(slices.Values(unindex)) {
-		if data := kb.Get([]byte(id)); data != nil {
-			var old storyline.StoryKeys
-			if err := decode(data, &old); err != nil {
-				return fmt.Errorf("story keys %s: %w", id, err)
-			}
-			for _, a := range old.Anchors {
-				drop = append(drop, anchorKey(a, old.Day, id))
-			}
+		old, err := filedUnder(kb, id)
+		if err != nil {
+			return err
 		}
+		drop = append(drop, old...)
 		if err := kb.Delete([]byte(id)); err != nil {
 			return err
 		}
@@ -161,15 +157,11 @@ func putKeys(tx *bolt.Tx, keys map[string]storyline.StoryKeys, unindex []string)
 		}
 	}
 	for _, id := range ids {
-		if data := kb.Get([]byte(id)); data != nil {
-			var old storyline.StoryKeys
-			if err := decode(data, &old); err != nil {
-				return fmt.Errorf("story keys %s: %w", id, err)
-			}
-			for _, a := range old.Anchors {
-				drop = append(drop, anchorKey(a, old.Day, id))
-			}
+		old, err := filedUnder(kb, id)
+		if err != nil {
+			return err
 		}
+		drop = append(drop, old...)
 		k := keys[id]
 		v, err := encode(&k)
 		if err != nil {
@@ -198,6 +190,23 @@ func putKeys(tx *bolt.Tx, keys map[string]storyline.StoryKeys, unindex []string)
 		}
 	}
 	return nil
+}
+
+// filedUnder returns the anchor keys article id is filed under now.
+func filedUnder(kb *bolt.Bucket, id string) ([][]byte, error) {
+	data := kb.Get([]byte(id))
+	if data == nil {
+		return nil, nil
+	}
+	var old storyline.StoryKeys
+	if err := decode(data, &old); err != nil {
+		return nil, fmt.Errorf("story keys %s: %w", id, err)
+	}
+	keys := make([][]byte, len(old.Anchors))
+	for i, a := range old.Anchors {
+		keys[i] = anchorKey(a, old.Day, id)
+	}
+	return keys, nil
 }
 
 // anchorKey files article id, published on day, under anchor a. The keys
@@ -387,8 +396,18 @@ func staleStoryOf(tx *bolt.Tx, id []byte) error {
 // StoriesVersion returns the version that made the stored stories, "" when
 // none were made.
 func (db *DB) StoriesVersion(ctx context.Context) (string, error) {
-	st, err := db.StoriesState(ctx)
-	return st.Version, err
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	var v string
+	err := db.view(func(tx *bolt.Tx) error {
+		v = string(tx.Bucket(bucketMeta).Get(keyStories))
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("store: stories version: %w", err)
+	}
+	return v, nil
 }
 
 // Extracted calls fn, in ID order, with the ID and publication time of

@@ -44,20 +44,28 @@ func day(s string) time.Time {
 // found returns the text and norm of the entities of one type.
 func found(t *testing.T, text, dct string, typ storyline.EntityType) map[string]string {
 	t.Helper()
-	ents, err := extractor(t).Extract(text, day(dct))
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[string]string{}
-	for _, e := range ents {
-		if text[e.Start:e.End] != e.Text {
-			t.Fatalf("Extract(%q): %+v: text[start:end] = %q", text, e, text[e.Start:e.End])
-		}
+	for _, e := range extracted(t, text, dct) {
 		if e.Type == typ {
 			out[e.Text] = e.Norm
 		}
 	}
 	return out
+}
+
+// extracted returns the entities of text, each checked against its offsets.
+func extracted(t *testing.T, text, dct string) []storyline.Entity {
+	t.Helper()
+	ents, err := extractor(t).Extract(text, day(dct))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		if text[e.Start:e.End] != e.Text {
+			t.Fatalf("Extract(%q): %+v: text[start:end] = %q", text, e, text[e.Start:e.End])
+		}
+	}
+	return ents
 }
 
 // A dateCase is a case of testdata/dates.txt: a text, its DCT, and the

@@ -10,15 +10,8 @@ import (
 // places returns the place mentions of text: mention → norm/country.
 func places(t *testing.T, text string) map[string]string {
 	t.Helper()
-	ents, err := extractor(t).Extract(text, day("2023-05-10"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[string]string{}
-	for _, e := range ents {
-		if text[e.Start:e.End] != e.Text {
-			t.Fatalf("Extract(%q): %+v: text[start:end] = %q", text, e, text[e.Start:e.End])
-		}
+	for _, e := range extracted(t, text, "2023-05-10") {
 		if e.Type == storyline.Place {
 			out[e.Text] = e.Norm + "/" + e.Country
 		}

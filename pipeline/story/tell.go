@@ -1,7 +1,6 @@
 package story
 
 import (
-	"cmp"
 	"slices"
 	"strings"
 	"time"
@@ -25,7 +24,7 @@ func Tell(id string, reports []Report, central string) storyline.Story {
 	s := storyline.Story{ID: id, Articles: make([]string, len(reports))}
 	articles := make([]*storyline.Article, len(reports))
 	mentions := make(map[string][]storyline.Mention, len(reports))
-	people, countries, places := counter{}, counter{}, counter{}
+	people, countries, places := tally{}, tally{}, tally{}
 	for i, r := range reports {
 		a := r.Article
 		s.Articles[i], articles[i] = a.ID, a
@@ -34,9 +33,9 @@ func Tell(id string, reports []Report, central string) storyline.Story {
 		}
 		ents := names.Apply(r.Entities)
 		mentions[a.ID] = Mentions(a, ents)
-		people.addReport(ents, storyline.Person, func(e storyline.Entity) string { return e.Norm })
-		countries.addReport(ents, storyline.Country, func(e storyline.Entity) string { return e.Norm })
-		places.addReport(ents, storyline.Place, func(e storyline.Entity) string { return e.Norm })
+		people.add(namesOf(ents, storyline.Person))
+		countries.add(namesOf(ents, storyline.Country))
+		places.add(namesOf(ents, storyline.Place))
 	}
 	s.People, s.Countries, s.Places = people.ranked(), countries.ranked(), places.ranked()
 	s.Timeline = Timeline(articles, mentions)
@@ -112,25 +111,15 @@ func span(articles []*storyline.Article, timeline []storyline.Event) (from, to s
 	return from, to
 }
 
-// counter counts in how many reports each name appears.
-type counter map[string]int
-
-func (c counter) addReport(ents []storyline.Entity, typ storyline.EntityType, key func(storyline.Entity) string) {
-	seen := map[string]bool{}
+// namesOf are the norms of the entities of one type, each once: a report
+// counts once for each name it uses.
+func namesOf(ents []storyline.Entity, typ storyline.EntityType) []string {
+	var out []string
 	for _, e := range ents {
-		if k := key(e); e.Type == typ && k != "" && !seen[k] {
-			seen[k] = true
-			c[k]++
+		if e.Type == typ && e.Norm != "" {
+			out = append(out, e.Norm)
 		}
 	}
-}
-
-// ranked lists the names, those of most reports first, then by name.
-func (c counter) ranked() []string {
-	out := make([]string, 0, len(c))
-	for k := range c {
-		out = append(out, k)
-	}
-	slices.SortFunc(out, func(a, b string) int { return cmp.Or(cmp.Compare(c[b], c[a]), strings.Compare(a, b)) })
-	return out
+	slices.Sort(out)
+	return slices.Compact(out)
 }
