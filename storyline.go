@@ -103,10 +103,16 @@ type Entity struct {
 // Extraction is what one extractor version found in one version of an
 // article. It is stale when either the extractor or the article changed.
 type Extraction struct {
-	ArticleID   string   `json:"article_id"`
-	Version     string   `json:"version"`      // extractor version that made it
-	ArticleHash string   `json:"article_hash"` // Article.Hash it was made from
-	Entities    []Entity `json:"entities"`
+	ArticleID   string `json:"article_id"`
+	Version     string `json:"version"`      // extractor version that made it
+	ArticleHash string `json:"article_hash"` // Article.Hash it was made from
+	// Lang is the ISO 639-1 code of the article's language, or "" when the
+	// text has too little prose to tell.
+	Lang string `json:"lang,omitempty"`
+	// Skipped says why no entities were looked for ("language de is not
+	// supported"); "" when they were.
+	Skipped  string   `json:"skipped,omitempty"`
+	Entities []Entity `json:"entities"`
 }
 
 // Stale reports whether x must be made again for article a by extractor

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"sync"
 
@@ -12,8 +13,11 @@ import (
 // ExtractReport counts what an extraction run did.
 type ExtractReport struct {
 	Extracted int // extractions made and stored
-	Current   int // already made by this extractor version from this text
-	Failed    int
+	// Unsupported counts the extractions of Extracted that hold no entities
+	// because the article's language is not one the extractor knows.
+	Unsupported int
+	Current     int // already made by this extractor version from this text
+	Failed      int
 }
 
 // Extract makes the extractions of every stored article that are missing
@@ -156,6 +160,9 @@ func extract(ctx context.Context, s Store, load func() (Extractor, error), ids <
 				continue
 			}
 			report.Extracted++
+			if batch[i].Skipped != "" {
+				report.Unsupported++
+			}
 		}
 		batch = batch[:0]
 	}
@@ -194,12 +201,19 @@ func extractOne(ctx context.Context, s Store, x Extractor, id string, force bool
 			return nil, nil
 		}
 	}
+	ex = &storyline.Extraction{ArticleID: id, Version: x.Version(), ArticleHash: a.Hash, Entities: []storyline.Entity{}}
+	code, supported := x.Language(a.Text)
+	ex.Lang = code
+	if !supported {
+		ex.Skipped = fmt.Sprintf("language %s is not supported", code)
+		return ex, nil
+	}
 	ents, err := x.Extract(a.Text, a.Published)
 	if err != nil {
 		return nil, err
 	}
-	if ents == nil {
-		ents = []storyline.Entity{}
+	if ents != nil {
+		ex.Entities = ents
 	}
-	return &storyline.Extraction{ArticleID: id, Version: x.Version(), ArticleHash: a.Hash, Entities: ents}, nil
+	return ex, nil
 }

@@ -16,7 +16,8 @@ import (
 // panicky stands for a library that panics on one input.
 type panicky struct{}
 
-func (panicky) Version() string { return "test-1" }
+func (panicky) Language(string) (string, bool) { return "en", true }
+func (panicky) Version() string                { return "test-1" }
 
 func (panicky) Extract(text string, _ time.Time) ([]storyline.Entity, error) {
 	if strings.Contains(text, "boom") {
@@ -112,7 +113,8 @@ type countingExtractor struct {
 	reached func()
 }
 
-func (*countingExtractor) Version() string { return "count-1" }
+func (*countingExtractor) Language(string) (string, bool) { return "en", true }
+func (*countingExtractor) Version() string                { return "count-1" }
 
 func (x *countingExtractor) Extract(text string, _ time.Time) ([]storyline.Entity, error) {
 	if x.calls.Add(1) == x.n {

@@ -96,7 +96,8 @@ func TestUpdatedCopyIsDecidedAgain(t *testing.T) {
 // slowExtractor takes its time, so that an article can change meanwhile.
 type slowExtractor struct{ d time.Duration }
 
-func (slowExtractor) Version() string { return "slow-1" }
+func (slowExtractor) Language(string) (string, bool) { return "en", true }
+func (slowExtractor) Version() string                { return "slow-1" }
 
 func (x slowExtractor) Extract(string, time.Time) ([]storyline.Entity, error) {
 	time.Sleep(x.d)
@@ -160,7 +161,8 @@ func TestLoadPanicIsAnError(t *testing.T) {
 // them grows the store's file ahead of its memory map.
 type bulky struct{}
 
-func (bulky) Version() string { return "bulky-1" }
+func (bulky) Language(string) (string, bool) { return "en", true }
+func (bulky) Version() string                { return "bulky-1" }
 
 func (bulky) Extract(text string, _ time.Time) ([]storyline.Entity, error) {
 	rng := rand.New(rand.NewPCG(uint64(len(text)), 1))

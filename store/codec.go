@@ -61,6 +61,8 @@ func decode(data []byte, v any) error {
 type storedExtraction struct {
 	Version     string         `json:"v"`
 	ArticleHash string         `json:"h"`
+	Lang        string         `json:"l,omitempty"`
+	Skipped     string         `json:"k,omitempty"`
 	Entities    []storedEntity `json:"e"`
 }
 
@@ -75,7 +77,8 @@ type storedEntity struct {
 }
 
 func encodeExtraction(x *storyline.Extraction) ([]byte, error) {
-	s := storedExtraction{Version: x.Version, ArticleHash: x.ArticleHash, Entities: make([]storedEntity, len(x.Entities))}
+	s := storedExtraction{Version: x.Version, ArticleHash: x.ArticleHash, Lang: x.Lang, Skipped: x.Skipped,
+		Entities: make([]storedEntity, len(x.Entities))}
 	for i, e := range x.Entities {
 		s.Entities[i] = storedEntity{e.Type, e.Start, e.End, e.Norm, e.Form, e.Country}
 	}
@@ -91,7 +94,7 @@ func decodeExtraction(data []byte, id, text string) (*storyline.Extraction, erro
 		return nil, err
 	}
 	x := &storyline.Extraction{ArticleID: id, Version: s.Version, ArticleHash: s.ArticleHash,
-		Entities: make([]storyline.Entity, len(s.Entities))}
+		Lang: s.Lang, Skipped: s.Skipped, Entities: make([]storyline.Entity, len(s.Entities))}
 	for i, e := range s.Entities {
 		x.Entities[i] = storyline.Entity{Type: e.Type, Start: e.Start, End: e.End, Norm: e.Norm, Form: e.Form, Country: e.Country}
 		if 0 <= e.Start && e.Start <= e.End && e.End <= len(text) {

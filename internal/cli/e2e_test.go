@@ -351,3 +351,30 @@ func TestUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestLanguagesNotSupportedAreSkipped ingests reports in English, Indonesian
+// and German: the English one is extracted, the others are stored with their
+// language, no entities and the reason, and the run says how many.
+func TestLanguagesNotSupportedAreSkipped(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "news.db")
+	r := ingest(t, "-db", db, filepath.Join("testdata", "languages.jsonl"))
+	if r.code != exitOK {
+		t.Fatalf("ingest: exit %d: %s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "3 extracted (2 in languages not supported: no entities)") {
+		t.Errorf("ingest does not count the reports it skipped:\n%s", r.stderr)
+	}
+	got := map[string]dumpLine{}
+	for _, a := range readDump(t, extract(t, "dump", "-db", db).stdout) {
+		got[a.ID] = a
+	}
+	if a := got["en-1"]; a.Lang != "en" || a.Skipped != "" || !hasEntity(a, "person", "Sergei Lavrov") || !hasEntity(a, "place", "Moscow") {
+		t.Errorf("en-1: lang %q, skipped %q, entities %+v: want English with Lavrov and Moscow", a.Lang, a.Skipped, a.Entities)
+	}
+	for id, lang := range map[string]string{"id-1": "id", "de-1": "de"} {
+		a := got[id]
+		if want := "language " + lang + " is not supported"; a.Lang != lang || a.Skipped != want || len(a.Entities) != 0 {
+			t.Errorf("%s: lang %q, skipped %q, %d entities: want %q, %q and none", id, a.Lang, a.Skipped, len(a.Entities), lang, want)
+		}
+	}
+}

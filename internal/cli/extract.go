@@ -36,7 +36,7 @@ func runExtract(ctx context.Context, fs *flag.FlagSet, args []string, stdout, st
 			return fail(err)
 		}
 		report, err := pipeline.Extract(ctx, s, x, *all, lineLogger(stderr))
-		fmt.Fprintf(stderr, "extract: %d extracted, %d current, %d failed (%s)\n", report.Extracted, report.Current, report.Failed, x.Version())
+		fmt.Fprintf(stderr, "extract: %d extracted%s, %d current, %d failed (%s)\n", report.Extracted, unsupported(report), report.Current, report.Failed, x.Version())
 		if err == nil {
 			err = refreshStories(ctx, s, x.Version(), *all, stderr)
 		}
@@ -67,6 +67,8 @@ type dumpLine struct {
 	// Story is the ID of the story the article is in, once stories are built.
 	Story     string             `json:"story,omitempty"`
 	Extractor string             `json:"extractor,omitempty"`
+	Lang      string             `json:"lang,omitempty"`
+	Skipped   string             `json:"skipped,omitempty"`
 	Entities  []storyline.Entity `json:"entities"`
 	Text      *string            `json:"text,omitempty"`
 }
@@ -107,7 +109,7 @@ func runDump(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 			if x == nil {
 				missing++
 			} else {
-				line.Extractor = x.Version
+				line.Extractor, line.Lang, line.Skipped = x.Version, x.Lang, x.Skipped
 				for _, e := range names[storyOf[a.ID]].Apply(x.Entities) {
 					if typ == "" || e.Type == typ {
 						line.Entities = append(line.Entities, e)
@@ -240,6 +242,9 @@ func extractAll(ctx context.Context, x *nlp.Extractor, gold []eval.Doc) ([][]sto
 				}
 				published = t
 			}
+			if _, supported := x.Language(d.Text); !supported {
+				return nil // scored as a report with no entities, as the store would keep it
+			}
 			found, err := x.Extract(d.Text, published)
 			if err != nil {
 				return fmt.Errorf("%s: %w", d.ID, err)
@@ -259,4 +264,13 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return strings.TrimSpace(many)
+}
+
+// unsupported says how many of the extractions made were of languages the
+// extractor does not know, or nothing when there were none.
+func unsupported(r *pipeline.ExtractReport) string {
+	if r.Unsupported == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%d in languages not supported: no entities)", r.Unsupported)
 }

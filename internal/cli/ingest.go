@@ -111,7 +111,7 @@ is not even downloaded.
 	if *extractToo {
 		if x, merr := model(); merr == nil {
 			xr := report.Extraction
-			fmt.Fprintf(stderr, "extract: %d extracted, %d current, %d failed (%s)\n", xr.Extracted, xr.Current, xr.Failed, x.Version())
+			fmt.Fprintf(stderr, "extract: %d extracted%s, %d current, %d failed (%s)\n", xr.Extracted, unsupported(&xr), xr.Current, xr.Failed, x.Version())
 			// Stories are brought up to date only after a whole ingest:
 			// an interrupted or failed one leaves them for the next run.
 			if err == nil {

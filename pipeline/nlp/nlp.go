@@ -28,6 +28,7 @@ import (
 	"github.com/jdkato/prose/v2"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/pipeline/lang"
 	"github.com/storyline/storyline/pipeline/nlp/internal/proseinfer"
 )
 
@@ -77,14 +78,25 @@ func New() (*Extractor, error) {
 		classifier: classifier,
 		countries:  g,
 		places:     places,
-		version: fmt.Sprintf("nlp-%s+%s-%s+tagger-%s+countries-%s+places-%s", rulesVersion, modelName, classifier.Digest(),
-			tagger.Digest(), hex.EncodeToString(sum[:4]), hex.EncodeToString(placesSum[:4])),
+		version: fmt.Sprintf("nlp-%s+%s-%s+tagger-%s+countries-%s+places-%s+lang-%s", rulesVersion, modelName, classifier.Digest(),
+			tagger.Digest(), hex.EncodeToString(sum[:4]), hex.EncodeToString(placesSum[:4]), lang.Version),
 	}, nil
 }
 
 // Version identifies what this extractor extracts: stored extractions made by
 // another version are stale.
 func (x *Extractor) Version() string { return x.version }
+
+// Language returns the ISO 639-1 code of text's language ("" when the text
+// has too little prose to tell) and whether Extract knows that language.
+// The models and word lists are English; on other languages they find
+// names in every capitalised word, so such texts are better left alone.
+// A text of undecided language is extracted: a results table or a list of
+// names reads the same in every language.
+func (x *Extractor) Language(text string) (code string, supported bool) {
+	code = lang.Detect(text).Code
+	return code, code == "" || code == "en"
+}
 
 // Extract returns the entities of text in order of their start offset.
 // published is the article's publication date, the anchor of relative dates;
