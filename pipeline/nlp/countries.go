@@ -152,6 +152,10 @@ func (g *gazetteer) find(text string) []storyline.Entity {
 			i++
 			continue
 		}
+		if g.partOfOtherName(text, ws, i, n, ref) {
+			i += n
+			continue
+		}
 		out = append(out, storyline.Entity{Type: storyline.Country, Text: text[ws[i].start:end],
 			Start: ws[i].start, End: end, Norm: ref.code, Form: ref.form})
 		i += n
@@ -167,10 +171,11 @@ func (g *gazetteer) matchAt(text string, ws []word, i int) (int, countryRef, int
 		return 0, countryRef{}, 0
 	}
 	for n := min(g.maxWords, len(ws)-i); n >= 1; n-- {
-		// The words of a phrase are separated by single spaces only.
+		// The words of a phrase are separated by single spaces, or by
+		// hyphens ("Guinea-Bissau", "Timor-Leste").
 		ok := true
 		for k := i + 1; k < i+n; k++ {
-			if text[ws[k-1].end:ws[k].start] != " " {
+			if sep := text[ws[k-1].end:ws[k].start]; sep != " " && sep != "-" {
 				ok = false
 				break
 			}

@@ -35,7 +35,7 @@ import (
 // rulesVersion changes whenever a rule of this package changes what it
 // extracts; with the digests of the models and of the country table it
 // makes the extractor version that stamps every stored extraction.
-const rulesVersion = "8"
+const rulesVersion = "9"
 
 //go:embed countries.json
 var countriesJSON []byte
@@ -115,6 +115,7 @@ func (x *Extractor) Extract(text string, published time.Time) (ents []storyline.
 	people := findPeople(text, toks, x.countries, countries)
 	countries = dropOverlapping(countries, people)
 	places := x.places.find(text, toks, countries, people)
+	countries = dropInsidePlaces(countries, places)
 	dates := findDates(text, toks, published)
 	dates = dropOverlapping(dates, people)
 	ents = slices.Concat(people, countries, places, dates)

@@ -146,6 +146,21 @@ func TestCountries(t *testing.T) {
 		// Not countries: capitals, regions, blocs, the pronoun "us".
 		{"Moscow, Ankara and Damascus-Ankara talks at the Arab League and NATO; let us go", map[string]string{}},
 		{"turkey for dinner", map[string]string{}},
+		// A country's name inside a longer place name is the place's.
+		{"Coal mines in Inner Mongolia and wildfires in New Mexico closed roads.", map[string]string{}},
+		{"He grew up in Merritt Island, Florida, and moved to Jersey City.", map[string]string{}},
+		{"Northern Iraq has been under Kurdish control; strikes hit northern Syria.", map[string]string{"Iraq": "IQ/name", "Syria": "SY/name"}},
+		{"Guinea-Bissau and Guinea signed the deal.", map[string]string{"Guinea-Bissau": "GW/name", "Guinea": "GN/name"}},
+		// Outlets, firms and events named after a country are not it.
+		{"The American Music Awards aired on Sunday, USA Today reported, and China Daily agreed.", map[string]string{}},
+		{"She won the U.S. Open before flying Japan Airlines home.", map[string]string{}},
+		{"Passengers on Emirates were stranded in the Emirates after the storm.", map[string]string{"Emirates": "AE/name"}},
+		{"SOCCER - WALES BEAT SAN MARINO IN WORLD CUP QUALIFIER .", map[string]string{"SAN MARINO": "SM/name"}},
+		// A country that is a given name, before a surname, is a person's.
+		{"Chad Thomas scored twice and Jordan Spira made the save.", map[string]string{}},
+		{"Troops moved into the Jordan Valley, Chad said, and Israel Defense Forces agreed.", map[string]string{"Chad": "TD/name", "Israel": "IL/name"}},
+		// Territories with a code of their own.
+		{"Protests in Hong Kong and Macau spread to Taiwan and Puerto Rico.", map[string]string{"Hong Kong": "HK/name", "Macau": "MO/name", "Taiwan": "TW/name", "Puerto Rico": "PR/name"}},
 	}
 	for _, tc := range tests {
 		ents, err := extractor(t).Extract(tc.text, time.Time{})

@@ -46,6 +46,10 @@ type worldCountry struct {
 // although world-countries does not mark them independent.
 var notIndependentButCountries = map[string]bool{"PS": true, "XK": true, "TW": true}
 
+// uninhabited territories have an ISO code but no news of their own, and
+// names that only mislead ("South Georgia" beside the US state).
+var uninhabited = map[string]bool{"AQ": true, "BV": true, "GS": true, "HM": true, "IO": true, "TF": true, "UM": true}
+
 func main() {
 	world := flag.String("world", "", "world-countries countries.json")
 	i18n := flag.String("i18n", "", "i18n-iso-countries langs/en.json")
@@ -69,16 +73,23 @@ func run(worldPath, i18nPath, outPath string) error {
 		return err
 	}
 	var table []Entry
+	territories := map[string]bool{}
 	for _, c := range world {
-		independent := c.Independent != nil && *c.Independent
-		if !independent && !notIndependentButCountries[c.CCA2] {
+		if uninhabited[c.CCA2] {
 			continue
 		}
+		// A territory with a code of its own (Hong Kong, Puerto Rico) is
+		// named by its English names only: its other spellings ("Mann" for
+		// the Isle of Man) are surnames and words.
+		state := c.Independent != nil && *c.Independent || notIndependentButCountries[c.CCA2]
 		e := Entry{Code: c.CCA2}
-		names := append([]string{c.Name.Common, c.Name.Official}, c.AltSpellings...)
+		names := []string{c.Name.Common, c.Name.Official}
+		if state {
+			names = append(names, c.AltSpellings...)
+		}
 		names = append(names, i18nNames(i18n.Countries[c.CCA2])...)
 		for _, n := range names {
-			if usableName(n, c.CCA2) {
+			if usableName(n, c.CCA2) && !notCountryNames[n] {
 				e.Names = append(e.Names, n)
 			}
 		}
@@ -86,12 +97,33 @@ func run(worldPath, i18nPath, outPath string) error {
 			e.Demonyms = append(e.Demonyms, d.M, d.F)
 		}
 		for _, capital := range c.Capital {
-			if usableName(capital, c.CCA2) {
+			// A territory's capital ("Hamilton", "Douglas", "Stanley") is
+			// a surname more often than a seat of government.
+			if state && usableName(capital, c.CCA2) {
 				e.Capitals = append(e.Capitals, capital)
 			}
 		}
 		e.Names, e.Demonyms, e.Capitals = dedupe(e.Names), dedupe(e.Demonyms), dedupe(e.Capitals)
+		if !state {
+			territories[c.CCA2] = true
+		}
 		table = append(table, e)
+	}
+	// "Dutch" of the Caribbean Netherlands, "American" of the Northern
+	// Mariana Islands: a territory shares its state's demonym, which stays
+	// the state's.
+	stateDemonyms := map[string]bool{}
+	for _, e := range table {
+		if !territories[e.Code] {
+			for _, d := range e.Demonyms {
+				stateDemonyms[d] = true
+			}
+		}
+	}
+	for i, e := range table {
+		if territories[e.Code] {
+			table[i].Demonyms = slices.DeleteFunc(e.Demonyms, func(d string) bool { return stateDemonyms[d] })
+		}
 	}
 	slices.SortFunc(table, func(a, b Entry) int { return strings.Compare(a.Code, b.Code) })
 	data, err := json.MarshalIndent(table, "", " ")
@@ -100,6 +132,11 @@ func run(worldPath, i18nPath, outPath string) error {
 	}
 	return os.WriteFile(outPath, append(data, '\n'), 0o644)
 }
+
+// notCountryNames are spellings that, in English text, are a word or a given name far more often than the country: "Island" (Iceland
+// in German and Swedish), "Dominique" (Dominica in French), "Reunion"
+// (Réunion without its accent).
+var notCountryNames = map[string]bool{"Island": true, "Dominique": true, "Reunion": true}
 
 // i18nNames reads a name that is either a string or a list of strings.
 func i18nNames(raw json.RawMessage) []string {
