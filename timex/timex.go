@@ -98,6 +98,9 @@ type point struct {
 	n    int  // month, ISO week, quarter or season; X when unknown
 	day  int  // day of the month, or ISO weekday (1 Monday … 7 Sunday); X when unknown
 	part Part // "" when none
+	// yearX marks a decade written as a year whose last digit is unknown
+	// (199X) rather than by its three digits (199).
+	yearX bool
 }
 
 // The references: what TimeML writes for a time known only as past,
@@ -146,6 +149,10 @@ func Year(y int) Value { return valueOf(point{kind: year, year: y}) }
 // Decade is the decade whose years start with the three digits d: Decade(199)
 // is the 1990s, written 199.
 func Decade(d int) Value { return valueOf(point{kind: decade, year: d}) }
+
+// DecadeX is Decade(d) written as a year with its last digit unknown,
+// 199X, as TimeBank writes "the 1990s" where no modifier narrows it.
+func DecadeX(d int) Value { return valueOf(point{kind: decade, year: d, yearX: true}) }
 
 // Month is month m of year y: 2023-04.
 func Month(y int, m time.Month) Value { return valueOf(point{kind: month, year: y, n: int(m)}) }
@@ -414,6 +421,9 @@ func (p point) String() string {
 		return "FUTURE_REF"
 	case decade:
 		field(p.year, 3)
+		if p.yearX {
+			b.WriteByte('X')
+		}
 		return b.String()
 	}
 	field(p.year, 4)
@@ -478,6 +488,9 @@ func parsePoint(s string) (Value, bool) {
 	if len(s) == 3 {
 		d, ok := digits(s)
 		return Decade(d), ok
+	}
+	if d, ok := digits(s[:min(3, len(s))]); ok && len(s) == 4 && s[3] == 'X' {
+		return DecadeX(d), true
 	}
 	if len(s) < 4 {
 		return Value{}, false

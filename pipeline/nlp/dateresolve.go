@@ -48,6 +48,9 @@ func (c *dateContext) monthDay(m time.Month, day int, pos int) timex.Value {
 	if realDay(2000, m, day).IsZero() { // 2000 was a leap year: only impossible days fail
 		return timex.Value{} // February 30
 	}
+	if y, ok := c.listYear(pos); ok {
+		return timex.Day(y, m, day)
+	}
 	r, ok := c.ref()
 	if !ok {
 		return timex.Day(timex.X, m, day)

@@ -63,6 +63,10 @@ var (
 // dateRules, longest forms first; overlapping matches of later rules are
 // dropped.
 var dateRules = []dateRule{
+	// Black Friday / Christmas Eve / New Year's Day 2024
+	rule([]string{"friday", "monday", "thanksgiving", "christmas", "new year"}, namedDayRE, func(m match, c *dateContext) string {
+		return c.namedDay(m.get("name"), m.get("year"), m.start)
+	}),
 	// Wednesday, April 24, 2024 / April 24, 2024 / April 24th 2024
 	rule(months, `(?:`+weekdayRE+`,? )?`+monthRE+` `+dayRE+`,? `+yearRE, func(m match, c *dateContext) string {
 		return realDay(atoi(m.get("year")), month(m.get("month")), atoi(m.get("day"))).String()
@@ -141,13 +145,21 @@ var dateRules = []dateRule{
 		}
 		return c.month(month(m.get("month")), m.start).String()
 	}),
-	// the 1990s
-	rule([]string{"0s"}, `(?:(?i:the) )?(?:(?i:early|mid|late)[- ])?(?P<decade>1[89][0-9]|20[0-9])0s`, func(m match, c *dateContext) string {
-		return timex.Decade(atoi(m.get("decade"))).String()
+	// the 1990s / the late 1970s / the 1940's: written 199X, as TimeBank
+	// and EventStoryLine write a decade, but 197 where a modifier narrows
+	// it, as TimeBank does
+	rule([]string{"0s", "0's", "0’s"}, `(?P<the>(?i:the) )?(?:(?P<mod>(?i:early|mid|late))[- ])?(?P<decade>1[89][0-9]|20[0-9])0(?P<s>s|'s|’s)`, func(m match, c *dateContext) string {
+		switch {
+		case m.get("s") != "s" && m.get("the") == "":
+			return "" // "1940's budget": the year's, a possessive
+		case m.get("mod") != "":
+			return timex.Decade(atoi(m.get("decade"))).String()
+		}
+		return timex.DecadeX(atoi(m.get("decade"))).String()
 	}),
 	// mid-2023 / 2011 / early 2020
 	rule(years, modRE+yearRE, func(m match, c *dateContext) string {
-		if !c.looksLikeYear(m.start, m.end) {
+		if !c.looksLikeYear(m.start, m.end) || c.identifierYear(m.start, m.end) || c.namedYear(m.start) {
 			return ""
 		}
 		return timex.Year(atoi(m.get("year"))).String()
@@ -198,8 +210,18 @@ var dateRules = []dateRule{
 	rule([]string{"current", "present", "nowadays"}, `(?i:the current point in time|the present time|the present day|nowadays|currently|at present)`, func(m match, c *dateContext) string {
 		return timex.PresentRef.String()
 	}),
-	rule([]string{"now"}, `(?i:now)`, func(m match, c *dateContext) string { return c.now(m.start).String() }),
-	rule([]string{"today"}, `(?i:today)`, func(m match, c *dateContext) string { return c.today(m.start).String() }),
+	rule([]string{"now"}, `(?i:now)`, func(m match, c *dateContext) string {
+		if idiomNow.MatchString(c.text[m.end:]) {
+			return "" // "every now and again"
+		}
+		return c.now(m.start).String()
+	}),
+	rule([]string{"today"}, `(?i:today)`, func(m match, c *dateContext) string {
+		if c.outletToday(m.start) {
+			return "" // "USA Today"
+		}
+		return c.today(m.start).String()
+	}),
 	rule([]string{"yesterday", "tomorrow"}, `(?P<rel>(?i:yesterday|tomorrow))`, func(m match, c *dateContext) string {
 		return c.shiftDays(map[string]int{"yesterday": -1, "tomorrow": 1}[strings.ToLower(m.get("rel"))]).String()
 	}),

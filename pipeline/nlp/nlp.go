@@ -112,7 +112,7 @@ func (x *Extractor) Extract(text string, published time.Time) (ents []storyline.
 		return nil, err
 	}
 	countries := x.countries.find(text)
-	people := findPeople(text, toks, x.countries, countries)
+	people := dropNamedDays(findPeople(text, toks, x.countries, countries))
 	countries = dropOverlapping(countries, people)
 	places := x.places.find(text, toks, countries, people)
 	countries = dropInsidePlaces(countries, places)
