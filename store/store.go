@@ -53,6 +53,16 @@ func Open(path string) (*DB, error) {
 	return open(path, false)
 }
 
+// OpenExisting is Open for a store that must exist already: a command that
+// only works on what is stored (extract run) does not leave an empty store
+// behind a mistyped name.
+func OpenExisting(path string) (*DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("open store: %w (run ingest first to create it)", err)
+	}
+	return open(path, false)
+}
+
 // OpenReadOnly opens an existing store for reading only, sharing it with
 // other readers.
 func OpenReadOnly(path string) (*DB, error) {
@@ -109,19 +119,30 @@ func isFileError(err error) bool {
 }
 
 // init creates the buckets on first use. It writes only when something is
-// missing, so that opening an existing store changes nothing on disk.
+// missing, so that opening an existing store changes nothing on disk; and
+// nothing at all in a bbolt file of another program (buckets, but no
+// storyline schema) or of another schema version.
 func (db *DB) init() error {
-	ready := true
+	ready, empty, schema := true, true, ""
 	if err := db.view(func(tx *bolt.Tx) error {
 		for _, name := range allBuckets {
 			ready = ready && tx.Bucket(name) != nil
 		}
-		return nil
+		if meta := tx.Bucket(bucketMeta); meta != nil {
+			schema = string(meta.Get(keySchema))
+		}
+		return tx.ForEach(func([]byte, *bolt.Bucket) error {
+			empty = false
+			return nil
+		})
 	}); err != nil {
 		return fmt.Errorf("open store %s: %w", db.path, err)
 	}
-	if ready {
+	switch {
+	case ready || schema != "":
 		return db.checkSchema()
+	case !empty:
+		return fmt.Errorf("open store %s: a bbolt file without storyline's schema: %w", db.path, storyline.ErrDamaged)
 	}
 	err := db.update(func(tx *bolt.Tx) error {
 		for _, name := range allBuckets {

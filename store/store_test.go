@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/store"
 	"github.com/storyline/storyline/store/storetest"
@@ -87,6 +89,54 @@ func TestOpenBadFiles(t *testing.T) {
 			db.Close()
 			t.Errorf("%s: Open succeeded", tc.name)
 		}
+	}
+}
+
+// TestForeignFilesAreLeftAlone opens bbolt files that are not storyline
+// stores of this schema: each is refused, and not one byte of it changes.
+func TestForeignFilesAreLeftAlone(t *testing.T) {
+	dir := t.TempDir()
+	foreign := filepath.Join(dir, "other-program.db")
+	newer := filepath.Join(dir, "newer-storyline.db")
+	for path, fill := range map[string]func(*bolt.Tx) error{
+		foreign: func(tx *bolt.Tx) error {
+			b, err := tx.CreateBucket([]byte("users"))
+			if err != nil {
+				return err
+			}
+			return b.Put([]byte("alice"), []byte("secret"))
+		},
+		newer: func(tx *bolt.Tx) error {
+			b, err := tx.CreateBucket([]byte("meta"))
+			if err != nil {
+				return err
+			}
+			return b.Put([]byte("schema"), []byte("99"))
+		},
+	} {
+		b, err := bolt.Open(path, 0o600, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Update(fill); err != nil {
+			t.Fatal(err)
+		}
+		b.Close()
+	}
+	for _, path := range []string{foreign, newer} {
+		before, _ := os.ReadFile(path)
+		for _, open := range []func(string) (*store.DB, error){store.Open, store.OpenExisting, store.OpenReadOnly} {
+			if db, err := open(path); err == nil {
+				db.Close()
+				t.Errorf("%s: opened", filepath.Base(path))
+			}
+		}
+		if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+			t.Errorf("%s: changed by an open that failed", filepath.Base(path))
+		}
+	}
+	if _, err := store.Open(foreign); !errors.Is(err, storyline.ErrDamaged) {
+		t.Errorf("foreign file: error %v, want ErrDamaged", err)
 	}
 }
 

@@ -21,8 +21,8 @@ func runBench(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stde
 		}
 		return nil
 	}}
-	fs.IntVar(&opts.N, "n", 200, "articles: the fixtures repeated to this many")
-	fs.IntVar(&opts.NSlow, "n-slow", 20, "articles for prose-documented, which rebuilds its model per article")
+	intAtLeast(fs, &opts.N, "n", 200, 1, "`articles`: the fixtures repeated to this many")
+	intAtLeast(fs, &opts.NSlow, "n-slow", 20, 1, "`articles` for prose-documented, which rebuilds its model per article")
 	fs.StringVar(&opts.Corpus, "corpus", "", "also every document of this JSON Lines `file` (the gold/docs format)")
 	scale := fs.String("scale", "", "comma-separated store sizes for the 'extract run -all' scaling measurement")
 	keep := fs.Bool("keep", false, "with -scale, keep the synthetic stores and print where")

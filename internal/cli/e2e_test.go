@@ -342,9 +342,20 @@ func TestUsage(t *testing.T) {
 		{"extract unknown command", func() run { return extract(t, "frobnicate") }, 2},
 		{"dump bad type", func() run { return extract(t, "dump", "-type", "city") }, 2},
 		{"dump missing store", func() run { return extract(t, "dump", "-db", filepath.Join(t.TempDir(), "none.db")) }, 1},
+		{"run missing store", func() run { return extract(t, "run", "-db", filepath.Join(t.TempDir(), "none.db")) }, 1},
 		{"stories missing store", func() run { return extract(t, "stories", "-db", filepath.Join(t.TempDir(), "none.db")) }, 1},
 		{"stories no reports wanted", func() run { return extract(t, "stories", "-min-articles", "0") }, 2},
 		{"eval stories without documents", func() run { return extract(t, "eval", "-stories", "gold.jsonl") }, 2},
+		// Values out of range are mistakes to report, not wishes to
+		// replace by the defaults.
+		{"ingest -parallel -5", func() run { return ingest(t, "-parallel", "-5", "x") }, 2},
+		{"ingest -per-host 0", func() run { return ingest(t, "-per-host", "0", "x") }, 2},
+		{"ingest -timeout -1s", func() run { return ingest(t, "-timeout", "-1s", "x") }, 2},
+		{"ingest -timeout 0", func() run { return ingest(t, "-timeout", "0s", "x") }, 2},
+		{"ingest -max-bytes -7", func() run { return ingest(t, "-max-bytes", "-7", "x") }, 2},
+		{"ingest -retries -1", func() run { return ingest(t, "-retries", "-1", "x") }, 2},
+		{"ingest -delay -1s", func() run { return ingest(t, "-delay", "-1s", "x") }, 2},
+		{"ingest -depth -1", func() run { return ingest(t, "-depth", "-1", "x") }, 2},
 	} {
 		if got := tc.run(); got.code != tc.code {
 			t.Errorf("%s: exit %d, want %d\n%s", tc.name, got.code, tc.code, got.stderr)
@@ -376,5 +387,44 @@ func TestLanguagesNotSupportedAreSkipped(t *testing.T) {
 		if want := "language " + lang + " is not supported"; a.Lang != lang || a.Skipped != want || len(a.Entities) != 0 {
 			t.Errorf("%s: lang %q, skipped %q, %d entities: want %q, %q and none", id, a.Lang, a.Skipped, len(a.Entities), lang, want)
 		}
+	}
+}
+
+// TestStaleExtractionIsNotDumpedAsCurrent: after a changed report is stored
+// without extraction, its old entities would point into the new text; the
+// dump leaves them out, marks the line stale and counts it.
+func TestStaleExtractionIsNotDumpedAsCurrent(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "news.db")
+	corpus := filepath.Join(dir, "reports.jsonl")
+	write := func(text string) {
+		t.Helper()
+		line, _ := json.Marshal(map[string]string{"id": "r1", "text": text, "published": "2023-04-25"})
+		if err := os.WriteFile(corpus, append(line, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("Russian Foreign Minister Sergei Lavrov met his Turkish counterpart in Moscow on Tuesday.")
+	if r := ingest(t, "-db", db, corpus); r.code != exitOK {
+		t.Fatalf("ingest: exit %d: %s", r.code, r.stderr)
+	}
+	write("Correction: the talks were held in Ankara, not in Moscow, officials said on Wednesday.")
+	if r := ingest(t, "-db", db, "-extract=false", corpus); r.code != exitOK {
+		t.Fatalf("ingest -extract=false: exit %d: %s", r.code, r.stderr)
+	}
+	r := extract(t, "dump", "-db", db)
+	lines := readDump(t, r.stdout)
+	if len(lines) != 1 || !lines[0].Stale || len(lines[0].Entities) != 0 {
+		t.Fatalf("dump = %+v, want r1 stale without entities", lines)
+	}
+	if !strings.Contains(r.stderr, "1 article has changed since its extraction") {
+		t.Errorf("dump does not count the stale article: %q", r.stderr)
+	}
+	if r := extract(t, "run", "-db", db); r.code != exitOK {
+		t.Fatalf("extract run: exit %d: %s", r.code, r.stderr)
+	}
+	lines = readDump(t, extract(t, "dump", "-db", db).stdout)
+	if len(lines) != 1 || lines[0].Stale || !hasEntity(lines[0], "place", "Ankara") {
+		t.Errorf("after extract run, dump = %+v, want current entities with Ankara", lines)
 	}
 }

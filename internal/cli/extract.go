@@ -30,7 +30,7 @@ func runExtract(ctx context.Context, fs *flag.FlagSet, args []string, stdout, st
 		return status
 	}
 	fail := failure(stderr, "extract")
-	return withStore(*db, store.Open, fail, func(s *store.DB) int {
+	return withStore(*db, store.OpenExisting, fail, func(s *store.DB) int {
 		x, err := nlp.New()
 		if err != nil {
 			return fail(err)
@@ -65,12 +65,16 @@ type dumpLine struct {
 	// DuplicateOf is the first stored copy of the same story, if any.
 	DuplicateOf string `json:"duplicate_of,omitempty"`
 	// Story is the ID of the story the article is in, once stories are built.
-	Story     string             `json:"story,omitempty"`
-	Extractor string             `json:"extractor,omitempty"`
-	Lang      string             `json:"lang,omitempty"`
-	Skipped   string             `json:"skipped,omitempty"`
-	Entities  []storyline.Entity `json:"entities"`
-	Text      *string            `json:"text,omitempty"`
+	Story     string `json:"story,omitempty"`
+	Extractor string `json:"extractor,omitempty"`
+	Lang      string `json:"lang,omitempty"`
+	Skipped   string `json:"skipped,omitempty"`
+	// Stale marks an extraction made from an earlier text of the article:
+	// its entities are left out, their offsets would point into the new
+	// text.
+	Stale    bool               `json:"stale,omitempty"`
+	Entities []storyline.Entity `json:"entities"`
+	Text     *string            `json:"text,omitempty"`
 }
 
 func runDump(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
@@ -102,13 +106,17 @@ func runDump(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 		w := bufio.NewWriter(stdout)
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
-		missing := 0
+		missing, stale := 0, 0
 		err = s.ForEach(ctx, func(a *storyline.Article, x *storyline.Extraction) error {
 			line := dumpLine{ID: a.ID, URL: a.URL, Title: a.Title, Source: a.Source, Published: a.PublishedDate(),
 				DuplicateOf: a.DuplicateOf, Story: storyOf[a.ID], Entities: []storyline.Entity{}}
-			if x == nil {
+			switch {
+			case x == nil:
 				missing++
-			} else {
+			case x.ArticleHash != a.Hash:
+				stale++
+				line.Stale = true
+			default:
 				line.Extractor, line.Lang, line.Skipped = x.Version, x.Lang, x.Skipped
 				for _, e := range names[storyOf[a.ID]].Apply(x.Entities) {
 					if typ == "" || e.Type == typ {
@@ -129,6 +137,10 @@ func runDump(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 		}
 		if missing > 0 {
 			fmt.Fprintf(stderr, "extract dump: %d %s no extraction yet: run 'extract run'\n", missing, plural(missing, "article has", "articles have"))
+		}
+		if stale > 0 {
+			fmt.Fprintf(stderr, "extract dump: %d %s changed since %s extraction, dumped without entities as \"stale\": run 'extract run'\n",
+				stale, plural(stale, "article has", "articles have"), plural(stale, "its", "their"))
 		}
 		return exitOK
 	})

@@ -33,13 +33,13 @@ func Ingest(ctx context.Context, args []string, stdout, stderr io.Writer, opts I
 		co = *opts.Collect
 	}
 	fs.StringVar(&co.UserAgent, "user-agent", collect.DefaultUserAgent, "User-Agent `string` sent with every request: name a contact URL")
-	fs.IntVar(&co.PerHost, "per-host", collect.DefaultPerHost, "parallel requests to one host, at most")
-	fs.DurationVar(&co.Delay, "delay", co.Delay, "pause after each request to a host (plus up to half as much at random)")
-	fs.IntVar(&co.Parallel, "parallel", collect.DefaultParallel, "requests in flight across all hosts, at most")
-	fs.IntVar(&co.Retries, "retries", co.Retries, "retries of a 429, 5xx or dropped connection, with exponential backoff (Retry-After honoured)")
-	fs.DurationVar(&co.Timeout, "timeout", collect.DefaultTimeout, "time limit of one HTTP request")
-	fs.IntVar(&co.MaxBodyBytes, "max-bytes", collect.DefaultMaxBodyBytes, "largest response body accepted, in bytes")
-	fs.IntVar(&co.Depth, "depth", 0, "levels of same-site links to follow from article pages (0: none beyond feeds and sitemaps)")
+	intAtLeast(fs, &co.PerHost, "per-host", collect.DefaultPerHost, 1, "at most `n` parallel requests to one host")
+	durationFlag(fs, &co.Delay, "delay", co.Delay, 0, false, "pause of this `duration` after each request to a host (plus up to half as much at random)")
+	intAtLeast(fs, &co.Parallel, "parallel", collect.DefaultParallel, 1, "at most `n` requests in flight across all hosts")
+	intAtLeast(fs, &co.Retries, "retries", co.Retries, 0, "`n` retries of a 429, 5xx or dropped connection, with exponential backoff (Retry-After honoured)")
+	durationFlag(fs, &co.Timeout, "timeout", collect.DefaultTimeout, 0, true, "time limit (a `duration`) of one HTTP request")
+	intAtLeast(fs, &co.MaxBodyBytes, "max-bytes", collect.DefaultMaxBodyBytes, 1, "largest response body accepted, in `bytes`")
+	intAtLeast(fs, &co.Depth, "depth", 0, 0, "`levels` of same-site links to follow from article pages (0: none beyond feeds and sitemaps)")
 	since := fs.String("since", "", "skip feed and sitemap entries dated before this `date` (YYYY-MM-DD)")
 	extractToo := fs.Bool("extract", true, "extract the entities of what was collected (false: leave it to 'extract run')")
 	fs.Usage = func() {

@@ -42,13 +42,10 @@ type storyLine struct {
 func runStories(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
 	db := dbFlag(fs)
 	only := fs.String("story", "", "only the story with this `id`")
-	minArticles := fs.Int("min-articles", 1, "only stories of at least `n` reports")
+	var minArticles int
+	intAtLeast(fs, &minArticles, "min-articles", 1, 1, "only stories of at least `n` reports")
 	if status, ok := parseNoArgs(fs, args); !ok {
 		return status
-	}
-	if *minArticles < 1 {
-		fmt.Fprintf(stderr, "extract stories: -min-articles %d: want 1 or more\n", *minArticles)
-		return exitUsage
 	}
 	fail := failure(stderr, "extract stories")
 	return withStore(*db, store.OpenReadOnly, fail, func(s *store.DB) int {
@@ -63,7 +60,7 @@ func runStories(ctx context.Context, fs *flag.FlagSet, args []string, stdout, st
 		// Stories made by other story rules are stale, every one.
 		otherRules := st.Version != "" && !pipeline.SameStoryRules(st.Version)
 		err = s.Stories(ctx, func(story *storyline.Story, isStale bool) error {
-			if *only != "" && story.ID != *only || len(story.Articles) < *minArticles {
+			if *only != "" && story.ID != *only || len(story.Articles) < minArticles {
 				return nil
 			}
 			found = true
@@ -83,7 +80,7 @@ func runStories(ctx context.Context, fs *flag.FlagSet, args []string, stdout, st
 		case st.Version == "":
 			fmt.Fprintln(stderr, "extract stories: no stories yet: run 'extract run'")
 		case !found && *only == "":
-			fmt.Fprintf(stderr, "extract stories: none of %d stories has %d reports or more\n", st.Stories, *minArticles)
+			fmt.Fprintf(stderr, "extract stories: none of %d stories has %d reports or more\n", st.Stories, minArticles)
 		case otherRules:
 			fmt.Fprintf(stderr, "extract stories: the stories were made by %s, not by this storyline's rules: run 'extract run'\n", st.Version)
 		case stale > 0 || st.Unassigned > 0:
