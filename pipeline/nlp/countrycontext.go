@@ -79,9 +79,8 @@ func startsUpper(w string) bool {
 // ("northern Syria", "Northern Iraq" at a sentence's start) still mentions
 // it: its norm begins with the direction in lower case.
 func dropInsidePlaces(countries, places []storyline.Entity) []storyline.Entity {
-	return slices.DeleteFunc(countries, func(c storyline.Entity) bool {
-		return slices.ContainsFunc(places, func(p storyline.Entity) bool {
-			return p.Start <= c.Start && c.End <= p.End && p.End-p.Start > c.End-c.Start && startsUpper(p.Norm)
-		})
-	})
+	// A place never lies exactly on a country (find drops it), so a place
+	// that covers a country is longer than it.
+	named := newSpanIndex(slices.DeleteFunc(slices.Clone(places), func(p storyline.Entity) bool { return !startsUpper(p.Norm) }))
+	return slices.DeleteFunc(countries, func(c storyline.Entity) bool { return named.covers(c.Start, c.End) })
 }

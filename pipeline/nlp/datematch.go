@@ -3,6 +3,7 @@ package nlp
 import (
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -18,8 +19,14 @@ func findDates(text string, toks []token, dct time.Time) []storyline.Entity {
 	}
 	lower := strings.ToLower(text)
 	var found []storyline.Entity
-	taken := func(s, e int) bool {
-		return slices.ContainsFunc(found, func(f storyline.Entity) bool { return f.Start < e && s < f.End })
+	// covered marks the bytes of the mentions found so far: a later rule's
+	// match that touches one is dropped, at the cost of its own length.
+	covered := make([]bool, len(text))
+	taken := func(s, e int) bool { return slices.Contains(covered[s:e], true) }
+	take := func(s, e int) {
+		for i := s; i < e; i++ {
+			covered[i] = true
+		}
 	}
 	for _, r := range dateRules {
 		names := r.re.SubexpNames()
@@ -41,10 +48,12 @@ func findDates(text string, toks []token, dct time.Time) []storyline.Entity {
 				if strings.Contains(text[start:end], " ") {
 					// "February 30" is no date, and no "February" either.
 					found = append(found, storyline.Entity{Start: start, End: end})
+					take(start, end)
 				}
 				continue
 			}
 			found = append(found, storyline.Entity{Type: storyline.Date, Text: text[start:end], Start: start, End: end, Norm: value})
+			take(start, end)
 		}
 	}
 	found = slices.DeleteFunc(found, func(e storyline.Entity) bool { return e.Type == "" })
@@ -154,11 +163,8 @@ func findFullDates(text string) []datedAt {
 // anchorsBefore sets c.anchor to the last full date ending before pos.
 func (c *dateContext) anchorsBefore(pos int) {
 	c.anchor = time.Time{}
-	for _, f := range c.fullDates {
-		if f.at > pos {
-			break
-		}
-		c.anchor = f.date
+	if i := sort.Search(len(c.fullDates), func(i int) bool { return c.fullDates[i].at > pos }); i > 0 {
+		c.anchor = c.fullDates[i-1].date
 	}
 }
 

@@ -128,17 +128,6 @@ func (x *Extractor) Extract(text string, published time.Time) (ents []storyline.
 	return ents, nil
 }
 
-// dropOverlapping removes from ents those that overlap any of keep.
-func dropOverlapping(ents, keep []storyline.Entity) []storyline.Entity {
-	out := ents[:0]
-	for _, e := range ents {
-		if !slices.ContainsFunc(keep, func(k storyline.Entity) bool { return k.Start < e.End && e.Start < k.End }) {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
 // token is one prose token located in the original text.
 type token struct {
 	text       string

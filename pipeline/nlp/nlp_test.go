@@ -342,3 +342,24 @@ func TestSharedModelIsSafe(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// BenchmarkExtractLong extracts the fixture articles repeated to 64 KB and
+// to 256 KB: a long repetitive article holds tens of thousands of
+// mentions, and time per byte must not grow with the length (compare the
+// MB/s of the two sizes).
+func BenchmarkExtractLong(b *testing.B) {
+	joined := strings.Join(fixtureTexts(b), "\n\n")
+	for _, size := range []int{64 << 10, 256 << 10} {
+		text := strings.Repeat(joined+"\n\n", size/len(joined)+1)[:size]
+		text = strings.ToValidUTF8(text, "")
+		b.Run(fmt.Sprintf("%dKB", size>>10), func(b *testing.B) {
+			x := extractor(b)
+			b.SetBytes(int64(len(text)))
+			for b.Loop() {
+				if _, err := x.Extract(text, day("2023-04-25")); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

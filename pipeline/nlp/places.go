@@ -3,6 +3,7 @@ package nlp
 import (
 	"encoding/json"
 	"slices"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -163,19 +164,32 @@ func (t *placeTable) find(text string, toks []token, countries, people []storyli
 		i += n
 	}
 	out = append(out, t.regionsOfCountries(text, ws, countries)...)
+	personAt := newSpanIndex(people)
 	out = slices.DeleteFunc(out, func(e storyline.Entity) bool {
-		return slices.ContainsFunc(people, func(p storyline.Entity) bool { return overlaps(p, e) }) ||
-			slices.ContainsFunc(countries, func(c storyline.Entity) bool {
-				// A place may hold a country ("northern Syria", "Kuwait City"),
-				// never lie in one or cross it.
-				return overlaps(c, e) && !(e.Start <= c.Start && c.End <= e.End && e.End-e.Start > c.End-c.Start)
-			})
+		return personAt.overlaps(e.Start, e.End) || overlapsOutside(countries, e)
 	})
 	slices.SortFunc(out, func(a, b storyline.Entity) int { return a.Start - b.Start })
 	return out
 }
 
-func overlaps(a, b storyline.Entity) bool { return a.Start < b.End && b.Start < a.End }
+// countryStartsAt reports whether a country of cs (in order) starts at off.
+func countryStartsAt(cs []storyline.Entity, off int) bool {
+	i := sort.Search(len(cs), func(i int) bool { return cs[i].Start >= off })
+	return i < len(cs) && cs[i].Start == off
+}
+
+// overlapsOutside reports whether a country of cs (disjoint, in order)
+// overlaps place e without lying strictly inside it: a place may hold a
+// country ("northern Syria", "Kuwait City"), never lie in one or cross it.
+func overlapsOutside(cs []storyline.Entity, e storyline.Entity) bool {
+	i := sort.Search(len(cs), func(i int) bool { return cs[i].End > e.Start })
+	for ; i < len(cs) && cs[i].Start < e.End; i++ {
+		if c := cs[i]; c.Start < e.Start || c.End > e.End || c.End-c.Start == e.End-e.Start {
+			return true
+		}
+	}
+	return false
+}
 
 // pick chooses among places of one name: one in a country the text
 // mentions ("Tripoli" beside "Lebanon"), else a capital, else the most
@@ -281,7 +295,7 @@ func (t *placeTable) government(text string, toks []token, e storyline.Entity, n
 	// A hyphenated pair: "Ankara-Damascus", "Moscow-Kyiv".
 	end := e.End
 	for end < len(text) && text[end] == '-' {
-		rest := words(text[end+1:])
+		rest := words(text[end+1 : min(len(text), end+1+64)])
 		if len(rest) == 0 || rest[0].start != 0 {
 			break
 		}
@@ -296,8 +310,7 @@ func (t *placeTable) government(text string, toks []token, e storyline.Entity, n
 	// "Ankara and Damascus said": skip the other side of a pair.
 	if next+1 < len(toks) && (toks[next].text == "and" || toks[next].text == ",") {
 		other := toks[next+1]
-		if len(t.byKey[phraseKey(other.text)]) > 0 ||
-			slices.ContainsFunc(countries, func(c storyline.Entity) bool { return c.Start == other.start }) {
+		if len(t.byKey[phraseKey(other.text)]) > 0 || countryStartsAt(countries, other.start) {
 			next += 2
 		}
 	}
@@ -312,8 +325,9 @@ func (t *placeTable) regionsOfCountries(text string, ws []word, countries []stor
 		if c.Form != storyline.FormName {
 			continue
 		}
-		i := slices.IndexFunc(ws, func(w word) bool { return w.end <= c.Start && text[w.end:c.Start] == " " })
-		if i < 0 || !directions[strings.ToLower(ws[i].text)] || isCapitalised(ws[i].text) && !sentenceStart(text, ws[i].start) {
+		// The word right before the country, one space before it.
+		i := sort.Search(len(ws), func(i int) bool { return ws[i].end > c.Start }) - 1
+		if i < 0 || text[ws[i].end:c.Start] != " " || !directions[strings.ToLower(ws[i].text)] || isCapitalised(ws[i].text) && !sentenceStart(text, ws[i].start) {
 			// "South Island", "North Macedonia": a capitalised direction
 			// inside a sentence begins a name of its own.
 			continue
