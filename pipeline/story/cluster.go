@@ -322,10 +322,12 @@ const link = 0.25
 
 // cluster groups reports into stories from the similarities of the pairs
 // that share an anchor, as averageLink does, with the names that mark a
-// group as its contrast. It returns each report's group as the smallest
-// index in it.
+// group as its contrast, then splits the groups that are two stories of
+// one kind. It returns each report's group as the smallest index in it.
+// Both steps read only the reports that links join, so an update that
+// regroups them gives what a rebuild gives.
 func cluster(ps []profile, edges []edge) []int {
-	return clusterWith(ps, edges, threshold, tunedContrast)
+	return split(ps, clusterWith(ps, edges, threshold, tunedContrast), tunedSplit)
 }
 
 func clusterWith(ps []profile, edges []edge, t float64, c contrastParams) []int {

@@ -1,8 +1,10 @@
 package story
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
+	"math"
 	"os"
 	"slices"
 	"sort"
@@ -36,23 +38,24 @@ func devReports(t *testing.T, name, docs string) []Report {
 type devConfig struct {
 	c contrastParams
 	t float64
+	s splitParams
 }
 
 func (c devConfig) String() string {
-	return fmt.Sprintf("contrast=%.2f/%.1f/%.0f t=%.2f", c.c.weight, c.c.share, c.c.scale, c.t)
+	return fmt.Sprintf("contrast=%.2f/%.1f/%.0f t=%.2f split=%.1f/%.0f/%d", c.c.weight, c.c.share, c.c.scale, c.t, c.s.share, c.s.at, c.s.half)
 }
 
 // devGrid is the tuned configuration, or with GRID set a grid around it.
 func devGrid() []devConfig {
 	if os.Getenv("GRID") == "" {
-		return []devConfig{{tunedContrast, threshold}}
+		return []devConfig{{tunedContrast, threshold, tunedSplit}}
 	}
 	var grid []devConfig
-	for _, cw := range []float64{0.3, 0.5, 0.7, 0.9} {
-		for _, sc := range []float64{5, 10, 20, 40} {
-			for _, share := range []float64{0.6, 0.7} {
-				for _, th := range []float64{0.1, 0.12, 0.14, 0.16, 0.18, 0.2} {
-					grid = append(grid, devConfig{contrastParams{cw, share, sc}, th})
+	for _, th := range []float64{0.1, 0.12, 0.14} {
+		for _, sh := range []float64{0.5, 0.6, 0.7} {
+			for _, at := range []float64{20, 30, 40, 60, math.Inf(1)} {
+				for _, half := range []int{3, 4, 5} {
+					grid = append(grid, devConfig{tunedContrast, th, splitParams{sh, at, half}})
 				}
 			}
 		}
@@ -116,11 +119,14 @@ func TestDevClusters(t *testing.T) {
 	slices.SortFunc(ps, func(a, b profile) int { return strings.Compare(a.id, b.id) })
 	edges := candidates(ps)
 	for i, c := range grid {
-		preds[i] = stories(ps, clusterWith(ps, edges, c.t, c.c))
+		preds[i] = stories(ps, split(ps, clusterWith(ps, edges, c.t, c.c), c.s))
 		r := eval.ScoreStories(gold, preds[i])
 		if f := r.Clusters.F1(); f > bestF1+1e-9 {
 			bestF1, best = f, i
 		}
+	}
+	if len(grid) > 1 {
+		logTop(t, gold, grid, preds)
 	}
 	r := eval.ScoreStories(gold, preds[best])
 	t.Logf("best %v: stories=%d P=%.3f R=%.3f F1=%.3f", grid[best], len(preds[best]), r.Clusters.P, r.Clusters.R, r.Clusters.F1())
@@ -161,6 +167,22 @@ func TestDevClusters(t *testing.T) {
 	}
 	r = eval.ScoreStories(gold, held)
 	t.Logf("leave one topic out (%d configurations): stories=%d P=%.3f R=%.3f F1=%.3f", len(grid), len(held), r.Clusters.P, r.Clusters.R, r.Clusters.F1())
+}
+
+// logTop logs the ten best configurations of the grid.
+func logTop(t *testing.T, gold []eval.Story, grid []devConfig, preds [][]eval.Story) {
+	type scored struct {
+		c devConfig
+		r *eval.StoriesReport
+	}
+	var all []scored
+	for i, c := range grid {
+		all = append(all, scored{c, eval.ScoreStories(gold, preds[i])})
+	}
+	slices.SortStableFunc(all, func(a, b scored) int { return cmp.Compare(b.r.Clusters.F1(), a.r.Clusters.F1()) })
+	for _, s := range all[:min(10, len(all))] {
+		t.Logf("%v: P=%.3f R=%.3f F1=%.3f", s.c, s.r.Clusters.P, s.r.Clusters.R, s.r.Clusters.F1())
+	}
 }
 
 func logMixed(t *testing.T, gold, pred []eval.Story) {
