@@ -42,7 +42,7 @@ type devConfig struct {
 }
 
 func (c devConfig) String() string {
-	return fmt.Sprintf("contrast=%.2f/%.1f/%.0f t=%.2f split=%.1f/%.0f/%d", c.c.weight, c.c.share, c.c.scale, c.t, c.s.share, c.s.at, c.s.half)
+	return fmt.Sprintf("contrast=%.2f/%.1f/%.0f/%d t=%.2f split=%.1f/%.0f/%d", c.c.weight, c.c.share, c.c.scale, c.c.least, c.t, c.s.share, c.s.at, c.s.half)
 }
 
 // devGrid is the tuned configuration, or with GRID set a grid around it.
@@ -51,11 +51,12 @@ func devGrid() []devConfig {
 		return []devConfig{{tunedContrast, threshold, tunedSplit}}
 	}
 	var grid []devConfig
-	for _, th := range []float64{0.1, 0.12, 0.14} {
-		for _, sh := range []float64{0.5, 0.6, 0.7} {
-			for _, at := range []float64{20, 30, 40, 60, math.Inf(1)} {
-				for _, half := range []int{3, 4, 5} {
-					grid = append(grid, devConfig{tunedContrast, th, splitParams{sh, at, half}})
+	for _, least := range []int{2, 3, 4, 5, 6, 8} {
+		for _, cw := range []float64{0.5, 0.7, 0.9} {
+			for _, th := range []float64{0.1, 0.12, 0.14} {
+				for _, at := range []float64{30, math.Inf(1)} {
+					c := contrastParams{weight: cw, share: tunedContrast.share, scale: tunedContrast.scale, least: least}
+					grid = append(grid, devConfig{c, th, splitParams{tunedSplit.share, at, tunedSplit.half}})
 				}
 			}
 		}

@@ -82,7 +82,7 @@ func TestClusterPermuted(t *testing.T) {
 				}
 			}
 		}
-		c := contrastParams{weight: 0.2, share: 0.6, scale: 10}
+		c := contrastParams{weight: 0.2, share: 0.6, scale: 10, least: 2}
 		want := clusterWith(ps, edges, 0.3, c)
 		for range 10 {
 			perm := r.Perm(n) // item i becomes perm[i]
