@@ -208,7 +208,7 @@ func (q *mergeQueue) Pop() any {
 // group of two or three, the names most of its reports use are as often a
 // report's incidental ones (a quoted official, a score) as the story's, and
 // a report or two joining a story is judged by similarity alone (on ECB+
-// dev, B-cubed F1 0.923 when one side of two sufficed, at weight 0.5;
+// dev, B-cubed F1 0.907 when one side of two sufficed, at weight 0.5;
 // 0.944 at five on both sides, at weight 0.7).
 type nameGroups struct {
 	p     contrastParams
@@ -327,12 +327,10 @@ const link = 0.25
 
 // cluster groups reports into stories from the similarities of the pairs
 // that share an anchor, as averageLink does, with the names that mark a
-// group as its contrast, then splits the groups that are two stories of
-// one kind. It returns each report's group as the smallest index in it.
-// Both steps read only the reports that links join, so an update that
-// regroups them gives what a rebuild gives.
+// group as its contrast. It returns each report's group as the smallest
+// index in it.
 func cluster(ps []profile, edges []edge) []int {
-	return split(ps, clusterWith(ps, edges, threshold, tunedContrast), tunedSplit)
+	return clusterWith(ps, edges, threshold, tunedContrast)
 }
 
 func clusterWith(ps []profile, edges []edge, t float64, c contrastParams) []int {

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
-	"math"
 	"os"
 	"slices"
 	"sort"
@@ -38,25 +37,23 @@ func devReports(t *testing.T, name, docs string) []Report {
 type devConfig struct {
 	c contrastParams
 	t float64
-	s splitParams
 }
 
 func (c devConfig) String() string {
-	return fmt.Sprintf("contrast=%.2f/%.1f/%.0f/%d t=%.2f split=%.1f/%.0f/%d", c.c.weight, c.c.share, c.c.scale, c.c.least, c.t, c.s.share, c.s.at, c.s.half)
+	return fmt.Sprintf("contrast=%.2f/%.1f/%.0f/%d t=%.2f", c.c.weight, c.c.share, c.c.scale, c.c.least, c.t)
 }
 
 // devGrid is the tuned configuration, or with GRID set a grid around it.
 func devGrid() []devConfig {
 	if os.Getenv("GRID") == "" {
-		return []devConfig{{tunedContrast, threshold, tunedSplit}}
+		return []devConfig{{tunedContrast, threshold}}
 	}
 	var grid []devConfig
 	for _, least := range []int{2, 3, 4, 5, 6, 8} {
 		for _, cw := range []float64{0.5, 0.7, 0.9} {
 			for _, th := range []float64{0.1, 0.12, 0.14} {
-				for _, at := range []float64{30, math.Inf(1)} {
-					c := contrastParams{weight: cw, share: tunedContrast.share, scale: tunedContrast.scale, least: least}
-					grid = append(grid, devConfig{c, th, splitParams{tunedSplit.share, at, tunedSplit.half}})
+				for _, scale := range []float64{5, 10, 20} {
+					grid = append(grid, devConfig{contrastParams{weight: cw, share: tunedContrast.share, scale: scale, least: least}, th})
 				}
 			}
 		}
@@ -120,7 +117,7 @@ func TestDevClusters(t *testing.T) {
 	slices.SortFunc(ps, func(a, b profile) int { return strings.Compare(a.id, b.id) })
 	edges := candidates(ps)
 	for i, c := range grid {
-		preds[i] = stories(ps, split(ps, clusterWith(ps, edges, c.t, c.c), c.s))
+		preds[i] = stories(ps, clusterWith(ps, edges, c.t, c.c))
 		r := eval.ScoreStories(gold, preds[i])
 		if f := r.Clusters.F1(); f > bestF1+1e-9 {
 			bestF1, best = f, i
