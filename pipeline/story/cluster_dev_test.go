@@ -1,6 +1,7 @@
 package story
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"os"
@@ -39,7 +40,7 @@ type devConfig struct {
 }
 
 func (c devConfig) String() string {
-	return fmt.Sprintf("contrast=%.2f/%.1f/%.0f t=%.2f", c.c.weight, c.c.share, c.c.scale, c.t)
+	return fmt.Sprintf("contrast=%.2f/%.1f/%.0f/%d t=%.2f", c.c.weight, c.c.share, c.c.scale, c.c.least, c.t)
 }
 
 // devGrid is the tuned configuration, or with GRID set a grid around it.
@@ -48,11 +49,11 @@ func devGrid() []devConfig {
 		return []devConfig{{tunedContrast, threshold}}
 	}
 	var grid []devConfig
-	for _, cw := range []float64{0.3, 0.5, 0.7, 0.9} {
-		for _, sc := range []float64{5, 10, 20, 40} {
-			for _, share := range []float64{0.6, 0.7} {
-				for _, th := range []float64{0.1, 0.12, 0.14, 0.16, 0.18, 0.2} {
-					grid = append(grid, devConfig{contrastParams{cw, share, sc}, th})
+	for _, least := range []int{2, 3, 4, 5, 6, 8} {
+		for _, cw := range []float64{0.5, 0.7, 0.9} {
+			for _, th := range []float64{0.1, 0.12, 0.14} {
+				for _, scale := range []float64{5, 10, 20} {
+					grid = append(grid, devConfig{contrastParams{weight: cw, share: tunedContrast.share, scale: scale, least: least}, th})
 				}
 			}
 		}
@@ -122,6 +123,9 @@ func TestDevClusters(t *testing.T) {
 			bestF1, best = f, i
 		}
 	}
+	if len(grid) > 1 {
+		logTop(t, gold, grid, preds)
+	}
 	r := eval.ScoreStories(gold, preds[best])
 	t.Logf("best %v: stories=%d P=%.3f R=%.3f F1=%.3f", grid[best], len(preds[best]), r.Clusters.P, r.Clusters.R, r.Clusters.F1())
 	logMixed(t, gold, preds[best])
@@ -161,6 +165,22 @@ func TestDevClusters(t *testing.T) {
 	}
 	r = eval.ScoreStories(gold, held)
 	t.Logf("leave one topic out (%d configurations): stories=%d P=%.3f R=%.3f F1=%.3f", len(grid), len(held), r.Clusters.P, r.Clusters.R, r.Clusters.F1())
+}
+
+// logTop logs the ten best configurations of the grid.
+func logTop(t *testing.T, gold []eval.Story, grid []devConfig, preds [][]eval.Story) {
+	type scored struct {
+		c devConfig
+		r *eval.StoriesReport
+	}
+	var all []scored
+	for i, c := range grid {
+		all = append(all, scored{c, eval.ScoreStories(gold, preds[i])})
+	}
+	slices.SortStableFunc(all, func(a, b scored) int { return cmp.Compare(b.r.Clusters.F1(), a.r.Clusters.F1()) })
+	for _, s := range all[:min(10, len(all))] {
+		t.Logf("%v: P=%.3f R=%.3f F1=%.3f", s.c, s.r.Clusters.P, s.r.Clusters.R, s.r.Clusters.F1())
+	}
 }
 
 func logMixed(t *testing.T, gold, pred []eval.Story) {

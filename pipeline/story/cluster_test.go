@@ -82,7 +82,7 @@ func TestClusterPermuted(t *testing.T) {
 				}
 			}
 		}
-		c := contrastParams{weight: 0.2, share: 0.6, scale: 10}
+		c := contrastParams{weight: 0.2, share: 0.6, scale: 10, least: 2}
 		want := clusterWith(ps, edges, 0.3, c)
 		for range 10 {
 			perm := r.Perm(n) // item i becomes perm[i]
@@ -102,4 +102,51 @@ func TestClusterPermuted(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestContrastNeedsFullGroups wants names to tell two groups apart only
+// once each has p.least reports.
+func TestContrastNeedsFullGroups(t *testing.T) {
+	rahman := []string{"klitschko", "rahman", "hasim", "mannheim"}
+	thompson := []string{"klitschko", "thompson", "tony", "bern"}
+	tests := []struct {
+		sizeA, sizeB int
+		want         bool // some contrast
+	}{
+		{1, 1, false},
+		{1, 6, false},
+		{4, 6, false},
+		{5, 5, true},
+		{6, 8, true},
+	}
+	for _, tt := range tests {
+		var ps []profile
+		for range tt.sizeA {
+			ps = append(ps, marked(rahman...))
+		}
+		for range tt.sizeB {
+			ps = append(ps, marked(thompson...))
+		}
+		g := newNameGroups(ps, contrastParams{weight: 0.7, share: 0.6, scale: 10, least: 5})
+		for i := 1; i < tt.sizeA; i++ {
+			g.merge(0, i)
+		}
+		for i := tt.sizeA + 1; i < len(ps); i++ {
+			g.merge(tt.sizeA, i)
+		}
+		if c := g.contrast(0, tt.sizeA); (c > 0) != tt.want {
+			t.Errorf("contrast of groups of %d and %d = %.2f, want some: %v", tt.sizeA, tt.sizeB, c, tt.want)
+		}
+	}
+}
+
+// marked is a profile with the given marks, each of weight 11 (a name
+// everyday English does not use).
+func marked(marks ...string) profile {
+	var p profile
+	for _, m := range marks {
+		p.marks = append(p.marks, weight{key(m), 11})
+	}
+	slices.SortFunc(p.marks, byKey)
+	return p
 }
