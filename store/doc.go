@@ -36,3 +36,7 @@
 //
 // The conformance suite that every store passes is in store/storetest.
 package store
+
+// SchemaVersion is the layout of the buckets this storyline reads and
+// writes; a store of another layout is refused.
+const SchemaVersion = schemaVersion

@@ -49,11 +49,26 @@ date, weight, what happened, reports, participants and evidence offsets) and
 who met whom (pairs of people and of countries with the timeline entries that join
 them). 'extract run' and 'ingest' build the stories; a story whose reports
 changed since is marked "stale": true.`, runStories},
-	{"dump", "extract dump [-db FILE] [-type person|country|place|date] [-text]",
+	{"dump", "extract dump [-db FILE] [-type person|country|place|date] [-text] [-snippets] [-format jsonl|csv]\n" +
+		"               [-person NAME] [-country CC] [-place NAME] [-from DATE] [-to DATE] [-story ID] [-q WORDS]",
 		`Writes the stored articles and their entities as JSON Lines on stdout, one
-article a line, with the story each is in. Person norms are made canonical
-within each story (a surname joins the full name of its own story), and
-across the articles in no story yet.`, runDump},
+article a line, with the story each is in; or, with -format csv, one row per
+entity. Each entity has its offsets in bytes (start, end) and in characters
+(cstart, cend). Person norms are made canonical within each story (a surname
+joins the full name of its own story), and across the articles in no story
+yet. -person, -country, -place, -from, -to, -story and -q keep the reports
+that answer all of them.`, runDump},
+	{"people", "extract people [-db FILE]",
+		`Writes who appears in the store, one person a JSON line, most reported first:
+the name, how many reports and stories, and every spelling seen with its count.
+Within a story a surname joins its full name; across stories, names are one
+person when their full names agree.`, runPeople},
+	{"countries", "extract countries [-db FILE]",
+		`Writes the countries mentioned in the store, one a JSON line, most reported
+first: the ISO code, how many reports and stories, and every spelling seen.`, runCountries},
+	{"list", "extract list [-db FILE]",
+		`Writes one line per stored report: id, published date, story and title,
+separated by tabs ("-" where unknown).`, runList},
 	{"eval", "extract eval [-json] [-pred FILE] GOLD.jsonl... | extract eval -stories GOLD-STORIES.jsonl DOCS.jsonl",
 		`Runs the extraction of 'extract run' on each document of each gold file (its
 text and published date), makes person names canonical across the file as
@@ -79,6 +94,9 @@ peak RSS is its own:
 and prints articles/s, MB/s, allocations per article and peak RSS, and the
 ratios 4/1, 4/2, 3/4. With -scale it builds synthetic stores of each size
 and measures 'extract run -all' on them: time, peak RSS, store size.`, runBench},
+	{"version", "extract version",
+		`Prints the versions that stamp what storyline stores: the extractor's, the
+story rules', the store's schema, and Go's.`, runVersion},
 }
 
 // Extract runs `extract COMMAND [flags]`.

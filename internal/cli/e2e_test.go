@@ -150,8 +150,8 @@ func TestEndToEnd(t *testing.T) {
 		doc, inside := project(g, *a.Text)
 		projected = append(projected, doc)
 		for _, e := range a.Entities {
-			if inside(e) {
-				pred[id] = append(pred[id], e)
+			if inside(e.Entity) {
+				pred[id] = append(pred[id], e.Entity)
 			}
 		}
 	}
@@ -201,9 +201,13 @@ func checkArticle(t *testing.T, a dumpLine, g eval.Doc) {
 			t.Errorf("%s: text keeps page furniture %q", g.ID, f)
 		}
 	}
+	chars := []rune(*a.Text)
 	for _, e := range a.Entities {
 		if e.Start < 0 || e.End > len(*a.Text) || e.Start >= e.End || (*a.Text)[e.Start:e.End] != e.Text {
 			t.Errorf("%s: entity %+v does not match text[start:end]", g.ID, e)
+		}
+		if e.CStart < 0 || e.CEnd > len(chars) || e.CStart >= e.CEnd || string(chars[e.CStart:e.CEnd]) != e.Text {
+			t.Errorf("%s: entity %+v does not match the text's characters [cstart:cend]", g.ID, e)
 		}
 	}
 }
@@ -287,7 +291,9 @@ func TestGoldTextsFromJSONLines(t *testing.T) {
 	}
 	pred := map[string][]storyline.Entity{}
 	for _, a := range readDump(t, r.stdout) {
-		pred[a.ID] = a.Entities
+		for _, e := range a.Entities {
+			pred[a.ID] = append(pred[a.ID], e.Entity)
+		}
 	}
 	checkScores(t, "gold texts", eval.Score(gold, pred))
 }

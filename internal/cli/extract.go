@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -53,97 +52,6 @@ func withStore(path string, open func(string) (*store.DB, error), fail func(erro
 	}
 	defer s.Close()
 	return fn(s)
-}
-
-// dumpLine is one line of `extract dump`.
-type dumpLine struct {
-	ID        string `json:"id"`
-	URL       string `json:"url,omitempty"`
-	Title     string `json:"title,omitempty"`
-	Source    string `json:"source,omitempty"`
-	Published string `json:"published,omitempty"`
-	// DuplicateOf is the first stored copy of the same story, if any.
-	DuplicateOf string `json:"duplicate_of,omitempty"`
-	// Story is the ID of the story the article is in, once stories are built.
-	Story     string `json:"story,omitempty"`
-	Extractor string `json:"extractor,omitempty"`
-	Lang      string `json:"lang,omitempty"`
-	Skipped   string `json:"skipped,omitempty"`
-	// Stale marks an extraction made from an earlier text of the article:
-	// its entities are left out, their offsets would point into the new
-	// text.
-	Stale    bool               `json:"stale,omitempty"`
-	Entities []storyline.Entity `json:"entities"`
-	Text     *string            `json:"text,omitempty"`
-}
-
-func runDump(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
-	db := dbFlag(fs)
-	var typ storyline.EntityType
-	fs.Func("type", "only entities of this `type`: person, country, place or date", func(v string) error {
-		switch t := storyline.EntityType(v); t {
-		case storyline.Person, storyline.Country, storyline.Place, storyline.Date:
-			typ = t
-			return nil
-		}
-		return errors.New("want person, country, place or date")
-	})
-	withText := fs.Bool("text", false, "add each article's stored text")
-	if status, ok := parseNoArgs(fs, args); !ok {
-		return status
-	}
-	fail := failure(stderr, "extract dump")
-	return withStore(*db, store.OpenReadOnly, fail, func(s *store.DB) int {
-		storyOf, err := s.StoryOf(ctx)
-		if err != nil {
-			return fail(err)
-		}
-		names, err := storyNames(ctx, s, storyOf)
-		if err != nil {
-			return fail(err)
-		}
-
-		w := bufio.NewWriter(stdout)
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
-		missing, stale := 0, 0
-		err = s.ForEach(ctx, func(a *storyline.Article, x *storyline.Extraction) error {
-			line := dumpLine{ID: a.ID, URL: a.URL, Title: a.Title, Source: a.Source, Published: a.PublishedDate(),
-				DuplicateOf: a.DuplicateOf, Story: storyOf[a.ID], Entities: []storyline.Entity{}}
-			switch {
-			case x == nil:
-				missing++
-			case x.ArticleHash != a.Hash:
-				stale++
-				line.Stale = true
-			default:
-				line.Extractor, line.Lang, line.Skipped = x.Version, x.Lang, x.Skipped
-				for _, e := range names[storyOf[a.ID]].Apply(x.Entities) {
-					if typ == "" || e.Type == typ {
-						line.Entities = append(line.Entities, e)
-					}
-				}
-			}
-			if *withText {
-				line.Text = &a.Text
-			}
-			return enc.Encode(line)
-		})
-		if ferr := w.Flush(); err == nil {
-			err = ferr
-		}
-		if err != nil {
-			return fail(err)
-		}
-		if missing > 0 {
-			fmt.Fprintf(stderr, "extract dump: %d %s no extraction yet: run 'extract run'\n", missing, plural(missing, "article has", "articles have"))
-		}
-		if stale > 0 {
-			fmt.Fprintf(stderr, "extract dump: %d %s changed since %s extraction, dumped without entities as \"stale\": run 'extract run'\n",
-				stale, plural(stale, "article has", "articles have"), plural(stale, "its", "their"))
-		}
-		return exitOK
-	})
 }
 
 func runEval(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {

@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/storyline/storyline"
 )
 
 // realPageCheck is one line of testdata/realpages/expected.jsonl: what one
@@ -92,7 +90,7 @@ func TestRealPages(t *testing.T) {
 // check returns what is wrong with a, or "".
 func (c realPageCheck) check(a dumpLine) string {
 	has := func(e *checkEntity) bool {
-		return slices.ContainsFunc(a.Entities, func(x storyline.Entity) bool {
+		return slices.ContainsFunc(a.Entities, func(x dumpEntity) bool {
 			return string(x.Type) == e.Type && x.Text == e.Text && (e.Norm == "" || x.Norm == e.Norm)
 		})
 	}
