@@ -144,7 +144,8 @@ const headlineReach = 3
 // kicker above it ("News", "Middle East"); the title leads the text anyway.
 func dropHeadline(blocks []string, title string) []string {
 	for i := 0; i < min(headlineReach, len(blocks)); i++ {
-		if title != "" && blocks[i] == title {
+		// A headline broken with <br> is one line in the title.
+		if title != "" && collapse(blocks[i]) == title {
 			return blocks[i+1:]
 		}
 	}

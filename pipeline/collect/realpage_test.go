@@ -85,6 +85,9 @@ var realPageTests = []struct {
 		file: "title-dateline.html", url: "https://sportsdesk.example/nhl/blues-jets",
 		title:  "Blues rally past Jets in overtime",
 		source: "sportsdesk.example",
+		// The headline, broken with <br>, leads the text once, as the title.
+		want:    []string{"Blues rally past Jets in overtime\n\nRyan O'Reilly scored"},
+		wantNot: []string{"Jets\nin overtime"},
 	},
 	{
 		file: "title-suffix-only.html", url: "https://arstechnica.com/science/2023/11/google-weather-model/",
