@@ -199,10 +199,15 @@ func FuzzParseHTML(f *testing.F) {
 	f.Add([]byte("<html><body><article><p>x</p></article></body></html>"))
 	f.Add([]byte(`<html><head><meta property="article:published_time" content="2023-04-25"><title>T</title></head><body><nav>Home</nav><article><h1>T</h1><p>Sergei Lavrov met Mevlut Cavusoglu in Moscow on Tuesday to discuss ties between Ankara and Damascus.</p></article></body></html>`))
 	f.Add([]byte("<<<>>>"))
+	f.Add([]byte("<html><head><title>A \ue000 title</title></head><body><article><h1>A <b>bold</b>\ue001 <br>head</h1><table><tr><td><b>x</b><br> <i>y</i> z\ue000</td><td>Sergei Lavrov met Mevlut Cavusoglu in Moscow on Tuesday to discuss ties between Ankara and Damascus.</td></tr></table></article></body></html>"))
 	f.Fuzz(func(t *testing.T, page []byte) {
 		a, err := ParseHTML(strings.NewReader(string(page)), nil)
 		if err == nil && (a == nil || strings.TrimSpace(a.Text) == "") {
 			t.Fatalf("ParseHTML returned no error and no text")
+		}
+		// The marks put in the page for the extractor never leave it.
+		if err == nil && strings.ContainsAny(a.Text+a.Title+a.Source+a.Author, boundary+space) {
+			t.Fatalf("ParseHTML left a boundary mark in %+v", a)
 		}
 	})
 }

@@ -1,0 +1,210 @@
+package collect
+
+import (
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/storyline/storyline"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// realPageTests are pages written to reproduce what real news pages do to
+// text and metadata: tables, lists and line breaks whose words ran together,
+// site names taken from a publisher's Facebook URL, a copyright line, an
+// abbreviation or a dateline in the <title>, the loopback address a page was
+// served from, and titles that carry the site's name.
+var realPageTests = []struct {
+	file, url     string
+	title, source string
+	// want are in the text; wantNot are not.
+	want, wantNot []string
+}{
+	{
+		file: "match-report-table.html", url: "http://127.0.0.1:18181/2024/03/26/ukraine-iceland",
+		title:  "Mudryk strikes late as Ukraine edge past Iceland to reach Euro 2024",
+		source: "127.0.0.1",
+		want: []string{
+			"Player\nGoals\nLast appearance\n\nMykhailo Mudryk\n1\nUkraine\n\n",       // a cell ends a line, a row a block
+			"First appearance\n\nRussia",                                              // list items are blocks
+			"Venue\n\nTarczynski Arena",                                               // so are dt and dd
+			"Mykolenko\nIceland: Valdimarsson; Gretarsson, Ingason, Palsson\nReferee", // <br> ends a line
+			"memoir Golden Generation appeared last year, praised Anatoliy Trubin and the back four",
+			"Pressing Ukraine won the ball back", // the space after an inline element
+			"book\nentitled Golden Generation, Kyiv Press.",
+		},
+		wantNot: []string{
+			"appearanceUkraine", "appearanceRussia", "UkraineViktor", "MykolenkoIceland",
+			"MudrykViktor", "GironaArtem", // a <br> in a cell among other elements
+			"GenerationAppeared", "PressingUkraine", "entitledGolden",
+		},
+	},
+	{
+		file: "techcrunch-suffix.html", url: "https://techcrunch.com/2024/04/14/openai-tokyo-office/",
+		title:  "OpenAI opens its first office in Asia with a hub in Tokyo",
+		source: "TechCrunch",
+		// The headline leads the text once, as the title.
+		want:    []string{"OpenAI opens its first office in Asia with a hub in Tokyo\n\nOpenAI is opening"},
+		wantNot: []string{"– TechCrunch"},
+	},
+	{
+		file: "zdnet-facebook-publisher.html", url: "https://www.zdnet.com/article/windows-10-support-ends/",
+		title:  "Microsoft confirms Windows 10 support ends in October 2025",
+		source: "ZDNet", // the title's suffix names the host's site; the Facebook page does not
+	},
+	{
+		file: "site-name-title.html", url: "https://thehill.com/homenews/senate/4229516-senate-passes-stopgap/",
+		title:  "Senate passes stopgap bill hours before shutdown deadline",
+		source: "The Hill",
+	},
+	{
+		file: "copyright-meta.html", url: "https://www.valleytimes.example/news/malibu-fire",
+		title:  "Brush fire forces evacuations near Malibu",
+		source: "valleytimes.example",
+	},
+	{
+		file: "copyright-holder.html", url: "https://www.guampdn.com/story/news/local/2019/10/28/typhoon-warning/",
+		title:  "Typhoon warning issued as storm nears Guam",
+		source: "Pacific Daily News",
+	},
+	{
+		file: "hosted-publisher.html", url: "https://www.wirenews.example/business/trade-deficit",
+		title:  "Trade deficit narrows as exports climb to record",
+		source: "wirenews.example",
+	},
+	{
+		file: "title-abbreviation.html", url: "https://www.wirenews.example/us/jobless-claims",
+		title:  "Jobless claims fall to lowest level since 1969",
+		source: "wirenews.example",
+	},
+	{
+		file: "title-dateline.html", url: "https://sportsdesk.example/nhl/blues-jets",
+		title:  "Blues rally past Jets in overtime",
+		source: "sportsdesk.example",
+		// The headline, broken with <br>, leads the text once, as the title.
+		want:    []string{"Blues rally past Jets in overtime\n\nRyan O'Reilly scored"},
+		wantNot: []string{"Jets\nin overtime"},
+	},
+	{
+		file: "title-suffix-only.html", url: "https://arstechnica.com/science/2023/11/google-weather-model/",
+		title:  "Google's new AI model can predict the weather 10 days out",
+		source: "Ars Technica", // the <title> names the site, the metadata only its domain
+	},
+	{
+		file: "live-updates.html", url: "https://globalnews.ca/news/9364411/zelensky-biden-washington/",
+		title:  "Zelensky meets Biden in Washington - live updates", // the suffix that is not the site stays
+		source: "Global News",
+	},
+}
+
+func TestParseHTMLRealPages(t *testing.T) {
+	for _, tc := range realPageTests {
+		t.Run(tc.file, func(t *testing.T) {
+			a := parseRealPage(t, tc.file, tc.url)
+			if a.Title != tc.title {
+				t.Errorf("ParseHTML(%s).Title = %q, want %q", tc.file, a.Title, tc.title)
+			}
+			if a.Source != tc.source {
+				t.Errorf("ParseHTML(%s).Source = %q, want %q", tc.file, a.Source, tc.source)
+			}
+			bad := false
+			for _, s := range tc.want {
+				if !strings.Contains(a.Text, s) {
+					t.Errorf("ParseHTML(%s).Text lacks %q", tc.file, s)
+					bad = true
+				}
+			}
+			for _, s := range tc.wantNot {
+				if strings.Contains(a.Text, s) {
+					t.Errorf("ParseHTML(%s).Text has %q", tc.file, s)
+					bad = true
+				}
+			}
+			if bad {
+				t.Logf("text:\n%s", a.Text)
+			}
+		})
+	}
+}
+
+// TestNoRunTogetherWords checks every page the tests hold, the fixtures'
+// too: each word of the kept text stands within one text node of the page
+// (or its <title> and meta tags), so no two blocks, cells or lines were
+// glued into a word that the page never shows ("appearanceUkraine").
+func TestNoRunTogetherWords(t *testing.T) {
+	pages, _ := filepath.Glob("testdata/realpages/*.html")
+	fixturePages, _ := filepath.Glob(filepath.Join(fixtureDir(t), "pages", "*.html"))
+	pages = append(pages, fixturePages...)
+	if len(pages) == 0 {
+		t.Fatal("no pages")
+	}
+	for _, page := range pages {
+		data, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := ParseHTML(strings.NewReader(string(data)), nil)
+		if err != nil {
+			t.Fatalf("ParseHTML(%s): %v", page, err)
+		}
+		pieces := pageTextPieces(t, string(data))
+		for _, w := range strings.Fields(a.Text) {
+			// Punctuation may stand outside an inline element: "<b>Girona</b>,".
+			w = strings.TrimFunc(w, unicode.IsPunct)
+			if !strings.Contains(pieces, w) {
+				t.Errorf("ParseHTML(%s): word %q is in no text node of the page: blocks ran together", filepath.Base(page), w)
+			}
+		}
+	}
+}
+
+// pageTextPieces is every text node and meta content of a page, each
+// between NUL bytes, so that a word found in it lies within one piece.
+func pageTextPieces(t *testing.T, page string) string {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		switch {
+		case n.Type == html.TextNode:
+			b.WriteString(n.Data + "\x00")
+		case n.Type == html.ElementNode && n.DataAtom == atom.Meta:
+			for _, at := range n.Attr {
+				if at.Key == "content" {
+					b.WriteString(at.Val + "\x00")
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return b.String()
+}
+
+func parseRealPage(t *testing.T, file, pageURL string) *storyline.Article {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata/realpages", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	u, err := url.Parse(pageURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := ParseHTML(f, u)
+	if err != nil {
+		t.Fatalf("ParseHTML(%s): %v", file, err)
+	}
+	return a
+}
