@@ -96,6 +96,13 @@ func collectMentions(texts map[string]string, mentions map[string][]storyline.Me
 				continue
 			}
 			size = max(size, m.End)
+			if fromPublication(m) {
+				// A headline tells the news of its day or of the day or
+				// two before ("Woman shoots co-workers" the morning after
+				// the shooting): the event it reports, if the story dates
+				// it in that span, is the headline's.
+				r.first -= headlineDays
+			}
 			who := slices.Concat(tagged("p:", m.People), tagged("c:", m.Countries), tagged("l:", m.Places))
 			items = append(items, mentionItem{article: id, m: m, r: r, pos: float64(m.Start) / float64(max(size, 1)), who: who})
 		}
@@ -106,6 +113,17 @@ func collectMentions(texts map[string]string, mentions map[string][]storyline.Me
 			cmp.Compare(a.m.DateStart, b.m.DateStart))
 	})
 	return items
+}
+
+// headlineDays is how many days before its report's publication a
+// headline's news may have happened.
+const headlineDays = 2
+
+// fromPublication reports whether m is dated by its report's publication
+// day: a headline or lede without a date of its own, or a sentence that goes
+// on telling one (whose date offsets, copied from it, are empty too).
+func fromPublication(m storyline.Mention) bool {
+	return m.Dated == storyline.DatedPublished || m.Dated == storyline.DatedEarlier && m.DateStart == m.DateEnd
 }
 
 func tagged(tag string, xs []string) []string {
@@ -196,7 +214,9 @@ func nest(groups [][]mentionItem) [][]mentionItem {
 		}
 		if best >= 0 {
 			for _, it := range groups[c] {
-				it.coarse = true
+				// A headline's participants are its event's; a week's or
+				// a month's may be another's.
+				it.coarse = !fromPublication(it.m)
 				groups[best] = append(groups[best], it)
 			}
 			into[c] = best

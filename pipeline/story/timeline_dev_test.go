@@ -55,6 +55,9 @@ func TestDevSets(t *testing.T) {
 			if os.Getenv("STORYLINE_DEV_DUMP") != "" && len(g.Timeline) > 0 {
 				dumpStory(g, p)
 			}
+			if os.Getenv("STORYLINE_DEV_MENTIONS") == g.ID {
+				dumpMentions(g, arts, ents)
+			}
 		}
 		rep := eval.ScoreStories(gold, pred)
 		// Recall with every entry kept: gold padded with entries that never
@@ -102,6 +105,34 @@ func predictStory(g eval.Story, arts map[string]*storyline.Article, ents map[str
 			People: e.People, Countries: e.Countries, Places: e.Places})
 	}
 	return p
+}
+
+// dumpMentions prints the mentions of each article of gold story g, with
+// the gold entries that list the article.
+func dumpMentions(g eval.Story, arts map[string]*storyline.Article, ents map[string][]storyline.Entity) {
+	census := identity.NewCensus()
+	for _, id := range g.Articles {
+		census.Add(ents[id])
+	}
+	names := census.Names()
+	for _, id := range g.Articles {
+		a := arts[id]
+		var in []string
+		for _, e := range g.Timeline {
+			if slices.Contains(e.Articles, id) {
+				in = append(in, e.When)
+			}
+		}
+		fmt.Printf("-- %s published %s gold %v\n", id, a.Published.Format(time.DateOnly), in)
+		for _, m := range Mentions(a, names.Apply(ents[id])) {
+			date := ""
+			if m.DateEnd > m.DateStart {
+				date = a.Text[m.DateStart:m.DateEnd]
+			}
+			fmt.Printf("   %-12s %-9s %-12q %q %v %v %v | %.100s\n", m.When, m.Dated, m.Trigger, date, m.People, m.Countries, m.Places,
+				strings.Join(strings.Fields(a.Text[m.Start:m.End]), " "))
+		}
+	}
 }
 
 func dumpStory(g, p eval.Story) {

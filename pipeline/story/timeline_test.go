@@ -62,6 +62,31 @@ func TestTimelineMerges(t *testing.T) {
 	}
 }
 
+// TestTimelineHeadlines: a headline without a date tells the news of its
+// report's day or of the day or two before. The morning-after headline
+// joins the shooting its report dates to the evening before; one with no
+// such event in those days keeps its report's day.
+func TestTimelineHeadlines(t *testing.T) {
+	text := string(make([]byte, 100))
+	articles := []*storyline.Article{{ID: "a", Text: text}, {ID: "b", Text: text}, {ID: "c", Text: text}}
+	headline := func(when, trigger string) storyline.Mention {
+		return storyline.Mention{When: when, Trigger: trigger, End: 10, Dated: storyline.DatedPublished}
+	}
+	mentions := map[string][]storyline.Mention{
+		"a": {headline("2010-09-10", "shoots"), m("2010-09-09", "shooting", 30, []string{"Yvonne Hiller"}, nil)},
+		"b": {m("2010-09-09", "shot", 20, []string{"Yvonne Hiller"}, nil)},
+		"c": {headline("2010-09-14", "trial")},
+	}
+	var got []string
+	for _, e := range Timeline(articles, mentions) {
+		got = append(got, fmt.Sprintf("%s %v %d", e.When, e.Articles, len(e.Evidence)))
+	}
+	want := []string{"2010-09-09 [a b] 3", "2010-09-14 [c] 1"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Timeline = %q, want %q", got, want)
+	}
+}
+
 func TestPairs(t *testing.T) {
 	tl := []storyline.Event{
 		{People: []string{"B", "A"}, Countries: []string{"TR", "SY"}},
