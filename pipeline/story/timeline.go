@@ -339,7 +339,7 @@ func makeEvent(g []mentionItem, texts map[string]string) storyline.Event {
 	if len(places) == 0 {
 		places = coarsePlaces
 	}
-	e.People, e.Countries, e.Places = people.ranked(), countries.ranked(), places.ranked()
+	e.People, e.Countries, e.Places = people.ranked(), countries.common().ranked(), places.ranked()
 	best := slices.MinFunc(g, clearer)
 	if t, ok := texts[best.article]; ok && best.m.End <= len(t) {
 		e.What = strings.Join(strings.Fields(t[best.m.Start:best.m.End]), " ")
@@ -388,6 +388,25 @@ func (c tally) add(xs []string) {
 	for _, x := range xs {
 		c[x]++
 	}
+}
+
+// common keeps the participants named by more than half as many mentions as
+// the most named: an event told in several sentences is told with its own
+// participants in each, and a name only one of them gives is more often
+// another event's ("after the February 6 earthquake, and the Chinese-brokered
+// deal between Iran and Saudi Arabia").
+func (c tally) common() tally {
+	most := 0
+	for _, n := range c {
+		most = max(most, n)
+	}
+	out := tally{}
+	for x, n := range c {
+		if 2*n >= most {
+			out[x] = n
+		}
+	}
+	return out
 }
 
 // ranked is the participants, most mentioned first, then by name.

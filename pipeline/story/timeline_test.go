@@ -87,6 +87,21 @@ func TestTimelineHeadlines(t *testing.T) {
 	}
 }
 
+// TestTimelineCountries: an event's countries are those most of its
+// sentences name, not one sentence's aside.
+func TestTimelineCountries(t *testing.T) {
+	text := string(make([]byte, 100))
+	articles := []*storyline.Article{{ID: "a", Text: text}, {ID: "b", Text: text}}
+	mentions := map[string][]storyline.Mention{
+		"a": {m("2023-05-10", "met", 0, nil, []string{"RU", "SY", "TR"}), m("2023-05-10", "talks", 30, nil, []string{"RU", "SY", "TR"})},
+		"b": {m("2023-05-10", "attend", 10, nil, []string{"SA", "SY"}), m("2023-05-10", "met", 40, nil, []string{"RU", "SY", "TR"})},
+	}
+	tl := Timeline(articles, mentions)
+	if len(tl) != 1 || !reflect.DeepEqual(tl[0].Countries, []string{"SY", "RU", "TR"}) {
+		t.Errorf("Timeline = %+v, want one event of RU, SY and TR", tl)
+	}
+}
+
 func TestPairs(t *testing.T) {
 	tl := []storyline.Event{
 		{People: []string{"B", "A"}, Countries: []string{"TR", "SY"}},
