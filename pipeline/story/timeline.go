@@ -265,7 +265,9 @@ func affinity(a, b []mentionItem) int {
 			}
 		}
 	}
-	anonymous := len(who) == 0 || len(bWho) == 0
+	// A headline's news is one of the few days before it, so the kind of
+	// event is enough; a week or a month holds more events.
+	anonymous := len(who) == 0 || len(bWho) == 0 || fromPublication(a[0].m)
 	if people == 0 && !(sameKind && (anonymous || others >= 2)) {
 		return 0
 	}
@@ -284,7 +286,8 @@ func sameEvent(a, b mentionItem) bool {
 		return true
 	}
 	people, others := sharedWho(a.who, b.who)
-	sameKind := a.m.Trigger != "" && eventKind(a.m.Trigger) == eventKind(b.m.Trigger)
+	// A mention without a trigger tells of no other kind of event.
+	sameKind := a.m.Trigger == "" || b.m.Trigger == "" || eventKind(a.m.Trigger) == eventKind(b.m.Trigger)
 	return people > 0 || others >= 2 || others == 1 && sameKind
 }
 

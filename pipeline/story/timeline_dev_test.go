@@ -59,6 +59,9 @@ func TestDevSets(t *testing.T) {
 				dumpMentions(g, arts, ents)
 			}
 		}
+		if path := os.Getenv("STORYLINE_DEV_PRED"); path != "" {
+			writeDevPredictions(t, path+"-"+set.name+".jsonl", pred)
+		}
 		rep := eval.ScoreStories(gold, pred)
 		// Recall with every entry kept: gold padded with entries that never
 		// match, so that N covers the whole prediction.
@@ -151,6 +154,39 @@ func dumpStory(g, p eval.Story) {
 			break
 		}
 		fmt.Printf("  %spred %-22s %5.2f %2d %v %v %v | %.90s\n", mark, e.When, *e.Weight, len(e.Articles), e.People, e.Countries, e.Places, e.What)
+	}
+}
+
+// writeDevPredictions writes the predicted stories as prediction lines,
+// for the reference scorer.
+func writeDevPredictions(t *testing.T, path string, pred []eval.Story) {
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	enc := json.NewEncoder(f)
+	for _, p := range pred {
+		type entry struct {
+			When      string   `json:"when"`
+			Weight    float64  `json:"weight"`
+			What      string   `json:"what"`
+			Articles  []string `json:"articles"`
+			People    []string `json:"people"`
+			Countries []string `json:"countries"`
+			Places    []string `json:"places"`
+		}
+		line := struct {
+			Story    string   `json:"story"`
+			Articles []string `json:"articles"`
+			Timeline []entry  `json:"timeline"`
+		}{Story: p.ID, Articles: p.Articles}
+		for _, e := range p.Timeline {
+			line.Timeline = append(line.Timeline, entry{e.When, *e.Weight, e.What, e.Articles, e.People, e.Countries, e.Places})
+		}
+		if err := enc.Encode(line); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
