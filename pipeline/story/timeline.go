@@ -18,7 +18,10 @@ import (
 // What of its own). Mentions of one event are those with the same date and
 // a participant or trigger in common, and a week's or month's mention
 // ("earlier this month") joins the day inside it ("on Tuesday", "April 25")
-// that shares a person, or a trigger and a country or place, with it. The
+// that shares a person, or a trigger and a country or place, with it; when
+// several reports give that week or month, it stays an entry of its own
+// too, weighed at half. A headline dated only by its report's day joins
+// the event of its kind the story dates in the two days before. The
 // result does not depend on the order of articles or of the map.
 func Timeline(articles []*storyline.Article, mentions map[string][]storyline.Mention) []storyline.Event {
 	texts := map[string]string{}
@@ -61,6 +64,9 @@ type mentionItem struct {
 	// others (a month's to its day): it adds reports and evidence, but
 	// names others than the day's participants as often as the same.
 	coarse bool
+	// echo marks the mentions of a week's or month's entry that several
+	// reports give and that also joined the day inside it.
+	echo bool
 }
 
 // daySpan is the inclusive range of days a value covers, counted from the
@@ -224,11 +230,31 @@ func nest(groups [][]mentionItem) [][]mentionItem {
 	}
 	var out [][]mentionItem
 	for i, g := range groups {
-		if into[i] == i {
+		switch {
+		case into[i] == i:
 			out = append(out, g)
+		case !fromPublication(g[0].m) && reportCount(g) >= 2:
+			// Reports that date an event only by its week or month
+			// ("the September shooting") date the story so: their
+			// dating stays on the timeline as an entry of its own,
+			// ranked below the day's, besides adding them to the day.
+			echo := make([]mentionItem, len(g))
+			for k, it := range g {
+				it.echo = true
+				echo[k] = it
+			}
+			out = append(out, echo)
 		}
 	}
 	return out
+}
+
+func reportCount(g []mentionItem) int {
+	seen := map[string]bool{}
+	for _, it := range g {
+		seen[it.article] = true
+	}
+	return len(seen)
 }
 
 // affinity scores how surely two groups of mentions tell of one event,
@@ -442,9 +468,10 @@ type rankWeights struct {
 	Precise   float64 // for a day; less for a week, a month, a year
 	Early     float64 // for an event told at the head of a report
 	Later     float64 // the factor of an event dated long after all the reports
+	Echo      float64 // the factor of a week's or month's echo of a day's event
 }
 
-var rankTuned = rankWeights{Reports: 1, Triggered: 1, Who: 0.25, Precise: 1, Early: 1, Later: 0.3}
+var rankTuned = rankWeights{Reports: 1, Triggered: 1, Who: 0.25, Precise: 1, Early: 1, Later: 0.3, Echo: 0.5}
 
 func eventScore(e storyline.Event, g []mentionItem, lastPublished int) float64 {
 	w := rankTuned
@@ -461,6 +488,9 @@ func eventScore(e storyline.Event, g []mentionItem, lastPublished int) float64 {
 	who := min(len(e.People)+len(e.Countries)+len(e.Places), 4)
 	score := w.Reports*float64(len(e.Articles)) + w.Triggered*float64(len(triggered)) + w.Who*float64(who) +
 		w.Precise*prec + w.Early*(1-first)
+	if g[0].echo {
+		score *= w.Echo
+	}
 	if r.first > lastPublished+31 {
 		// Reports announce events weeks ahead, not years: a date long
 		// after all of them is a teaser for another story or a misread.

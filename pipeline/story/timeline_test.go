@@ -106,6 +106,32 @@ func TestTimelineCountries(t *testing.T) {
 	}
 }
 
+// TestTimelineEcho: a month two reports give ("the September shooting")
+// adds them to the day inside it, and stays an entry of its own, ranked
+// below the day's.
+func TestTimelineEcho(t *testing.T) {
+	text := string(make([]byte, 100))
+	articles := []*storyline.Article{{ID: "a", Text: text}, {ID: "b", Text: text}, {ID: "c", Text: text}}
+	hiller := []string{"Yvonne Hiller"}
+	mentions := map[string][]storyline.Mention{
+		"a": {m("2010-09-09", "shot", 0, hiller, nil)},
+		"b": {m("2010-09", "shooting", 10, hiller, nil)},
+		"c": {m("2010-09", "killed", 20, hiller, nil)},
+	}
+	tl := Timeline(articles, mentions)
+	var got []string
+	for _, e := range tl {
+		got = append(got, fmt.Sprintf("%s %v", e.When, e.Articles))
+	}
+	want := []string{"2010-09 [b c]", "2010-09-09 [a b c]"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("Timeline = %q, want %q", got, want)
+	}
+	if tl[0].Weight >= tl[1].Weight {
+		t.Errorf("the month weighs %v, no less than its day (%v)", tl[0].Weight, tl[1].Weight)
+	}
+}
+
 func TestPairs(t *testing.T) {
 	tl := []storyline.Event{
 		{People: []string{"B", "A"}, Countries: []string{"TR", "SY"}},
