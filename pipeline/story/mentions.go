@@ -255,10 +255,11 @@ func sentenceMentions(text string, s textSpan, dates []datedEntity, in []storyli
 		bestDist := 0
 		for i := range words {
 			w := &words[i]
-			if w.trigger == "" && w.end > d.ent.Start && strings.TrimSpace(text[d.ent.End:max(w.start, d.ent.End)]) != "" {
+			if w.trigger == "" && w.end > d.ent.Start && triggerBetween(words, d.ent.End, w.start) {
 				// A reporting verb dates what follows it ("said on
-				// Tuesday"), and what it follows at once ("the minister
-				// last week said").
+				// Tuesday"), and what it follows before any event is
+				// told ("the minister last week said", "Yesterday, the
+				// police explained that officers shot him").
 				continue
 			}
 			dist := spanDistance(w.start, w.end, d.ent.Start, d.ent.End)
@@ -298,6 +299,17 @@ func sentenceMentions(text string, s textSpan, dates []datedEntity, in []storyli
 		out = append(out, m)
 	}
 	return out
+}
+
+// triggerBetween reports whether a trigger of words lies between offsets
+// from and to.
+func triggerBetween(words []cue, from, to int) bool {
+	for _, w := range words {
+		if w.trigger != "" && w.start >= from && w.end <= to {
+			return true
+		}
+	}
+	return false
 }
 
 // fillParticipants fills m's people, countries and places from the entities of

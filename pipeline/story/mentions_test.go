@@ -45,6 +45,8 @@ func TestMentions(t *testing.T) {
 			[]string{"2023-W14 meet  [] [TR] []"}},
 		{"reporting verb after the date", "2023-04-25", "Filler line.\nThe foreign minister last week said that a meeting would take place.",
 			[]e{{D, "last week", "2023-W16"}}, nil},
+		{"reporting verb before the event", "2013-03-11", "Filler line.\nYesterday, the police explained that officers shot and killed the teenager.",
+			[]e{{D, "Yesterday", "2013-03-10"}}, nil},
 		{"countries of the date's clause", "2023-05-10", "Filler line.\nTies quickened after the February 6 earthquake in Turkey and Syria, and the deal between Iran and Saudi Arabia.",
 			[]e{{D, "February 6", "2023-02-06"}, {C, "Turkey", "TR"}, {C, "Syria", "SY"}, {C, "Iran", "IR"}, {C, "Saudi Arabia", "SA"}},
 			[]string{"2023-02-06 earthquake  [] [SY TR] []"}},
