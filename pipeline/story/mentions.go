@@ -255,8 +255,12 @@ func sentenceMentions(text string, s textSpan, dates []datedEntity, in []storyli
 		bestDist := 0
 		for i := range words {
 			w := &words[i]
-			if w.trigger == "" && w.end > d.ent.Start {
-				continue // a reporting verb dates what follows it: "said on Tuesday"
+			if w.trigger == "" && w.end > d.ent.Start && triggerBetween(words, d.ent.End, w.start) {
+				// A reporting verb dates what follows it ("said on
+				// Tuesday"), and what it follows before any event is
+				// told ("the minister last week said", "Yesterday, the
+				// police explained that officers shot him").
+				continue
 			}
 			dist := spanDistance(w.start, w.end, d.ent.Start, d.ent.End)
 			if w.clause != dc {
@@ -281,16 +285,38 @@ func sentenceMentions(text string, s textSpan, dates []datedEntity, in []storyli
 		m := storyline.Mention{When: d.when, Trigger: trigger, Start: s.start, End: s.end,
 			DateStart: d.ent.Start, DateEnd: d.ent.End}
 		fillParticipants(&m, in, s)
+		// The countries are those of the clauses from the date to its
+		// trigger: "after the February 6 earthquake in Turkey and Syria,
+		// and the re-establishment of ties between Iran and Saudi Arabia"
+		// dates the earthquake's countries, not the others.
+		first, last := dc, dc
+		if best != nil {
+			first, last = min(first, best.clause), max(last, best.clause)
+		}
+		var own storyline.Mention
+		fillParticipants(&own, in, clauseSpan(s, clauses, first, last))
+		m.Countries = own.Countries
 		out = append(out, m)
 	}
 	return out
+}
+
+// triggerBetween reports whether a trigger of words lies between offsets
+// from and to.
+func triggerBetween(words []cue, from, to int) bool {
+	for _, w := range words {
+		if w.trigger != "" && w.start >= from && w.end <= to {
+			return true
+		}
+	}
+	return false
 }
 
 // fillParticipants fills m's people, countries and places from the entities of
 // its sentence, as norms: canonical names, ISO codes, English place names.
 func fillParticipants(m *storyline.Mention, in []storyline.Entity, s textSpan) {
 	for _, e := range in {
-		if e.End > s.end || e.Norm == "" {
+		if e.Start < s.start || e.End > s.end || e.Norm == "" {
 			continue
 		}
 		switch e.Type {
@@ -409,6 +435,19 @@ func skipSpace(text string, i, end int) int {
 // clauseOpeners start a clause after a comma.
 var clauseOpeners = wordSet("which", "who", "whom", "whose", "while", "whereas", "but", "after",
 	"before", "when", "where", "since", "following", "although", "though", "as", "and")
+
+// clauseSpan is the part of sentence s from the start of clause first to
+// the end of clause last, clauses being numbered as clauseAt numbers them.
+func clauseSpan(s textSpan, starts []int, first, last int) textSpan {
+	out := s
+	if first > 0 {
+		out.start = starts[first-1]
+	}
+	if last < len(starts) {
+		out.end = starts[last]
+	}
+	return out
+}
 
 // clauseAt is the index of the clause that holds offset i.
 func clauseAt(starts []int, i int) int {

@@ -82,7 +82,8 @@ var triggers = func() map[string]string {
 // reporting verbs tie a date to the report, not to the event.
 var reporting = wordSet("said", "says", "say", "told", "tells", "reported", "reports", "reporting",
 	"confirmed", "added", "stated", "tweeted", "wrote", "according", "quoted", "posted",
-	"updated", "published", "statement")
+	"updated", "published", "statement", "explained", "explains", "described", "describes", "noted",
+	"insisted", "claimed")
 
 // eventKind is the kind of event trigger t (as Mentions writes it) tells of.
 func eventKind(t string) string {

@@ -18,7 +18,10 @@ import (
 // What of its own). Mentions of one event are those with the same date and
 // a participant or trigger in common, and a week's or month's mention
 // ("earlier this month") joins the day inside it ("on Tuesday", "April 25")
-// that shares a person, or a trigger and a country or place, with it. The
+// that shares a person, or a trigger and a country or place, with it; when
+// several reports give that week or month, it stays an entry of its own
+// too, weighed at half. A headline dated only by its report's day joins
+// the event of its kind the story dates in the two days before. The
 // result does not depend on the order of articles or of the map.
 func Timeline(articles []*storyline.Article, mentions map[string][]storyline.Mention) []storyline.Event {
 	texts := map[string]string{}
@@ -61,6 +64,9 @@ type mentionItem struct {
 	// others (a month's to its day): it adds reports and evidence, but
 	// names others than the day's participants as often as the same.
 	coarse bool
+	// echo marks the mentions of a week's or month's entry that several
+	// reports give and that also joined the day inside it.
+	echo bool
 }
 
 // daySpan is the inclusive range of days a value covers, counted from the
@@ -96,6 +102,13 @@ func collectMentions(texts map[string]string, mentions map[string][]storyline.Me
 				continue
 			}
 			size = max(size, m.End)
+			if fromPublication(m) {
+				// A headline tells the news of its day or of the day or
+				// two before ("Woman shoots co-workers" the morning after
+				// the shooting): the event it reports, if the story dates
+				// it in that span, is the headline's.
+				r.first -= headlineDays
+			}
 			who := slices.Concat(tagged("p:", m.People), tagged("c:", m.Countries), tagged("l:", m.Places))
 			items = append(items, mentionItem{article: id, m: m, r: r, pos: float64(m.Start) / float64(max(size, 1)), who: who})
 		}
@@ -106,6 +119,17 @@ func collectMentions(texts map[string]string, mentions map[string][]storyline.Me
 			cmp.Compare(a.m.DateStart, b.m.DateStart))
 	})
 	return items
+}
+
+// headlineDays is how many days before its report's publication a
+// headline's news may have happened.
+const headlineDays = 2
+
+// fromPublication reports whether m is dated by its report's publication
+// day: a headline or lede without a date of its own, or a sentence that goes
+// on telling one (whose date offsets, copied from it, are empty too).
+func fromPublication(m storyline.Mention) bool {
+	return m.Dated == storyline.DatedPublished || m.Dated == storyline.DatedEarlier && m.DateStart == m.DateEnd
 }
 
 func tagged(tag string, xs []string) []string {
@@ -196,7 +220,9 @@ func nest(groups [][]mentionItem) [][]mentionItem {
 		}
 		if best >= 0 {
 			for _, it := range groups[c] {
-				it.coarse = true
+				// A headline's participants are its event's; a week's or
+				// a month's may be another's.
+				it.coarse = !fromPublication(it.m)
 				groups[best] = append(groups[best], it)
 			}
 			into[c] = best
@@ -204,11 +230,31 @@ func nest(groups [][]mentionItem) [][]mentionItem {
 	}
 	var out [][]mentionItem
 	for i, g := range groups {
-		if into[i] == i {
+		switch {
+		case into[i] == i:
 			out = append(out, g)
+		case !fromPublication(g[0].m) && reportCount(g) >= 2:
+			// Reports that date an event only by its week or month
+			// ("the September shooting") date the story so: their
+			// dating stays on the timeline as an entry of its own,
+			// ranked below the day's, besides adding them to the day.
+			echo := make([]mentionItem, len(g))
+			for k, it := range g {
+				it.echo = true
+				echo[k] = it
+			}
+			out = append(out, echo)
 		}
 	}
 	return out
+}
+
+func reportCount(g []mentionItem) int {
+	seen := map[string]bool{}
+	for _, it := range g {
+		seen[it.article] = true
+	}
+	return len(seen)
 }
 
 // affinity scores how surely two groups of mentions tell of one event,
@@ -245,7 +291,9 @@ func affinity(a, b []mentionItem) int {
 			}
 		}
 	}
-	anonymous := len(who) == 0 || len(bWho) == 0
+	// A headline's news is one of the few days before it, so the kind of
+	// event is enough; a week or a month holds more events.
+	anonymous := len(who) == 0 || len(bWho) == 0 || fromPublication(a[0].m)
 	if people == 0 && !(sameKind && (anonymous || others >= 2)) {
 		return 0
 	}
@@ -264,7 +312,8 @@ func sameEvent(a, b mentionItem) bool {
 		return true
 	}
 	people, others := sharedWho(a.who, b.who)
-	sameKind := a.m.Trigger != "" && eventKind(a.m.Trigger) == eventKind(b.m.Trigger)
+	// A mention without a trigger tells of no other kind of event.
+	sameKind := a.m.Trigger == "" || b.m.Trigger == "" || eventKind(a.m.Trigger) == eventKind(b.m.Trigger)
 	return people > 0 || others >= 2 || others == 1 && sameKind
 }
 
@@ -319,7 +368,7 @@ func makeEvent(g []mentionItem, texts map[string]string) storyline.Event {
 	if len(places) == 0 {
 		places = coarsePlaces
 	}
-	e.People, e.Countries, e.Places = people.ranked(), countries.ranked(), places.ranked()
+	e.People, e.Countries, e.Places = people.ranked(), countries.common().ranked(), places.ranked()
 	best := slices.MinFunc(g, clearer)
 	if t, ok := texts[best.article]; ok && best.m.End <= len(t) {
 		e.What = strings.Join(strings.Fields(t[best.m.Start:best.m.End]), " ")
@@ -370,6 +419,25 @@ func (c tally) add(xs []string) {
 	}
 }
 
+// common keeps the participants named by more than half as many mentions as
+// the most named: an event told in several sentences is told with its own
+// participants in each, and a name only one of them gives is more often
+// another event's ("after the February 6 earthquake, and the Chinese-brokered
+// deal between Iran and Saudi Arabia").
+func (c tally) common() tally {
+	most := 0
+	for _, n := range c {
+		most = max(most, n)
+	}
+	out := tally{}
+	for x, n := range c {
+		if 2*n >= most {
+			out[x] = n
+		}
+	}
+	return out
+}
+
 // ranked is the participants, most mentioned first, then by name.
 func (c tally) ranked() []string {
 	out := make([]string, 0, len(c))
@@ -400,9 +468,10 @@ type rankWeights struct {
 	Precise   float64 // for a day; less for a week, a month, a year
 	Early     float64 // for an event told at the head of a report
 	Later     float64 // the factor of an event dated long after all the reports
+	Echo      float64 // the factor of a week's or month's echo of a day's event
 }
 
-var rankTuned = rankWeights{Reports: 1, Triggered: 1, Who: 0.25, Precise: 1, Early: 1, Later: 0.3}
+var rankTuned = rankWeights{Reports: 1, Triggered: 1, Who: 0.25, Precise: 1, Early: 1, Later: 0.3, Echo: 0.5}
 
 func eventScore(e storyline.Event, g []mentionItem, lastPublished int) float64 {
 	w := rankTuned
@@ -419,6 +488,9 @@ func eventScore(e storyline.Event, g []mentionItem, lastPublished int) float64 {
 	who := min(len(e.People)+len(e.Countries)+len(e.Places), 4)
 	score := w.Reports*float64(len(e.Articles)) + w.Triggered*float64(len(triggered)) + w.Who*float64(who) +
 		w.Precise*prec + w.Early*(1-first)
+	if g[0].echo {
+		score *= w.Echo
+	}
 	if r.first > lastPublished+31 {
 		// Reports announce events weeks ahead, not years: a date long
 		// after all of them is a teaser for another story or a misread.

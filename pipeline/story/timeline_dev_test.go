@@ -55,6 +55,12 @@ func TestDevSets(t *testing.T) {
 			if os.Getenv("STORYLINE_DEV_DUMP") != "" && len(g.Timeline) > 0 {
 				dumpStory(g, p)
 			}
+			if os.Getenv("STORYLINE_DEV_MENTIONS") == g.ID {
+				dumpMentions(g, arts, ents)
+			}
+		}
+		if path := os.Getenv("STORYLINE_DEV_PRED"); path != "" {
+			writeDevPredictions(t, path+"-"+set.name+".jsonl", pred)
 		}
 		rep := eval.ScoreStories(gold, pred)
 		// Recall with every entry kept: gold padded with entries that never
@@ -104,6 +110,34 @@ func predictStory(g eval.Story, arts map[string]*storyline.Article, ents map[str
 	return p
 }
 
+// dumpMentions prints the mentions of each article of gold story g, with
+// the gold entries that list the article.
+func dumpMentions(g eval.Story, arts map[string]*storyline.Article, ents map[string][]storyline.Entity) {
+	census := identity.NewCensus()
+	for _, id := range g.Articles {
+		census.Add(ents[id])
+	}
+	names := census.Names()
+	for _, id := range g.Articles {
+		a := arts[id]
+		var in []string
+		for _, e := range g.Timeline {
+			if slices.Contains(e.Articles, id) {
+				in = append(in, e.When)
+			}
+		}
+		fmt.Printf("-- %s published %s gold %v\n", id, a.Published.Format(time.DateOnly), in)
+		for _, m := range Mentions(a, names.Apply(ents[id])) {
+			date := ""
+			if m.DateEnd > m.DateStart {
+				date = a.Text[m.DateStart:m.DateEnd]
+			}
+			fmt.Printf("   %-12s %-9s %-12q %q %v %v %v | %.100s\n", m.When, m.Dated, m.Trigger, date, m.People, m.Countries, m.Places,
+				strings.Join(strings.Fields(a.Text[m.Start:m.End]), " "))
+		}
+	}
+}
+
 func dumpStory(g, p eval.Story) {
 	fmt.Printf("== %s (%d articles)\n", g.ID, len(g.Articles))
 	for _, e := range g.Timeline {
@@ -120,6 +154,39 @@ func dumpStory(g, p eval.Story) {
 			break
 		}
 		fmt.Printf("  %spred %-22s %5.2f %2d %v %v %v | %.90s\n", mark, e.When, *e.Weight, len(e.Articles), e.People, e.Countries, e.Places, e.What)
+	}
+}
+
+// writeDevPredictions writes the predicted stories as prediction lines,
+// for the reference scorer.
+func writeDevPredictions(t *testing.T, path string, pred []eval.Story) {
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	enc := json.NewEncoder(f)
+	for _, p := range pred {
+		type entry struct {
+			When      string   `json:"when"`
+			Weight    float64  `json:"weight"`
+			What      string   `json:"what"`
+			Articles  []string `json:"articles"`
+			People    []string `json:"people"`
+			Countries []string `json:"countries"`
+			Places    []string `json:"places"`
+		}
+		line := struct {
+			Story    string   `json:"story"`
+			Articles []string `json:"articles"`
+			Timeline []entry  `json:"timeline"`
+		}{Story: p.ID, Articles: p.Articles}
+		for _, e := range p.Timeline {
+			line.Timeline = append(line.Timeline, entry{e.When, *e.Weight, e.What, e.Articles, e.People, e.Countries, e.Places})
+		}
+		if err := enc.Encode(line); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
@@ -181,7 +248,7 @@ func tune(name string, gold []eval.Story, arts map[string]*storyline.Article, en
 			for _, pr := range []float64{0, 0.5, 1, 2} {
 				for _, early := range []float64{0, 1, 2} {
 					for _, later := range []float64{0.3, 1} {
-						rankTuned = rankWeights{Reports: 1, Triggered: tr, Who: who, Precise: pr, Early: early, Later: later}
+						rankTuned = rankWeights{Reports: 1, Triggered: tr, Who: who, Precise: pr, Early: early, Later: later, Echo: saved.Echo}
 						var pred []eval.Story
 						for _, g := range gold {
 							pred = append(pred, predictStory(g, arts, ents))

@@ -62,6 +62,76 @@ func TestTimelineMerges(t *testing.T) {
 	}
 }
 
+// TestTimelineHeadlines: a headline without a date tells the news of its
+// report's day or of the day or two before. The morning-after headline
+// joins the shooting its report dates to the evening before; one with no
+// such event in those days keeps its report's day.
+func TestTimelineHeadlines(t *testing.T) {
+	text := string(make([]byte, 100))
+	articles := []*storyline.Article{{ID: "a", Text: text}, {ID: "b", Text: text}, {ID: "c", Text: text}, {ID: "d", Text: text}}
+	headline := func(when, trigger string) storyline.Mention {
+		return storyline.Mention{When: when, Trigger: trigger, End: 10, Dated: storyline.DatedPublished}
+	}
+	// The kind of event is enough: a headline's names are often misread.
+	garbled := headline("2010-09-11", "kills")
+	garbled.People = []string{"Hiller Kills"}
+	mentions := map[string][]storyline.Mention{
+		"a": {headline("2010-09-10", "shoots"), m("2010-09-09", "shooting", 30, []string{"Yvonne Hiller"}, nil)},
+		"b": {m("2010-09-09", "shot", 20, []string{"Yvonne Hiller"}, nil)},
+		"c": {headline("2010-09-14", "trial")},
+		"d": {garbled},
+	}
+	var got []string
+	for _, e := range Timeline(articles, mentions) {
+		got = append(got, fmt.Sprintf("%s %v %d", e.When, e.Articles, len(e.Evidence)))
+	}
+	want := []string{"2010-09-09 [a b d] 4", "2010-09-14 [c] 1"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Timeline = %q, want %q", got, want)
+	}
+}
+
+// TestTimelineCountries: an event's countries are those most of its
+// sentences name, not one sentence's aside.
+func TestTimelineCountries(t *testing.T) {
+	text := string(make([]byte, 100))
+	articles := []*storyline.Article{{ID: "a", Text: text}, {ID: "b", Text: text}}
+	mentions := map[string][]storyline.Mention{
+		"a": {m("2023-05-10", "met", 0, nil, []string{"RU", "SY", "TR"}), m("2023-05-10", "talks", 30, nil, []string{"RU", "SY", "TR"})},
+		"b": {m("2023-05-10", "attend", 10, nil, []string{"SA", "SY"}), m("2023-05-10", "met", 40, nil, []string{"RU", "SY", "TR"})},
+	}
+	tl := Timeline(articles, mentions)
+	if len(tl) != 1 || !reflect.DeepEqual(tl[0].Countries, []string{"SY", "RU", "TR"}) {
+		t.Errorf("Timeline = %+v, want one event of RU, SY and TR", tl)
+	}
+}
+
+// TestTimelineEcho: a month two reports give ("the September shooting")
+// adds them to the day inside it, and stays an entry of its own, ranked
+// below the day's.
+func TestTimelineEcho(t *testing.T) {
+	text := string(make([]byte, 100))
+	articles := []*storyline.Article{{ID: "a", Text: text}, {ID: "b", Text: text}, {ID: "c", Text: text}}
+	hiller := []string{"Yvonne Hiller"}
+	mentions := map[string][]storyline.Mention{
+		"a": {m("2010-09-09", "shot", 0, hiller, nil)},
+		"b": {m("2010-09", "shooting", 10, hiller, nil)},
+		"c": {m("2010-09", "killed", 20, hiller, nil)},
+	}
+	tl := Timeline(articles, mentions)
+	var got []string
+	for _, e := range tl {
+		got = append(got, fmt.Sprintf("%s %v", e.When, e.Articles))
+	}
+	want := []string{"2010-09 [b c]", "2010-09-09 [a b c]"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("Timeline = %q, want %q", got, want)
+	}
+	if tl[0].Weight >= tl[1].Weight {
+		t.Errorf("the month weighs %v, no less than its day (%v)", tl[0].Weight, tl[1].Weight)
+	}
+}
+
 func TestPairs(t *testing.T) {
 	tl := []storyline.Event{
 		{People: []string{"B", "A"}, Countries: []string{"TR", "SY"}},
