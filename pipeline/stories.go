@@ -22,6 +22,9 @@ type StoryStore interface {
 	StoryWork(ctx context.Context) ([]string, error)
 	StoriesVersion(ctx context.Context) (string, error)
 	UpdateStories(ctx context.Context, u storyline.StoryUpdate) error
+	// ReplaceStories replaces every story with those build puts, part by
+	// part, and the old stories stay whole if it fails.
+	ReplaceStories(ctx context.Context, version string, build func(put func(storyline.StoryUpdate) error) error) error
 }
 
 // StoriesVersion is the version of the stories that extractor version
@@ -56,19 +59,28 @@ func Stories(ctx context.Context, s StoryStore, extractorVersion string, all boo
 	if err != nil {
 		return StoriesReport{}, err
 	}
-	var u storyline.StoryUpdate
 	report := StoriesReport{Rebuilt: all || stored != version}
 	if report.Rebuilt {
-		u, err = story.Build(ctx, src, version)
-		report.Changed = len(u.Keys)
-	} else {
-		var work []string
-		if work, err = s.StoryWork(ctx); err != nil || len(work) == 0 {
-			return report, err
+		// Each part is written as it is told: memory holds the reports of
+		// a window of days, not every story of the store.
+		err := s.ReplaceStories(ctx, version, func(put func(storyline.StoryUpdate) error) error {
+			return story.BuildInParts(ctx, src, func(u storyline.StoryUpdate) error {
+				report.Changed += len(u.Keys)
+				report.Told += len(u.Put)
+				return put(u)
+			})
+		})
+		if err != nil {
+			return report, fmt.Errorf("stories: %w", err)
 		}
-		report.Changed = len(work)
-		u, err = story.Update(ctx, src, s, work, version)
+		return report, nil
 	}
+	work, err := s.StoryWork(ctx)
+	if err != nil || len(work) == 0 {
+		return report, err
+	}
+	report.Changed = len(work)
+	u, err := story.Update(ctx, src, s, work, version)
 	if err != nil {
 		return report, fmt.Errorf("stories: %w", err)
 	}
