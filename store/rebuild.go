@@ -38,10 +38,10 @@ var (
 	bucketOld = []byte("stories_old")
 	// generation are the buckets a rebuild makes anew; the list of changed
 	// articles is kept across it.
-	generation = [][]byte{bucketStories, bucketStoryOf, bucketStale, bucketStoryKeys, bucketAnchors}
+	generation = [][]byte{bucketStories, bucketStoryOf, bucketStale, bucketStoryKeys, bucketAnchors, bucketProfiles}
 	// written are the buckets a rebuild's runs fill, in the order of a
 	// run's files.
-	written = [][]byte{bucketStories, bucketStoryOf, bucketStoryKeys, bucketAnchors}
+	written = [][]byte{bucketStories, bucketStoryOf, bucketStoryKeys, bucketAnchors, bucketProfiles}
 )
 
 // Bounds on a rebuild's memory and transactions; variables, so that a
@@ -122,7 +122,7 @@ func (db *DB) startRebuild(ctx context.Context) error {
 // rebuild buffers the entries of a rebuild until a run's worth.
 type rebuild struct {
 	dir     string
-	entries [4][]entry // by bucket, as written
+	entries [5][]entry // by bucket, as written
 	bytes   int
 	runs    int // written
 }
@@ -155,6 +155,9 @@ func (r *rebuild) put(ctx context.Context, u storyline.StoryUpdate) error {
 		for _, a := range k.Anchors {
 			r.add(3, anchorKey(a, k.Day, id), nil)
 		}
+		if p := u.Profiles[id]; len(p) > 0 {
+			r.add(4, []byte(id), p)
+		}
 	}
 	if r.bytes < runBytes {
 		return nil
@@ -182,7 +185,7 @@ func (r *rebuild) flush(ctx context.Context) error {
 		}
 	}
 	r.runs++
-	r.entries, r.bytes = [4][]entry{}, 0
+	r.entries, r.bytes = [5][]entry{}, 0
 	return nil
 }
 

@@ -19,10 +19,11 @@ import (
 // update that replaces every stored story and index key. It holds them all
 // in memory; BuildInParts gives them as they are told.
 func Build(ctx context.Context, src Reports, version string) (storyline.StoryUpdate, error) {
-	u := storyline.StoryUpdate{All: true, Version: version, Keys: map[string]storyline.StoryKeys{}}
+	u := storyline.StoryUpdate{All: true, Version: version, Keys: map[string]storyline.StoryKeys{}, Profiles: map[string][]byte{}}
 	err := BuildInParts(ctx, src, func(part storyline.StoryUpdate) error {
 		u.Put = append(u.Put, part.Put...)
 		maps.Copy(u.Keys, part.Keys)
+		maps.Copy(u.Profiles, part.Profiles)
 		return nil
 	})
 	slices.SortFunc(u.Put, func(a, b storyline.Story) int { return cmp.Compare(a.ID, b.ID) })
@@ -91,10 +92,11 @@ func BuildInParts(ctx context.Context, src Reports, put func(storyline.StoryUpda
 		if err != nil || len(sets) == 0 {
 			return err
 		}
-		part := storyline.StoryUpdate{Keys: map[string]storyline.StoryKeys{}}
+		part := storyline.StoryUpdate{Keys: map[string]storyline.StoryKeys{}, Profiles: map[string][]byte{}}
 		for k := range told {
 			part.Put = append(part.Put, told[k].Put...)
 			maps.Copy(part.Keys, told[k].Keys)
+			maps.Copy(part.Profiles, told[k].Profiles)
 		}
 		return put(part)
 	}

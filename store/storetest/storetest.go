@@ -36,6 +36,7 @@ type Store interface {
 	Extracted(ctx context.Context, version string, fn func(id string, published time.Time) error) error
 	Anchored(ctx context.Context, anchors []string, from, to string) (map[string][]string, error)
 	StoryKeys(ctx context.Context, ids []string) (map[string]storyline.StoryKeys, map[string]string, error)
+	Profiles(ctx context.Context, ids []string) (map[string][]byte, error)
 }
 
 // Open opens a new bbolt store in t.TempDir() and, when the test ends,

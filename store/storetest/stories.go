@@ -323,3 +323,35 @@ func testStoriesReplacedInParts(t *testing.T, s Store) {
 		t.Errorf("after the rebuild, stories version = %q, want v2", v)
 	}
 }
+
+func testStoryProfiles(t *testing.T, s Store) {
+	ctx := context.Background()
+	extracted(t, s, "a", "b", "c")
+	k := storyline.StoryKeys{Anchors: []string{"moscow"}}
+	u := storyline.StoryUpdate{All: true, Version: "v1", Keys: map[string]storyline.StoryKeys{"a": k, "b": k},
+		Profiles: map[string][]byte{"a": {1, 2}, "b": {3}}}
+	if err := s.UpdateStories(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Profiles(ctx, []string{"a", "b", "c"}); err != nil || !reflect.DeepEqual(got, u.Profiles) {
+		t.Errorf("profiles = %v, %v; want %v", got, err, u.Profiles)
+	}
+	// Keys put without a profile drop the old one; an article taken out
+	// of the index loses its own.
+	u = storyline.StoryUpdate{Version: "v1", Keys: map[string]storyline.StoryKeys{"a": k}, Unindex: []string{"b"}}
+	if err := s.UpdateStories(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Profiles(ctx, []string{"a", "b"}); err != nil || len(got) > 0 {
+		t.Errorf("after a's keys came without a profile and b left the index, profiles = %v, %v", got, err)
+	}
+	err := s.ReplaceStories(ctx, "v2", func(put func(storyline.StoryUpdate) error) error {
+		return put(storyline.StoryUpdate{Keys: map[string]storyline.StoryKeys{"c": k}, Profiles: map[string][]byte{"c": {4}}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Profiles(ctx, []string{"a", "c"}); err != nil || !reflect.DeepEqual(got, map[string][]byte{"c": {4}}) {
+		t.Errorf("after a rebuild, profiles = %v, %v; want c's alone", got, err)
+	}
+}
