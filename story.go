@@ -101,6 +101,10 @@ type StoryUpdate struct {
 	Remove []string // IDs of stories to drop
 	Put    []Story
 	Keys   map[string]StoryKeys // by article ID
+	// Profiles are what the story stage keeps of each report of Keys, by
+	// article ID, to compare it again without reading it: its own bytes,
+	// which a store keeps as they are, beside the keys.
+	Profiles map[string][]byte
 	// Unindex are articles that changed and are in no story now, their
 	// extraction not made yet: their keys go, until it is.
 	Unindex []string

@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/pipeline/story"
@@ -22,6 +25,9 @@ type StoryStore interface {
 	StoryWork(ctx context.Context) ([]string, error)
 	StoriesVersion(ctx context.Context) (string, error)
 	UpdateStories(ctx context.Context, u storyline.StoryUpdate) error
+	// ReplaceStories replaces every story with those build puts, part by
+	// part, and the old stories stay whole if it fails.
+	ReplaceStories(ctx context.Context, version string, build func(put func(storyline.StoryUpdate) error) error) error
 }
 
 // StoriesVersion is the version of the stories that extractor version
@@ -56,19 +62,28 @@ func Stories(ctx context.Context, s StoryStore, extractorVersion string, all boo
 	if err != nil {
 		return StoriesReport{}, err
 	}
-	var u storyline.StoryUpdate
 	report := StoriesReport{Rebuilt: all || stored != version}
 	if report.Rebuilt {
-		u, err = story.Build(ctx, src, version)
-		report.Changed = len(u.Keys)
-	} else {
-		var work []string
-		if work, err = s.StoryWork(ctx); err != nil || len(work) == 0 {
-			return report, err
+		// Each part is written as it is told: memory holds the reports of
+		// a window of days, not every story of the store.
+		err := s.ReplaceStories(ctx, version, func(put func(storyline.StoryUpdate) error) error {
+			return story.BuildInParts(ctx, src, func(u storyline.StoryUpdate) error {
+				report.Changed += len(u.Keys)
+				report.Told += len(u.Put)
+				return put(u)
+			})
+		})
+		if err != nil {
+			return report, fmt.Errorf("stories: %w", err)
 		}
-		report.Changed = len(work)
-		u, err = story.Update(ctx, src, s, work, version)
+		return report, nil
 	}
+	work, err := s.StoryWork(ctx)
+	if err != nil || len(work) == 0 {
+		return report, err
+	}
+	report.Changed = len(work)
+	u, err := story.Update(ctx, src, s, work, version)
 	if err != nil {
 		return report, fmt.Errorf("stories: %w", err)
 	}
@@ -90,29 +105,55 @@ func (r storedReports) Dated(ctx context.Context, fn func(id string, published t
 }
 
 // Reports returns the reports ids whose extraction is current, in order,
-// and drops the store's pages it read from memory.
+// and drops the store's pages it read from memory. It reads on every core:
+// decoding the stored text and entities is much of a rebuild's time.
 func (r storedReports) Reports(ctx context.Context, ids []string) ([]story.Report, error) {
 	if rel, ok := r.s.(interface{ ReleaseMapped() error }); ok {
 		// Failing to drop pages costs memory, not stories: no failure.
 		defer func() { _ = rel.ReleaseMapped() }()
 	}
+	read := make([]*story.Report, len(ids))
+	workers := min(runtime.GOMAXPROCS(0), len(ids))
+	g, gctx := errgroup.WithContext(ctx)
+	for w := range workers {
+		g.Go(func() error {
+			for i := w; i < len(ids); i += workers {
+				rep, err := r.report(gctx, ids[i])
+				if err != nil {
+					return err
+				}
+				read[i] = rep
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
 	out := make([]story.Report, 0, len(ids))
-	for _, id := range ids {
-		a, err := r.s.Article(ctx, id)
-		if errors.Is(err, storyline.ErrNotFound) {
-			continue
+	for _, rep := range read {
+		if rep != nil {
+			out = append(out, *rep)
 		}
-		if err != nil {
-			return nil, err
-		}
-		x, err := r.s.Extraction(ctx, id)
-		if errors.Is(err, storyline.ErrNotFound) || err == nil && x.Stale(a, r.version) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, story.Report{Article: a, Entities: x.Entities})
 	}
 	return out, nil
+}
+
+// report reads report id, or nil when it has no current extraction.
+func (r storedReports) report(ctx context.Context, id string) (*story.Report, error) {
+	a, err := r.s.Article(ctx, id)
+	if errors.Is(err, storyline.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	x, err := r.s.Extraction(ctx, id)
+	if errors.Is(err, storyline.ErrNotFound) || err == nil && x.Stale(a, r.version) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &story.Report{Article: a, Entities: x.Entities}, nil
 }

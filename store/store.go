@@ -28,7 +28,7 @@ var (
 	bucketHandles      = []byte("handles")
 	keySchema          = []byte("schema")
 	allBuckets         = [][]byte{bucketMeta, bucketArticles, bucketExtractions, bucketURLs, bucketFingerprints, bucketHandles,
-		bucketStories, bucketStoryOf, bucketStale, bucketStoryKeys, bucketAnchors, bucketChanged}
+		bucketStories, bucketStoryOf, bucketStale, bucketStoryKeys, bucketAnchors, bucketProfiles, bucketChanged}
 )
 
 // fillPercent packs the pages of buckets that mostly grow: bbolt's default
@@ -258,7 +258,11 @@ func (db *DB) Usage(ctx context.Context) ([]BucketUsage, error) {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			st := tx.Bucket(name).Stats()
+			b := tx.Bucket(name)
+			if b == nil {
+				continue // a store opened read-only, from before the bucket
+			}
+			st := b.Stats()
 			out = append(out, BucketUsage{Name: string(name), Keys: st.KeyN, Bytes: st.LeafInuse + st.BranchInuse + st.InlineBucketInuse})
 		}
 		return nil

@@ -26,11 +26,14 @@ var (
 	// bucketAnchors files it under each anchor (key: anchor, 0, article ID).
 	bucketStoryKeys = []byte("story_keys")
 	bucketAnchors   = []byte("anchors")
+	// bucketProfiles holds each grouped article's profile, as the story
+	// stage wrote it.
+	bucketProfiles = []byte("story_profiles")
 	// bucketChanged lists the articles whose text or extraction changed
 	// (or was first written) since they were grouped.
 	bucketChanged = []byte("story_changed")
 	keyStories    = []byte("stories_version") // in meta: the version that made the stories
-	storyBuckets  = [][]byte{bucketStories, bucketStoryOf, bucketStale, bucketStoryKeys, bucketAnchors, bucketChanged}
+	storyBuckets  = [][]byte{bucketStories, bucketStoryOf, bucketStale, bucketStoryKeys, bucketAnchors, bucketProfiles, bucketChanged}
 )
 
 // UpdateStories writes what grouping decided, in one transaction: a
@@ -92,7 +95,7 @@ func (db *DB) UpdateStories(ctx context.Context, u storyline.StoryUpdate) error 
 				return err
 			}
 		}
-		if err := putKeys(tx, u.Keys, u.Unindex); err != nil {
+		if err := putKeys(tx, u.Keys, u.Profiles, u.Unindex); err != nil {
 			return err
 		}
 		return tx.Bucket(bucketMeta).Put(keyStories, []byte(u.Version))
@@ -134,13 +137,14 @@ func removeStories(tx *bolt.Tx, ids []string) error {
 }
 
 // putKeys files each article under its new anchors, in place of its old
-// ones, and marks it grouped; the articles of unindex it takes out of the
-// index. Keys go in in sorted order: bbolt splits its
+// ones, with its profile, and marks it grouped; the articles of unindex it
+// takes out of the index. Keys go in in sorted order: bbolt splits its
 // pages only at commit, and a page that takes keys at random places moves
 // its other keys for each one.
-func putKeys(tx *bolt.Tx, keys map[string]storyline.StoryKeys, unindex []string) error {
+func putKeys(tx *bolt.Tx, keys map[string]storyline.StoryKeys, profiles map[string][]byte, unindex []string) error {
 	kb, anchors, changed := tx.Bucket(bucketStoryKeys), tx.Bucket(bucketAnchors), tx.Bucket(bucketChanged)
-	kb.FillPercent, anchors.FillPercent = fillPercent, fillPercent
+	pb := tx.Bucket(bucketProfiles)
+	kb.FillPercent, anchors.FillPercent, pb.FillPercent = fillPercent, fillPercent, fillPercent
 	ids := slices.Sorted(maps.Keys(keys))
 	var drop, file [][]byte
 	for _, id := range slices.Sorted(slices.Values(unindex)) {
@@ -150,6 +154,9 @@ func putKeys(tx *bolt.Tx, keys map[string]storyline.StoryKeys, unindex []string)
 		}
 		drop = append(drop, old...)
 		if err := kb.Delete([]byte(id)); err != nil {
+			return err
+		}
+		if err := pb.Delete([]byte(id)); err != nil {
 			return err
 		}
 		if err := changed.Delete([]byte(id)); err != nil {
@@ -168,6 +175,15 @@ func putKeys(tx *bolt.Tx, keys map[string]storyline.StoryKeys, unindex []string)
 			return err
 		}
 		if err := kb.Put([]byte(id), v); err != nil {
+			return err
+		}
+		// A report without a profile has none stale left either.
+		if p := profiles[id]; len(p) > 0 {
+			err = pb.Put([]byte(id), p)
+		} else {
+			err = pb.Delete([]byte(id))
+		}
+		if err != nil {
 			return err
 		}
 		for _, a := range k.Anchors {
@@ -277,6 +293,31 @@ func (db *DB) StoryKeys(ctx context.Context, ids []string) (map[string]storyline
 		return nil, nil, fmt.Errorf("store: story keys: %w", err)
 	}
 	return keys, stories, nil
+}
+
+// Profiles returns the stored profiles of the articles ids that have one,
+// as the story stage wrote them.
+func (db *DB) Profiles(ctx context.Context, ids []string) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	err := db.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketProfiles)
+		if b == nil {
+			return nil
+		}
+		for _, id := range ids {
+			if p := b.Get([]byte(id)); p != nil {
+				out[id] = bytes.Clone(p)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: story profiles: %w", err)
+	}
+	return out, nil
 }
 
 // StoryWork lists, in ID order, the articles waiting for grouping: those

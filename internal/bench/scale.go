@@ -96,7 +96,7 @@ func scaleOne(ctx context.Context, opts Options, db string, n int, stdout io.Wri
 		return err
 	}
 	fmt.Fprintf(stdout, "          in use %.1fMB, %.2f× the text:", float64(r.StoreInUse)/(1<<20), float64(r.StoreInUse)/float64(textBytes))
-	for _, name := range []string{"meta", "articles", "extractions", "urls", "fingerprints", "handles", "stories", "story_keys", "anchors"} {
+	for _, name := range []string{"meta", "articles", "extractions", "urls", "fingerprints", "handles", "stories", "story_keys", "anchors", "story_profiles"} {
 		fmt.Fprintf(stdout, " %s %.1fMB", name, float64(r.Buckets[name])/(1<<20))
 	}
 	fmt.Fprintf(stdout, "; text %.1fMB; the rest of the file is free pages\n", float64(textBytes)/(1<<20))

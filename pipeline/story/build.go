@@ -38,7 +38,10 @@ func groupAndTell(ctx context.Context, src reader, ps []profile) (storyline.Stor
 // between them, and tells their stories.
 func tellGroups(ctx context.Context, src reader, ps []profile, edges []edge) (storyline.StoryUpdate, error) {
 	groups := groupsOf(ps, cluster(ps, edges), edges)
-	u := storyline.StoryUpdate{Keys: keys(ps, edges)}
+	u := storyline.StoryUpdate{Keys: keys(ps, edges), Profiles: make(map[string][]byte, len(ps))}
+	for i := range ps {
+		u.Profiles[ps[i].id] = encodeProfile(&ps[i])
+	}
 	for _, g := range groups {
 		if err := ctx.Err(); err != nil {
 			return u, err

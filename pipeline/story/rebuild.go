@@ -16,19 +16,34 @@ import (
 )
 
 // Build groups every report of src into stories and tells each one: an
-// update that replaces every stored story and index key. The stories depend
-// only on the set of reports, never on the order in which they were
-// stored: profiles and similarities are pure functions of two reports, and
-// grouping breaks ties by article ID.
+// update that replaces every stored story and index key. It holds them all
+// in memory; BuildInParts gives them as they are told.
+func Build(ctx context.Context, src Reports, version string) (storyline.StoryUpdate, error) {
+	u := storyline.StoryUpdate{All: true, Version: version, Keys: map[string]storyline.StoryKeys{}, Profiles: map[string][]byte{}}
+	err := BuildInParts(ctx, src, func(part storyline.StoryUpdate) error {
+		u.Put = append(u.Put, part.Put...)
+		maps.Copy(u.Keys, part.Keys)
+		maps.Copy(u.Profiles, part.Profiles)
+		return nil
+	})
+	slices.SortFunc(u.Put, func(a, b storyline.Story) int { return cmp.Compare(a.ID, b.ID) })
+	return u, err
+}
+
+// BuildInParts groups every report of src into stories, tells each one and
+// gives put the stories told and the index keys of their reports, part by
+// part: together the parts hold every story and every report's keys once.
+// The stories depend only on the set of reports, never on the order in
+// which they were stored: profiles and similarities are pure functions of
+// two reports, and grouping breaks ties by article ID.
 //
 // It sweeps the reports by publication day, so that memory holds the
 // reports of the last window of days and the stories still open, not the
 // store: reports are compared only within window days of each other (those
 // of unknown date with all, so they are taken first and kept), and a set of
 // linked reports whose last day is more than window days behind the sweep
-// can gain no report, so it is grouped, told and let go.
-func Build(ctx context.Context, src Reports, version string) (storyline.StoryUpdate, error) {
-	u := storyline.StoryUpdate{All: true, Version: version, Keys: map[string]storyline.StoryKeys{}}
+// can gain no report, so it is grouped, told, put and let go.
+func BuildInParts(ctx context.Context, src Reports, put func(storyline.StoryUpdate) error) error {
 	type dated struct {
 		id  string
 		day int32
@@ -39,20 +54,15 @@ func Build(ctx context.Context, src Reports, version string) (storyline.StoryUpd
 		return nil
 	})
 	if err != nil {
-		return u, err
+		return err
 	}
-	// A report's index is its rank by ID, as the rest of the package has
-	// it: ties in grouping go to the smallest.
-	slices.SortFunc(all, func(a, b dated) int { return cmp.Compare(a.id, b.id) })
-	rank := make(map[string]int32, len(all))
-	for i, d := range all {
-		rank[d.id] = int32(i)
-	}
-	slices.SortStableFunc(all, func(a, b dated) int { return cmp.Compare(a.day, b.day) })
+	// Undated first, then by day; by ID within a day, which makes the
+	// sweep's batches, though not its stories, the same in every run.
+	slices.SortFunc(all, func(a, b dated) int { return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.id, b.id)) })
 
 	sw := newSweep()
-	// closeOpen groups and tells the sets that closed, on every core, and
-	// lets their reports go.
+	// closeOpen groups and tells the sets that closed, on every core, puts
+	// them and lets their reports go.
 	closeOpen := func(sets []*linked) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -62,7 +72,7 @@ func Build(ctx context.Context, src Reports, version string) (storyline.StoryUpd
 			edges []edge
 		}, len(sets))
 		for k, set := range sets {
-			local[k].ps, local[k].edges = set.local(sw.profiles)
+			local[k].ps, local[k].edges = sw.local(set)
 		}
 		told := make([]storyline.StoryUpdate, len(sets))
 		g, gctx := errgroup.WithContext(ctx)
@@ -78,12 +88,20 @@ func Build(ctx context.Context, src Reports, version string) (storyline.StoryUpd
 			for _, p := range local[k].ps {
 				delete(sw.held, p.id)
 			}
-			u.Put = append(u.Put, told[k].Put...)
-			maps.Copy(u.Keys, told[k].Keys)
 		}
-		return err
+		if err != nil || len(sets) == 0 {
+			return err
+		}
+		part := storyline.StoryUpdate{Keys: map[string]storyline.StoryKeys{}, Profiles: map[string][]byte{}}
+		for k := range told {
+			part.Put = append(part.Put, told[k].Put...)
+			maps.Copy(part.Keys, told[k].Keys)
+			maps.Copy(part.Profiles, told[k].Profiles)
+		}
+		return put(part)
 	}
 	const batch = 256
+	next := int32(0) // the index of the next report the sweep takes
 	for start := 0; start < len(all); start += batch {
 		ids := make([]string, 0, batch)
 		for _, d := range all[start:min(len(all), start+batch)] {
@@ -91,24 +109,23 @@ func Build(ctx context.Context, src Reports, version string) (storyline.StoryUpd
 		}
 		reports, err := src.Reports(ctx, ids)
 		if err != nil {
-			return u, err
+			return err
 		}
 		ps := profileAll(reports)
 		if len(ps) > 0 {
 			if err := closeOpen(sw.closable(ps[0].day)); err != nil {
-				return u, err
+				return err
 			}
 		}
 		idx := make([]int32, len(ps))
 		for k, p := range ps {
-			idx[k] = rank[p.id]
+			idx[k] = next
+			next++
 			sw.held[p.id] = reports[k]
 		}
 		sw.addBatch(idx, ps)
 	}
-	err = closeOpen(sw.closeAll())
-	slices.SortFunc(u.Put, func(a, b storyline.Story) int { return cmp.Compare(a.ID, b.ID) })
-	return u, err
+	return closeOpen(sw.closeAll())
 }
 
 // dayOf is the day of a publication time, or noDay.
@@ -298,24 +315,40 @@ func (s *sweep) take(done func(*linked) bool) []*linked {
 	return out
 }
 
-// local returns the profiles of the set's reports sorted by index (their
-// rank by ID), and its edges between them renumbered to that order, and
-// lets the reports go.
-func (set *linked) local(profiles map[int32]*profile) ([]profile, []edge) {
-	slices.Sort(set.members)
+// local returns the profiles of the set's reports sorted by ID, and its
+// edges between them renumbered to that order, and lets the reports go.
+func (s *sweep) local(set *linked) ([]profile, []edge) {
+	slices.SortFunc(set.members, func(i, j int32) int { return cmp.Compare(s.profiles[i].id, s.profiles[j].id) })
 	at := make(map[int32]int, len(set.members))
 	ps := make([]profile, len(set.members))
 	for k, i := range set.members {
 		at[i] = k
-		ps[k] = *profiles[i]
-		delete(profiles, i)
+		ps[k] = *s.profiles[i]
+		delete(s.profiles, i)
+		delete(s.parent, i)
+	}
+	// The reports that left are trimmed from the front of their anchors'
+	// lists, and an anchor none holds any more goes: a store's words
+	// would otherwise pile up here.
+	for k := range ps {
+		for _, a := range ps[k].anchors {
+			list := s.dated[a]
+			for len(list) > 0 && s.profiles[list[0]] == nil {
+				list = list[1:]
+			}
+			if len(list) == 0 {
+				delete(s.dated, a)
+			} else {
+				s.dated[a] = list
+			}
+		}
 	}
 	var edges []edge
 	for _, e := range set.edges {
 		a, okA := at[int32(e.a)]
 		b, okB := at[int32(e.b)]
 		if okA && okB {
-			edges = append(edges, edge{a, b, e.sim})
+			edges = append(edges, edge{min(a, b), max(a, b), e.sim})
 		}
 	}
 	slices.SortFunc(edges, func(x, y edge) int { return cmp.Or(cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b)) })

@@ -1,6 +1,7 @@
 package story
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -17,6 +18,9 @@ type Index interface {
 	// them when from and to are "".
 	Anchored(ctx context.Context, anchors []string, from, to string) (map[string][]string, error)
 	StoryKeys(ctx context.Context, ids []string) (map[string]storyline.StoryKeys, map[string]string, error)
+	// Profiles returns the stored profiles of the reports ids that have
+	// one, as StoryUpdate.Profiles gave them.
+	Profiles(ctx context.Context, ids []string) (map[string][]byte, error)
 }
 
 // Update groups again the reports changed (new ones, or ones whose text or
@@ -31,9 +35,15 @@ func Update(ctx context.Context, src Reports, idx Index, changed []string, versi
 	if len(changed) == 0 {
 		return u, nil
 	}
-	fresh, err := load(ctx, src, changed)
+	// The changed reports are read once: they are told again.
+	freshReports, err := src.Reports(ctx, changed)
 	if err != nil {
-		return u, err
+		return u, fmt.Errorf("read reports: %w", err)
+	}
+	fresh := profileAll(freshReports)
+	told := heldFirst{held: held{}, src: src}
+	for _, r := range freshReports {
+		told.held[r.Article.ID] = r
 	}
 	// The reports that may now link to a changed one share an anchor
 	// with it and are comparable in time.
@@ -61,7 +71,7 @@ func Update(ctx context.Context, src Reports, idx Index, changed []string, versi
 			}
 		}
 	}
-	cands, err := load(ctx, src, slices.Sorted(maps.Keys(candidateIDs)))
+	cands, err := profiled(ctx, src, idx, slices.Sorted(maps.Keys(candidateIDs)))
 	if err != nil {
 		return u, err
 	}
@@ -121,7 +131,7 @@ func Update(ctx context.Context, src Reports, idx Index, changed []string, versi
 			rest = append(rest, id)
 		}
 	}
-	more, err := load(ctx, src, slices.Sorted(slices.Values(rest)))
+	more, err := profiled(ctx, src, idx, slices.Sorted(slices.Values(rest)))
 	if err != nil {
 		return u, err
 	}
@@ -132,8 +142,8 @@ func Update(ctx context.Context, src Reports, idx Index, changed []string, versi
 			delete(members, p.id) // a report loaded twice counts once
 		}
 	}
-	told, err := groupAndTell(ctx, src, ps)
-	told.Remove, told.Version = slices.Sorted(maps.Keys(oldStories)), version
+	u, err = groupAndTell(ctx, told, ps)
+	u.Remove, u.Version = slices.Sorted(maps.Keys(oldStories)), version
 	// A changed report src does not give (its extraction is not made
 	// yet) has left its story; it returns once extracted.
 	read := map[string]bool{}
@@ -142,20 +152,76 @@ func Update(ctx context.Context, src Reports, idx Index, changed []string, versi
 	}
 	for _, id := range changed {
 		if !read[id] {
-			told.Unindex = append(told.Unindex, id)
+			u.Unindex = append(u.Unindex, id)
 		}
 	}
-	return told, err
+	return u, err
 }
 
-// load profiles the reports ids that src has, in the order of ids.
-func load(ctx context.Context, src Reports, ids []string) ([]profile, error) {
+// profiled returns the profiles of the reports ids that src has, sorted
+// by ID: those stored in idx as they are, the others made from the
+// reports. A stored profile that does not decode is made again.
+func profiled(ctx context.Context, src Reports, idx Index, ids []string) ([]profile, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	reports, err := src.Reports(ctx, ids)
+	stored, err := idx.Profiles(ctx, ids)
 	if err != nil {
-		return nil, fmt.Errorf("read reports: %w", err)
+		return nil, fmt.Errorf("story index: %w", err)
 	}
-	return profileAll(reports), nil
+	out := make([]profile, 0, len(ids))
+	var unread []string
+	for _, id := range ids {
+		p, err := decodeProfile(id, stored[id])
+		if err != nil {
+			unread = append(unread, id)
+			continue
+		}
+		out = append(out, p)
+	}
+	if len(unread) > 0 {
+		reports, err := src.Reports(ctx, unread)
+		if err != nil {
+			return nil, fmt.Errorf("read reports: %w", err)
+		}
+		out = append(out, profileAll(reports)...)
+	}
+	slices.SortStableFunc(out, func(a, b profile) int { return cmp.Compare(a.id, b.id) })
+	return out, nil
+}
+
+// heldFirst reads the reports it holds from memory, the others from src,
+// in the order of ids.
+type heldFirst struct {
+	held held
+	src  reader
+}
+
+func (h heldFirst) Reports(ctx context.Context, ids []string) ([]Report, error) {
+	var missing []string
+	for _, id := range ids {
+		if _, ok := h.held[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	var read []Report
+	if len(missing) > 0 {
+		var err error
+		if read, err = h.src.Reports(ctx, missing); err != nil {
+			return nil, err
+		}
+	}
+	byID := make(map[string]Report, len(read))
+	for _, r := range read {
+		byID[r.Article.ID] = r
+	}
+	out := make([]Report, 0, len(ids))
+	for _, id := range ids {
+		if r, ok := h.held[id]; ok {
+			out = append(out, r)
+		} else if r, ok := byID[id]; ok {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }

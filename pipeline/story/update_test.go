@@ -21,11 +21,13 @@ type memory struct {
 	stories map[string]storyline.Story
 	keys    map[string]storyline.StoryKeys
 	storyOf map[string]string
+	// profiles are the stored profiles; a test may damage or drop some.
+	profiles map[string][]byte
 }
 
 func newMemory() *memory {
 	return &memory{reports: map[string]Report{}, stories: map[string]storyline.Story{},
-		keys: map[string]storyline.StoryKeys{}, storyOf: map[string]string{}}
+		keys: map[string]storyline.StoryKeys{}, storyOf: map[string]string{}, profiles: map[string][]byte{}}
 }
 
 func (m *memory) Dated(ctx context.Context, fn func(id string, published time.Time) error) error {
@@ -73,10 +75,21 @@ func (m *memory) StoryKeys(ctx context.Context, ids []string) (map[string]storyl
 	return keys, of, nil
 }
 
+func (m *memory) Profiles(ctx context.Context, ids []string) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	for _, id := range ids {
+		if p, ok := m.profiles[id]; ok {
+			out[id] = p
+		}
+	}
+	return out, nil
+}
+
 // apply writes u as a store would.
 func (m *memory) apply(u storyline.StoryUpdate) {
 	if u.All {
 		m.stories, m.keys, m.storyOf = map[string]storyline.Story{}, map[string]storyline.StoryKeys{}, map[string]string{}
+		m.profiles = map[string][]byte{}
 	}
 	for _, id := range u.Remove {
 		for _, a := range m.stories[id].Articles {
@@ -93,6 +106,7 @@ func (m *memory) apply(u storyline.StoryUpdate) {
 		}
 	}
 	maps.Copy(m.keys, u.Keys)
+	maps.Copy(m.profiles, u.Profiles)
 }
 
 func (m *memory) sorted() []storyline.Story {
@@ -152,6 +166,16 @@ func TestUpdateGivesWhatBuildGives(t *testing.T) {
 			for _, r := range order[start:min(len(order), start+1+seed)] {
 				m.reports[r.Article.ID] = r
 				changed = append(changed, r.Article.ID)
+			}
+			if seed%2 == 1 {
+				// Profiles lost or damaged are made again from the reports.
+				for k, id := range slices.Sorted(maps.Keys(m.profiles)) {
+					if k%3 == 0 {
+						delete(m.profiles, id)
+					} else if k%3 == 1 {
+						m.profiles[id] = []byte{9}
+					}
+				}
 			}
 			u, err := Update(ctx, m, m, changed, "v")
 			if err != nil {

@@ -27,6 +27,8 @@ type Store interface {
 	IDs(ctx context.Context, after string, n int) ([]string, error)
 	ForEach(ctx context.Context, fn func(*storyline.Article, *storyline.Extraction) error) error
 	UpdateStories(ctx context.Context, u storyline.StoryUpdate) error
+	ReplaceStories(ctx context.Context, version string, build func(put func(storyline.StoryUpdate) error) error) error
+	StoriesVersion(ctx context.Context) (string, error)
 	Stories(ctx context.Context, fn func(s *storyline.Story, stale bool) error) error
 	StoryOf(ctx context.Context) (map[string]string, error)
 	StoriesState(ctx context.Context) (store.StoriesState, error)
@@ -34,6 +36,7 @@ type Store interface {
 	Extracted(ctx context.Context, version string, fn func(id string, published time.Time) error) error
 	Anchored(ctx context.Context, anchors []string, from, to string) (map[string][]string, error)
 	StoryKeys(ctx context.Context, ids []string) (map[string]storyline.StoryKeys, map[string]string, error)
+	Profiles(ctx context.Context, ids []string) (map[string][]byte, error)
 }
 
 // Open opens a new bbolt store in t.TempDir() and, when the test ends,

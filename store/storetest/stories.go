@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"testing"
 	"time"
@@ -245,5 +246,112 @@ func testExtracted(t *testing.T, s Store) {
 	})
 	if err != nil || !reflect.DeepEqual(got, []string{"a"}) {
 		t.Errorf("extracted by v1 = %v, %v; want [a] (b's text changed, c is of v2)", got, err)
+	}
+}
+
+func testStoriesReplacedInParts(t *testing.T, s Store) {
+	ctx := context.Background()
+	extracted(t, s, "a", "b", "c", "d")
+	keys := func(ids ...string) map[string]storyline.StoryKeys {
+		out := map[string]storyline.StoryKeys{}
+		for _, id := range ids {
+			out[id] = storyline.StoryKeys{Day: "2023-03-28", Anchors: []string{"moscow", "anchor-" + id}}
+		}
+		return out
+	}
+	old := storyline.StoryUpdate{All: true, Version: "v1", Put: stories(), Keys: keys("a", "b", "c")}
+	if err := s.UpdateStories(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	extracted(t, s, "e", "f")
+	three := storyline.Story{ID: "s3", Title: "Three", Articles: []string{"a", "b", "e"}}
+	parts := []storyline.StoryUpdate{
+		{Put: stories()[1:], Keys: keys("c")},
+		{Put: []storyline.Story{three}, Keys: keys("a", "b", "e")},
+	}
+	// A rebuild that fails leaves the stories in use whole and current,
+	// and they are all a reader sees while it writes.
+	boom := errors.New("boom")
+	err := s.ReplaceStories(ctx, "v2", func(put func(storyline.StoryUpdate) error) error {
+		if err := put(parts[0]); err != nil {
+			return err
+		}
+		if got, _ := readStories(t, s); !reflect.DeepEqual(got, stories()) {
+			t.Errorf("mid-rebuild, a reader sees stories %+v, want the old ones", got)
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("ReplaceStories with a failing build = %v, want %v", err, boom)
+	}
+	if got, _ := readStories(t, s); !reflect.DeepEqual(got, stories()) {
+		t.Errorf("after a failed rebuild, stories = %+v, want the old ones", got)
+	}
+	if v, err := s.StoriesVersion(ctx); err != nil || v != "v1" {
+		t.Errorf("after a failed rebuild, stories version = %q, %v; want v1", v, err)
+	}
+	if work, _ := s.StoryWork(ctx); !reflect.DeepEqual(work, []string{"e", "f"}) {
+		t.Errorf("after a failed rebuild, story work = %v, want [e f]", work)
+	}
+	// The next rebuild ignores what the failed one wrote.
+	err = s.ReplaceStories(ctx, "v2", func(put func(storyline.StoryUpdate) error) error {
+		for _, u := range parts {
+			if err := put(u); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, stale := readStories(t, s)
+	if want := []storyline.Story{stories()[1], three}; !reflect.DeepEqual(got, want) || len(stale) > 0 {
+		t.Errorf("after the rebuild, stories = %+v (stale %v), want %+v", got, stale, want)
+	}
+	if of, _ := s.StoryOf(ctx); !reflect.DeepEqual(of, map[string]string{"a": "s3", "b": "s3", "c": "s2", "e": "s3"}) {
+		t.Errorf("after the rebuild, story of articles = %v", of)
+	}
+	anchored, err := s.Anchored(ctx, []string{"moscow", "anchor-e"}, "2023-03-01", "2023-03-31")
+	if want := map[string][]string{"moscow": {"a", "b", "c", "e"}, "anchor-e": {"e"}}; err != nil || !reflect.DeepEqual(anchored, want) {
+		t.Errorf("after the rebuild, anchored = %v, %v; want %v", anchored, err, want)
+	}
+	if work, _ := s.StoryWork(ctx); !reflect.DeepEqual(work, []string{"f"}) {
+		t.Errorf("after the rebuild, story work = %v, want [f], the one not grouped", work)
+	}
+	if v, _ := s.StoriesVersion(ctx); v != "v2" {
+		t.Errorf("after the rebuild, stories version = %q, want v2", v)
+	}
+}
+
+func testStoryProfiles(t *testing.T, s Store) {
+	ctx := context.Background()
+	extracted(t, s, "a", "b", "c")
+	k := storyline.StoryKeys{Anchors: []string{"moscow"}}
+	u := storyline.StoryUpdate{All: true, Version: "v1", Keys: map[string]storyline.StoryKeys{"a": k, "b": k},
+		Profiles: map[string][]byte{"a": {1, 2}, "b": {3}}}
+	if err := s.UpdateStories(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Profiles(ctx, []string{"a", "b", "c"}); err != nil || !reflect.DeepEqual(got, u.Profiles) {
+		t.Errorf("profiles = %v, %v; want %v", got, err, u.Profiles)
+	}
+	// Keys put without a profile drop the old one; an article taken out
+	// of the index loses its own.
+	u = storyline.StoryUpdate{Version: "v1", Keys: map[string]storyline.StoryKeys{"a": k}, Unindex: []string{"b"}}
+	if err := s.UpdateStories(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Profiles(ctx, []string{"a", "b"}); err != nil || len(got) > 0 {
+		t.Errorf("after a's keys came without a profile and b left the index, profiles = %v, %v", got, err)
+	}
+	err := s.ReplaceStories(ctx, "v2", func(put func(storyline.StoryUpdate) error) error {
+		return put(storyline.StoryUpdate{Keys: map[string]storyline.StoryKeys{"c": k}, Profiles: map[string][]byte{"c": {4}}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Profiles(ctx, []string{"a", "c"}); err != nil || !reflect.DeepEqual(got, map[string][]byte{"c": {4}}) {
+		t.Errorf("after a rebuild, profiles = %v, %v; want c's alone", got, err)
 	}
 }

@@ -33,6 +33,8 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"Stories", testStories},
 		{"StoriesGoStale", testStoriesGoStale},
 		{"StoryIndex", testStoryIndex},
+		{"StoriesReplacedInParts", testStoriesReplacedInParts},
+		{"StoryProfiles", testStoryProfiles},
 		{"Extracted", testExtracted},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.test(t, open(t)) })
