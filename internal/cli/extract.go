@@ -20,6 +20,7 @@ import (
 	"github.com/storyline/storyline/internal/eval"
 	"github.com/storyline/storyline/pipeline"
 	"github.com/storyline/storyline/pipeline/nlp"
+	"github.com/storyline/storyline/pipeline/story"
 	"github.com/storyline/storyline/store"
 )
 
@@ -108,7 +109,7 @@ func runDump(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 				missing++
 			} else {
 				line.Extractor = x.Version
-				for _, e := range names[storyOf[a.ID]].Apply(x.Entities) {
+				for _, e := range names.Apply(personScope(storyOf, a.ID), x.Entities) {
 					if typ == "" || e.Type == typ {
 						line.Entities = append(line.Entities, e)
 					}
@@ -202,21 +203,34 @@ func runEval(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 	return status
 }
 
-// predict extracts every gold document's entities, then makes person names
-// canonical across the file.
+// predict extracts every gold document's entities, groups the documents
+// into stories as the store's build does, and makes person names canonical
+// as 'extract dump' does: within each story, then across stories by full
+// names that agree.
 func predict(ctx context.Context, x *nlp.Extractor, gold []eval.Doc) (map[string][]storyline.Entity, error) {
 	ents, err := extractAll(ctx, x, gold)
 	if err != nil {
 		return nil, err
 	}
+	reports := reportsOf(gold, ents)
+	u, err := story.Build(ctx, reports, story.Version+"+"+x.Version())
+	if err != nil {
+		return nil, err
+	}
+	storyOf := map[string]string{}
+	for _, s := range u.Put {
+		for _, id := range s.Articles {
+			storyOf[id] = s.ID
+		}
+	}
 	census := identity.NewCensus()
-	for _, es := range ents {
-		census.Add(es)
+	for i, d := range gold {
+		census.Add(personScope(storyOf, d.ID), ents[i])
 	}
 	names := census.Names()
 	pred := make(map[string][]storyline.Entity, len(gold))
 	for i, d := range gold {
-		pred[d.ID] = names.Apply(ents[i])
+		pred[d.ID] = names.Apply(personScope(storyOf, d.ID), ents[i])
 	}
 	return pred, nil
 }

@@ -98,29 +98,29 @@ func runStories(ctx context.Context, fs *flag.FlagSet, args []string, stdout, st
 	})
 }
 
-// storyNames makes the canonical person names of each story from its
-// reports, so that a surname joins the full name of its own story; those of
-// the articles in no story ("") are made across all of them.
-func storyNames(ctx context.Context, s *store.DB, storyOf map[string]string) (map[string]*identity.Names, error) {
-	censuses := map[string]*identity.Census{}
+// storyNames makes the canonical person names of the stored reports: a
+// surname joins a full name of its own story, and across stories only full
+// names that agree join (identity.Census). A report in no story yet is a
+// scope of its own.
+func storyNames(ctx context.Context, s *store.DB, storyOf map[string]string) (*identity.Names, error) {
+	c := identity.NewCensus()
 	err := s.ForEach(ctx, func(a *storyline.Article, x *storyline.Extraction) error {
-		if x == nil {
-			return nil
+		if x != nil {
+			c.Add(personScope(storyOf, a.ID), x.Entities)
 		}
-		c := censuses[storyOf[a.ID]]
-		if c == nil {
-			c = identity.NewCensus()
-			censuses[storyOf[a.ID]] = c
-		}
-		c.Add(x.Entities)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	names := make(map[string]*identity.Names, len(censuses))
-	for id, c := range censuses {
-		names[id] = c.Names()
+	return c.Names(), nil
+}
+
+// personScope is the scope in which a report's people are named: its story,
+// or, in none, the report alone (a story ID never starts with a space).
+func personScope(storyOf map[string]string, id string) string {
+	if st := storyOf[id]; st != "" {
+		return st
 	}
-	return names, nil
+	return " " + id
 }

@@ -85,7 +85,7 @@ func TestDevSets(t *testing.T) {
 func predictStory(g eval.Story, arts map[string]*storyline.Article, ents map[string][]storyline.Entity) eval.Story {
 	census := identity.NewCensus()
 	for _, id := range g.Articles {
-		census.Add(ents[id])
+		census.Add(g.ID, ents[id])
 	}
 	names := census.Names()
 	var as []*storyline.Article
@@ -93,7 +93,7 @@ func predictStory(g eval.Story, arts map[string]*storyline.Article, ents map[str
 	for _, id := range g.Articles {
 		a := arts[id]
 		as = append(as, a)
-		ms[id] = Mentions(a, names.Apply(ents[id]))
+		ms[id] = Mentions(a, names.Apply(g.ID, ents[id]))
 	}
 	p := eval.Story{ID: g.ID, Articles: g.Articles}
 	for _, e := range Timeline(as, ms) {
