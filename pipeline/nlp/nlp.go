@@ -100,7 +100,7 @@ func (x *Extractor) Extract(text string, published time.Time) (ents []storyline.
 		return nil, err
 	}
 	countries := x.countries.find(text)
-	people := findPeople(text, toks, x.countries, countries)
+	people := findPeople(text, toks, x.countries, x.places, countries)
 	countries = dropOverlapping(countries, people)
 	places := x.places.find(text, toks, countries, people)
 	dates := findDates(text, toks, published)

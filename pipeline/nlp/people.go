@@ -39,6 +39,33 @@ var nameHeads = setOf("street", "road", "avenue", "square", "day", "island", "is
 	"valley", "river", "lake", "mountains", "gulf", "bay", "sea", "ocean", "hall", "house", "palace", "times",
 	"post", "news", "journal", "telegraph", "tribune", "herald", "gazette", "exchange", "index", "fund")
 
+// functionWords are English words of closed classes (articles,
+// prepositions, conjunctions, pronouns, auxiliaries) and contractions: a
+// name never holds one in capitals ("Ellen DeGeneres To Host", "Lindsay
+// Lohan Checks Into Rehab"). Words that are also given names (Will, May)
+// are not here.
+var functionWords = setOf("the", "a", "an", "and", "or", "but", "nor", "so", "yet", "to", "into", "onto", "at",
+	"of", "in", "on", "with", "without", "for", "from", "by", "as", "is", "are", "was", "were", "be", "been",
+	"being", "has", "have", "had", "do", "does", "did", "not", "no", "this", "that", "these", "those", "it",
+	"its", "he", "she", "we", "they", "you", "i", "me", "him", "her", "his", "our", "their", "your", "my", "who",
+	"what", "when", "where", "why", "how", "which", "if", "then", "than", "after", "before", "over", "under",
+	"about", "up", "out", "off", "down", "via", "vs", "vs.", "per", "amid", "against", "between", "during",
+	"through", "while", "here", "there", "also", "just", "now", "again", "still", "all", "every", "any",
+	"some", "would", "could", "should", "shall", "must", "might", "cannot", "can't", "won't", "don't",
+	"didn't", "doesn't", "isn't", "wasn't", "aren't", "i'm", "i've", "i'd", "i'll", "we're", "we've",
+	"we'll", "you're", "you've", "you'll", "they're", "they've", "they'll", "he's", "she's", "it's", "that's",
+	"there's", "what's", "let's")
+
+// interfaceWords are the buttons and links of a page ("Click", "Share",
+// "Check Also", "Facebook Twitter") and the platforms and companies pages name the way
+// they name people ("Google said"): a name made of them alone is none.
+var interfaceWords = setOf("click", "check", "see", "watch", "listen", "download", "view", "related", "share",
+	"shares", "tweet", "email", "e-mail", "print", "subscribe",
+	"comment", "comments", "reply", "login", "signup", "menu", "search", "advertisement", "sponsored",
+	"newsletter", "follow", "loading", "facebook", "twitter", "instagram", "linkedin", "pinterest",
+	"whatsapp", "reddit", "youtube", "tiktok", "snapchat", "flipboard", "google", "microsoft", "netflix",
+	"spotify", "amazon", "uber", "airbnb", "paypal", "yahoo", "wikipedia", "x.com")
+
 // titleJoiners link the words of a title: "Editor in Chief", "Minister of State".
 var titleJoiners = setOf("in", "of", "-", "for", "and")
 
@@ -89,10 +116,38 @@ var mediaWords = setOf("outlet", "agency", "newspaper", "daily", "broadcaster", 
 // findPeople returns the person mentions of text: the names prose labels
 // PERSON and those that follow a title, trimmed to the name itself, then every
 // later use of a found surname; each normed to the fullest form in the text.
-func findPeople(text string, toks []token, g *gazetteer, countries []storyline.Entity) []storyline.Entity {
+func findPeople(text string, toks []token, g *gazetteer, places *placeTable, countries []storyline.Entity) []storyline.Entity {
 	type span struct {
 		from, to int // token range [from, to)
 		titled   bool
+	}
+	lower := lowercaseWords(text)
+	lowerStems := make(map[string]bool, len(lower))
+	for w := range lower {
+		lowerStems[stem(w)] = true
+	}
+	headline := headlineLines(text)
+	// more reports whether token k may continue a name that prose's label
+	// or a title or given name started: not a word the text uses in lower
+	// case ("Gary Ross Will Not Direct", "will" being in the text), not a
+	// function word, and in a headline in title case not a verb either
+	// ("Esther Williams Dies At 91").
+	more := func(k int) bool {
+		w := toks[k].text
+		if !nameWord(w) || identity.IsParticle(w) {
+			return nameWord(w)
+		}
+		if functionWords[strings.ToLower(w)] || lower[w] {
+			return false
+		}
+		// An acronym ends a name in mixed case: "Dell XPS".
+		if up := strings.ToUpper(w); up == w && utf8.RuneCountInString(w) > 1 && k > 0 && strings.ToUpper(toks[k-1].text) != toks[k-1].text {
+			return false
+		}
+		if headline(toks[k].start) {
+			return !strings.HasPrefix(toks[k].tag, "VB") && toks[k].tag != "MD" && !lowerStems[stem(w)]
+		}
+		return true
 	}
 	var spans []span
 	for i := 0; i < len(toks); {
@@ -104,7 +159,7 @@ func findPeople(text string, toks []token, g *gazetteer, countries []storyline.E
 		// Extend over the rest of the name where prose stopped early
 		// ("Bashar" + "al-Assad", "Hulusi" + "Akar", "Mark O" + "'Meara").
 		for j < len(toks) && sameLine(text, toks[j-1], toks[j]) && (strings.HasSuffix(toks[j].label, "PERSON") ||
-			nameWord(toks[j].text) && !isTitle(toks[j].text) && !g.isCountryWord(toks[j].text) ||
+			more(j) && !isTitle(toks[j].text) && !g.isCountryWord(toks[j].text) ||
 			glued(toks[j-1], toks[j]) && apostropheName(toks[j].text)) {
 			j++
 		}
@@ -137,7 +192,7 @@ func findPeople(text string, toks []token, g *gazetteer, countries []storyline.E
 			j++
 		}
 		k := j
-		for k < len(toks) && k-j < 7 && nameWord(toks[k].text) && sameLine(text, toks[k-1], toks[k]) &&
+		for k < len(toks) && k-j < 7 && more(k) && sameLine(text, toks[k-1], toks[k]) &&
 			!g.isCountryWord(toks[k].text) {
 			k++
 		}
@@ -160,7 +215,7 @@ func findPeople(text string, toks []token, g *gazetteer, countries []storyline.E
 			continue
 		}
 		k := j
-		for k < len(toks) && k-j < 4 && sameLine(text, toks[k-1], toks[k]) && (nameWord(toks[k].text) &&
+		for k < len(toks) && k-j < 4 && sameLine(text, toks[k-1], toks[k]) && (more(k) &&
 			!isTitle(toks[k].text) && !g.isCountryWord(toks[k].text) && !identity.IsParticle(strings.ToLower(toks[k].text)) ||
 			glued(toks[k-1], toks[k]) && apostropheName(toks[k].text)) {
 			k++
@@ -171,14 +226,13 @@ func findPeople(text string, toks []token, g *gazetteer, countries []storyline.E
 		}
 	}
 
-	lower := lowercaseWords(text)
 	inCountry := func(t token) bool {
 		return slices.ContainsFunc(countries, func(c storyline.Entity) bool { return c.Start < t.end && t.start < c.End })
 	}
 	var people []storyline.Entity
 	for _, s := range spans {
 		from, to, ok := trimName(toks, s.from, s.to, g, inCountry)
-		if !ok || !plausibleName(toks, s.from, from, to, s.titled, lower, g) {
+		if !ok || !plausibleName(toks, s.from, from, to, s.titled, lower, g, places) {
 			continue
 		}
 		e := storyline.Entity{Type: storyline.Person, Start: toks[from].start, End: toks[to-1].end}
@@ -196,15 +250,22 @@ func findPeople(text string, toks []token, g *gazetteer, countries []storyline.E
 // acronyms (SANA, NATO), groups (Arab), outlets ("outlet Sputnik"), headline
 // and furniture words that the text also uses in lower case ("Ministry",
 // "Source"), and names in capitals unless a title stands before them.
-func plausibleName(toks []token, spanFrom, from, to int, titled bool, lower map[string]bool, g *gazetteer) bool {
+func plausibleName(toks []token, spanFrom, from, to int, titled bool, lower map[string]bool, g *gazetteer, places *placeTable) bool {
 	name := toks[from].text
 	for _, t := range toks[from+1 : to] {
 		name += " " + t.text
 	}
-	if g.places[phraseKey(name)] {
+	if g.places[phraseKey(name)] || !titled && places.isPlaceName(name) && (to-from > 1 || !givenNames[name]) {
 		return false
 	}
 	if spanFrom > 0 && mediaWords[strings.ToLower(toks[spanFrom-1].text)] {
+		return false
+	}
+	// "Dow Jones & Company", "Procter & Gamble": a firm.
+	if to < len(toks) && toks[to].text == "&" || from > 0 && toks[from-1].text == "&" {
+		return false
+	}
+	if !slices.ContainsFunc(toks[from:to], func(t token) bool { return !interfaceWords[strings.ToLower(t.text)] }) {
 		return false
 	}
 	shouting := strings.ToUpper(name) == name
@@ -245,6 +306,10 @@ func plausibleName(toks []token, spanFrom, from, to int, titled bool, lower map[
 	return true
 }
 
+// isPlaceName reports a city or region of the place table: "Virginia
+// Beach", "Santa Rosa", "Aceh".
+func (t *placeTable) isPlaceName(name string) bool { return len(t.byKey[phraseKey(name)]) > 0 }
+
 func isCapitalised(w string) bool {
 	r, _ := utf8.DecodeRuneInString(w)
 	return unicode.IsUpper(r)
@@ -261,6 +326,47 @@ func lowercaseWords(text string) map[string]bool {
 		}
 	}
 	return set
+}
+
+// headlineLines returns whether the line at a byte offset of text is a
+// headline in title case: three words of four letters or more, all
+// capitalised ("Esther Williams Dies At Age 91"). There every word of a
+// phrase is capitalised, and a capital says nothing of a name.
+func headlineLines(text string) func(at int) bool {
+	memo := map[int]bool{}
+	return func(at int) bool {
+		start := strings.LastIndexByte(text[:at], '\n') + 1
+		if h, ok := memo[start]; ok {
+			return h
+		}
+		end := strings.IndexByte(text[start:], '\n')
+		if end < 0 {
+			end = len(text) - start
+		}
+		long, lowered := 0, false
+		for _, w := range strings.FieldsFunc(text[start:start+end], func(r rune) bool { return !unicode.IsLetter(r) }) {
+			if utf8.RuneCountInString(w) < 4 {
+				continue
+			}
+			long++
+			if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) {
+				lowered = true
+			}
+		}
+		memo[start] = long >= 3 && !lowered
+		return memo[start]
+	}
+}
+
+// stem is a capitalised verb or plural without its ending, as the text would
+// write it in lower case elsewhere: "Checks", "Charged" → "Check", "Charg".
+func stem(w string) string {
+	for _, suf := range []string{"ing", "ed", "es", "s"} {
+		if len(w) > len(suf)+3 && strings.HasSuffix(w, suf) {
+			return w[:len(w)-len(suf)]
+		}
+	}
+	return w
 }
 
 // glued reports two tokens written without space between them.
@@ -302,13 +408,19 @@ func nameWord(w string) bool {
 		return false // "Davison Feb. 1": a date follows the name
 	}
 	r, _ := utf8.DecodeRuneInString(w)
-	if !unicode.IsUpper(r) {
+	if !unicode.IsUpper(r) || functionWords[strings.ToLower(strings.ReplaceAll(w, "’", "'"))] {
 		return false
 	}
 	for _, r := range w {
 		if !unicode.IsLetter(r) && r != '-' && r != '\'' && r != '’' && r != '.' {
 			return false
 		}
+	}
+	// A dot ends a sentence ("MacBook Pro. I've") unless it marks an
+	// initial or an abbreviation: "J.", "J.R.", "Jr.", "St.".
+	if before, _, ok := strings.Cut(w, "."); ok && !isInitial(before) && !identity.IsParticle(strings.ToLower(w)) &&
+		!titles[strings.ToLower(w)] && strings.ToLower(w) != "jr." && strings.ToLower(w) != "sr." {
+		return false
 	}
 	return true
 }
@@ -382,17 +494,43 @@ func laterMentions(toks []token, found []storyline.Entity) []storyline.Entity {
 }
 
 // normPeople gives each mention the fullest form of its name in the text:
-// the longest mention sharing its surname. Names in capitals are title-cased.
+// the longest full name Compatible with it ("Mark Heller" → "Mark Jay
+// Heller", "Lavrov" → "Sergei Lavrov") when all such names are compatible
+// with one another; a full name is never normed to another person's ("Joe
+// Biden", "Hunter Biden"), and a surname that both share stays as written.
+// Names in capitals are title-cased.
 func normPeople(people []storyline.Entity) {
-	fullest := map[string]string{}
+	var names []string // distinct texts, in order of first use
 	for _, p := range people {
-		k := identity.SurnameKey(p.Text)
-		if cur, ok := fullest[k]; !ok || len(strings.Fields(p.Text)) > len(strings.Fields(cur)) {
-			fullest[k] = p.Text
+		if !slices.Contains(names, p.Text) {
+			names = append(names, p.Text)
 		}
 	}
+	fullest := make(map[string]string, len(names))
+	for _, n := range names {
+		best, whole := n, true
+		var seen []string
+		for _, m := range names {
+			if m == n || !identity.Compatible(n, m) {
+				continue
+			}
+			for _, o := range seen {
+				if !identity.Compatible(o, m) {
+					whole = false
+				}
+			}
+			seen = append(seen, m)
+			if len(strings.Fields(m)) > len(strings.Fields(best)) {
+				best = m
+			}
+		}
+		if !whole {
+			best = n
+		}
+		fullest[n] = best
+	}
 	for i := range people {
-		people[i].Norm = titleCaseIfShouting(fullest[identity.SurnameKey(people[i].Text)])
+		people[i].Norm = titleCaseIfShouting(fullest[people[i].Text])
 	}
 }
 
