@@ -30,14 +30,19 @@ var titles = setOf(
 )
 
 // nameHeads end the names of places, events and organisations, never of a
-// person: "Wall Street", "Labor Day", "Faroe Islands", "Magna Inc".
+// person, or follow a name that stands for one: "Wall Street", "Labor Day",
+// "Faroe Islands", "Magna Inc", "Oregon State Police", "the Richter scale",
+// "a Harry Winston boutique".
 var nameHeads = setOf("street", "road", "avenue", "square", "day", "island", "islands", "championship",
 	"championships", "open", "cup", "centre", "center", "park", "stadium", "bank", "group", "university",
 	"college", "party", "church", "inc", "inc.", "corp", "corp.", "co", "co.", "ltd", "ltd.", "plc", "ag",
 	"llc", "holdings", "airlines", "airways", "motors", "international", "association", "federation",
 	"council", "committee", "ministry", "department", "agency", "court", "league", "club", "city", "county",
 	"valley", "river", "lake", "mountains", "gulf", "bay", "sea", "ocean", "hall", "house", "palace", "times",
-	"post", "news", "journal", "telegraph", "tribune", "herald", "gazette", "exchange", "index", "fund")
+	"post", "news", "journal", "telegraph", "tribune", "herald", "gazette", "exchange", "index", "fund",
+	"company", "police", "command", "unit", "service", "services", "clinic", "hospital", "boulevard", "foods",
+	"advisors", "partners", "plant", "ship", "scale", "boutique", "store", "stores", "shop", "jewellers",
+	"jewelers", "foundation", "institute", "academy", "award", "awards", "prize", "trophy", "festival")
 
 // functionWords are English words of closed classes (articles,
 // prepositions, conjunctions, pronouns, auxiliaries) and contractions: a
@@ -66,12 +71,17 @@ var interfaceWords = setOf("click", "check", "see", "watch", "listen", "download
 	"whatsapp", "reddit", "youtube", "tiktok", "snapchat", "flipboard", "google", "microsoft", "netflix",
 	"spotify", "amazon", "uber", "airbnb", "paypal", "yahoo", "wikipedia", "x.com")
 
+// placePrefixes start the names of places, never of people: "Santa
+// Monica", "San Diego", "Fort Worth", "Rancho Mirage".
+var placePrefixes = setOf("santa", "san", "los", "las", "fort", "port", "mount", "lake", "rancho", "palm")
+
 // titleJoiners link the words of a title: "Editor in Chief", "Minister of State".
 var titleJoiners = setOf("in", "of", "-", "for", "and")
 
 // isTitle reports a title word, also written with a dash ("CHIEF-").
 func isTitle(w string) bool {
-	return titles[strings.TrimRight(strings.ToLower(w), "-")]
+	w = strings.TrimSuffix(strings.TrimRight(strings.ToLower(w), "-"), "-elect") // "President-elect"
+	return titles[w]
 }
 
 // calendarWords never continue a name; "May" and "June" as first names
@@ -127,6 +137,16 @@ func findPeople(text string, toks []token, g *gazetteer, places *placeTable, cou
 		lowerStems[stem(w)] = true
 	}
 	headline := headlineLines(text)
+	// namedElsewhere are the words the text capitalises inside a sentence
+	// outside headlines: "DeGeneres" in "Ellen DeGeneres will host", which
+	// the tagger takes for a verb in "Ellen DeGeneres To Host".
+	namedElsewhere := map[string]bool{}
+	for k := 1; k < len(toks); k++ {
+		if w := toks[k].text; isCapitalised(w) && !headline(toks[k].start) && sameLine(text, toks[k-1], toks[k]) &&
+			!strings.ContainsAny(toks[k-1].text, ".!?:") {
+			namedElsewhere[w] = true
+		}
+	}
 	// more reports whether token k may continue a name that prose's label
 	// or a title or given name started: not a word the text uses in lower
 	// case ("Gary Ross Will Not Direct", "will" being in the text), not a
@@ -134,6 +154,9 @@ func findPeople(text string, toks []token, g *gazetteer, places *placeTable, cou
 	// ("Esther Williams Dies At 91").
 	more := func(k int) bool {
 		w := toks[k].text
+		if k > 0 && sentenceDot(toks[k-1].text) || isHead(w) {
+			return false
+		}
 		if !nameWord(w) || identity.IsParticle(w) {
 			return nameWord(w)
 		}
@@ -144,7 +167,7 @@ func findPeople(text string, toks []token, g *gazetteer, places *placeTable, cou
 		if up := strings.ToUpper(w); up == w && utf8.RuneCountInString(w) > 1 && k > 0 && strings.ToUpper(toks[k-1].text) != toks[k-1].text {
 			return false
 		}
-		if headline(toks[k].start) {
+		if headline(toks[k].start) && !namedElsewhere[w] {
 			return !strings.HasPrefix(toks[k].tag, "VB") && toks[k].tag != "MD" && !lowerStems[stem(w)]
 		}
 		return true
@@ -158,7 +181,9 @@ func findPeople(text string, toks []token, g *gazetteer, places *placeTable, cou
 		j := i + 1
 		// Extend over the rest of the name where prose stopped early
 		// ("Bashar" + "al-Assad", "Hulusi" + "Akar", "Mark O" + "'Meara").
-		for j < len(toks) && sameLine(text, toks[j-1], toks[j]) && (strings.HasSuffix(toks[j].label, "PERSON") ||
+		for j < len(toks) && sameLine(text, toks[j-1], toks[j]) && !sentenceDot(toks[j-1].text) && (strings.HasSuffix(toks[j].label, "PERSON") ||
+			// "James R. Dabney": the dot of a middle initial, a name after it.
+			j-1 > i && toks[j].text == "." && glued(toks[j-1], toks[j]) && isInitial(toks[j-1].text) && j+1 < len(toks) && nameWord(toks[j+1].text) ||
 			more(j) && !isTitle(toks[j].text) && !g.isCountryWord(toks[j].text) ||
 			glued(toks[j-1], toks[j]) && apostropheName(toks[j].text)) {
 			j++
@@ -192,8 +217,9 @@ func findPeople(text string, toks []token, g *gazetteer, places *placeTable, cou
 			j++
 		}
 		k := j
+		// "the Governor of Alaska": a title ending in a joiner names a place.
 		for k < len(toks) && k-j < 7 && more(k) && sameLine(text, toks[k-1], toks[k]) &&
-			!g.isCountryWord(toks[k].text) {
+			!g.isCountryWord(toks[k].text) && !titleJoiners[strings.ToLower(toks[j-1].text)] {
 			k++
 		}
 		if k > j {
@@ -229,13 +255,24 @@ func findPeople(text string, toks []token, g *gazetteer, places *placeTable, cou
 	inCountry := func(t token) bool {
 		return slices.ContainsFunc(countries, func(c storyline.Entity) bool { return c.Start < t.end && t.start < c.End })
 	}
+	// surnames end the names of two words or more: "Clinton" of "Bill
+	// Clinton" is a surname in "the Clinton campaign".
+	surnames := map[string]bool{}
+	for _, s := range spans {
+		if s.to-s.from > 1 {
+			surnames[toks[s.to-1].text] = true
+		}
+	}
 	var people []storyline.Entity
 	for _, s := range spans {
 		from, to, ok := trimName(toks, s.from, s.to, g, inCountry)
-		if !ok || !plausibleName(toks, s.from, from, to, s.titled, lower, g, places) {
+		if !ok || !plausibleName(toks, s.from, from, to, s.titled, lower, surnames, g, places) {
 			continue
 		}
 		e := storyline.Entity{Type: storyline.Person, Start: toks[from].start, End: toks[to-1].end}
+		if sentenceDot(toks[to-1].text) {
+			e.End-- // "after Whoopi Goldberg."
+		}
 		e.Text = text[e.Start:e.End]
 		people = append(people, e)
 	}
@@ -250,12 +287,18 @@ func findPeople(text string, toks []token, g *gazetteer, places *placeTable, cou
 // acronyms (SANA, NATO), groups (Arab), outlets ("outlet Sputnik"), headline
 // and furniture words that the text also uses in lower case ("Ministry",
 // "Source"), and names in capitals unless a title stands before them.
-func plausibleName(toks []token, spanFrom, from, to int, titled bool, lower map[string]bool, g *gazetteer, places *placeTable) bool {
+func plausibleName(toks []token, spanFrom, from, to int, titled bool, lower, surnames map[string]bool, g *gazetteer, places *placeTable) bool {
 	name := toks[from].text
 	for _, t := range toks[from+1 : to] {
 		name += " " + t.text
 	}
 	if g.places[phraseKey(name)] || !titled && places.isPlaceName(name) && (to-from > 1 || !givenNames[name]) {
+		return false
+	}
+	// "Brooklyn Teen", "Troy, Michigan": a name that starts with a place,
+	// or stands before a region, is that place's.
+	if first := toks[from].text; to-from > 1 && !titled && places.isPlaceName(first) && !givenNames[first] ||
+		to+1 < len(toks) && toks[to].text == "," && places.isRegion(toks[to+1].text) {
 		return false
 	}
 	if spanFrom > 0 && mediaWords[strings.ToLower(toks[spanFrom-1].text)] {
@@ -272,7 +315,19 @@ func plausibleName(toks []token, spanFrom, from, to int, titled bool, lower map[
 	if shouting && (to-from == 1 || !titled) {
 		return false
 	}
-	if nameHeads[strings.ToLower(toks[to-1].text)] || to < len(toks) && nameHeads[strings.ToLower(toks[to].text)] {
+	if slices.ContainsFunc(toks[from:to], func(t token) bool { return isHead(t.text) }) || to < len(toks) && isHeadAfter(toks[to].text) {
+		return false
+	}
+	// "The Golden Compass", "The Big Lebowski": a title of a work or a
+	// firm, not a person. "San Diego Padres", "Santa Monica": a place.
+	if to-from > 1 && from > 0 && toks[from-1].text == "The" && !titled || placePrefixes[strings.ToLower(toks[from].text)] ||
+		from > 0 && nameWord(toks[from-1].text) && places.isPlaceName(toks[from-1].text+" "+toks[from].text) {
+		return false
+	}
+	// "this year's Oscar host": a given name alone before a noun names a
+	// thing after a person, not the person.
+	if to-from == 1 && !titled && givenNames[toks[from].text] && !surnames[toks[from].text] && to < len(toks) &&
+		(toks[to].tag == "NN" || toks[to].tag == "NNS") && !isCapitalised(toks[to].text) {
 		return false
 	}
 	// "Al Jazeera", "Al-Watan": a lone word behind a capitalised article-like
@@ -288,9 +343,9 @@ func plausibleName(toks []token, spanFrom, from, to int, titled bool, lower map[
 		if p, _, ok := strings.Cut(toks[from].text, "-"); ok && identity.IsParticle(strings.ToLower(p)) {
 			return false
 		}
-		// "Iran Update": a word left after a country, with no title, is a
-		// headline's noun.
-		if from > spanFrom && g.isCountryWord(toks[from-1].text) && !titled {
+		// "Iran Update", "American Pie": a word right after a country, with
+		// no title, is a headline's noun or a title's.
+		if from > 0 && g.isCountryWord(toks[from-1].text) && !titled {
 			return false
 		}
 	}
@@ -309,6 +364,13 @@ func plausibleName(toks []token, spanFrom, from, to int, titled bool, lower map[
 // isPlaceName reports a city or region of the place table: "Virginia
 // Beach", "Santa Rosa", "Aceh".
 func (t *placeTable) isPlaceName(name string) bool { return len(t.byKey[phraseKey(name)]) > 0 }
+
+// isRegion reports a region of the place table with no city of that name:
+// "Michigan", "California".
+func (t *placeTable) isRegion(name string) bool {
+	refs := t.byKey[phraseKey(name)]
+	return len(refs) > 0 && !slices.ContainsFunc(refs, func(r placeRef) bool { return r.population > 0 || r.capital })
+}
 
 func isCapitalised(w string) bool {
 	r, _ := utf8.DecodeRuneInString(w)
@@ -369,6 +431,29 @@ func stem(w string) string {
 	return w
 }
 
+// sentenceDot reports a word that the tokenizer left with the dot of a
+// sentence's end ("Pro." of "MacBook Pro. I've", "Goldberg." at the end of
+// a text): a name may end with it, never run on past it.
+func sentenceDot(w string) bool {
+	rest, ok := strings.CutSuffix(w, ".")
+	if !ok || utf8.RuneCountInString(rest) < 2 || strings.Contains(rest, ".") {
+		return false
+	}
+	l := strings.ToLower(w)
+	return !titles[l] && l != "jr." && l != "sr." && !identity.IsParticle(l)
+}
+
+// isHead reports a noun that heads the name of a place or organisation:
+// "Center".
+func isHead(w string) bool { return nameHeads[strings.ToLower(w)] }
+
+// isHeadAfter reports a head noun after a name, also a plural in lower
+// case: "the Interior and Commerce departments". ("Rivers" in capitals is
+// a surname.)
+func isHeadAfter(w string) bool {
+	return isHead(w) || !isCapitalised(w) && nameHeads[strings.TrimSuffix(w, "s")]
+}
+
 // glued reports two tokens written without space between them.
 func glued(a, b token) bool { return a.end == b.start }
 
@@ -398,6 +483,9 @@ func sameLine(text string, a, b token) bool {
 // nameWord reports whether a token can be part of a name: capitalised, or a
 // particle, or all capitals (a headline or a masthead).
 func nameWord(w string) bool {
+	if sentenceDot(w) {
+		w = w[:len(w)-1]
+	}
 	if identity.IsParticle(strings.ToLower(w)) {
 		return true
 	}
@@ -408,7 +496,7 @@ func nameWord(w string) bool {
 		return false // "Davison Feb. 1": a date follows the name
 	}
 	r, _ := utf8.DecodeRuneInString(w)
-	if !unicode.IsUpper(r) || functionWords[strings.ToLower(strings.ReplaceAll(w, "’", "'"))] {
+	if !unicode.IsUpper(r) || !isInitial(w) && functionWords[strings.ToLower(strings.ReplaceAll(w, "’", "'"))] {
 		return false
 	}
 	for _, r := range w {
@@ -444,7 +532,7 @@ func trimName(toks []token, from, to int, g *gazetteer, inCountry func(token) bo
 		return 0, 0, false
 	}
 	for k := from; k < to; k++ {
-		if apostropheName(toks[k].text) && k > from && glued(toks[k-1], toks[k]) {
+		if k > from && glued(toks[k-1], toks[k]) && (apostropheName(toks[k].text) || toks[k].text == "." && isInitial(toks[k-1].text)) {
 			continue
 		}
 		if !nameWord(toks[k].text) || titles[strings.ToLower(toks[k].text)] || inCountry(toks[k]) {
@@ -484,11 +572,16 @@ func laterMentions(toks []token, found []storyline.Entity) []storyline.Entity {
 		}
 	}
 	var out []storyline.Entity
-	for _, t := range toks {
-		if !nameWord(t.text) || identity.IsParticle(strings.ToLower(t.text)) || !known[identity.SurnameKey(t.text)] {
+	for i, t := range toks {
+		w, end := t.text, t.end
+		if sentenceDot(w) {
+			w, end = w[:len(w)-1], end-1
+		}
+		if !nameWord(w) || identity.IsParticle(strings.ToLower(w)) || !known[identity.SurnameKey(w)] ||
+			i+1 < len(toks) && isHeadAfter(toks[i+1].text) { // "the Betty Ford Center"
 			continue
 		}
-		out = append(out, storyline.Entity{Type: storyline.Person, Text: t.text, Start: t.start, End: t.end})
+		out = append(out, storyline.Entity{Type: storyline.Person, Text: w, Start: t.start, End: end})
 	}
 	return out
 }
