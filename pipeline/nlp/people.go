@@ -151,7 +151,8 @@ func findPeople(text string, toks []token, g *gazetteer, places *placeTable, cou
 	// or a title or given name started: not a word the text uses in lower
 	// case ("Gary Ross Will Not Direct", "will" being in the text), not a
 	// function word, and in a headline in title case not a verb either
-	// ("Esther Williams Dies At 91").
+	// ("Esther Williams Dies At 91"), unless the text writes it as a name
+	// elsewhere.
 	more := func(k int) bool {
 		w := toks[k].text
 		if k > 0 && sentenceDot(toks[k-1].text) || isHead(w) {
@@ -167,8 +168,19 @@ func findPeople(text string, toks []token, g *gazetteer, places *placeTable, cou
 		if up := strings.ToUpper(w); up == w && utf8.RuneCountInString(w) > 1 && k > 0 && strings.ToUpper(toks[k-1].text) != toks[k-1].text {
 			return false
 		}
+		// "Gary Ross Wo|n't": a word cut from its contraction.
+		if k+1 < len(toks) && glued(toks[k], toks[k+1]) && (toks[k+1].text == "n't" || toks[k+1].text == "n’t") {
+			return false
+		}
 		if headline(toks[k].start) && !namedElsewhere[w] {
-			return !strings.HasPrefix(toks[k].tag, "VB") && toks[k].tag != "MD" && !lowerStems[stem(w)]
+			// A verb of the headline: tagged so, used in lower case, or
+			// inflected after a surname ("Lindsay Lohan Checks Into"); or
+			// any word after one that the text names elsewhere ("Gary Ross
+			// Will Not Direct", "Ross was in negotiations").
+			afterSurname := k > 1 && (!givenNames[toks[k-1].text] || givenNames[toks[k-2].text]) || k > 0 && namedElsewhere[toks[k-1].text]
+			inflected := stem(w) != w && afterSurname
+			return !strings.HasPrefix(toks[k].tag, "VB") && toks[k].tag != "MD" && !lowerStems[stem(w)] && !inflected &&
+				!(k > 0 && namedElsewhere[toks[k-1].text])
 		}
 		return true
 	}
@@ -181,7 +193,7 @@ func findPeople(text string, toks []token, g *gazetteer, places *placeTable, cou
 		j := i + 1
 		// Extend over the rest of the name where prose stopped early
 		// ("Bashar" + "al-Assad", "Hulusi" + "Akar", "Mark O" + "'Meara").
-		for j < len(toks) && sameLine(text, toks[j-1], toks[j]) && !sentenceDot(toks[j-1].text) && (strings.HasSuffix(toks[j].label, "PERSON") ||
+		for j < len(toks) && sameLine(text, toks[j-1], toks[j]) && !sentenceDot(toks[j-1].text) && (strings.HasSuffix(toks[j].label, "PERSON") && (!headline(toks[j].start) || more(j)) ||
 			// "James R. Dabney": the dot of a middle initial, a name after it.
 			j-1 > i && toks[j].text == "." && glued(toks[j-1], toks[j]) && isInitial(toks[j-1].text) && j+1 < len(toks) && nameWord(toks[j+1].text) ||
 			more(j) && !isTitle(toks[j].text) && !g.isCountryWord(toks[j].text) ||
@@ -392,7 +404,8 @@ func lowercaseWords(text string) map[string]bool {
 
 // headlineLines returns whether the line at a byte offset of text is a
 // headline in title case: three words of four letters or more, all
-// capitalised ("Esther Williams Dies At Age 91"). There every word of a
+// capitalised but for function words ("Esther Williams Dies At Age 91",
+// "Yvonne Hiller Charged with Two Counts of Murder"). There every word of a
 // phrase is capitalised, and a capital says nothing of a name.
 func headlineLines(text string) func(at int) bool {
 	memo := map[int]bool{}
@@ -411,7 +424,7 @@ func headlineLines(text string) func(at int) bool {
 				continue
 			}
 			long++
-			if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) {
+			if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) && !functionWords[w] {
 				lowered = true
 			}
 		}
