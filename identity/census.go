@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/storyline/storyline"
 )
@@ -23,8 +24,9 @@ import (
 //     incompatible full names: a surname alone never reaches into another
 //     scope, so "Jones" of one story is not "Howard Jones" of another.
 //
-// The canonical name of a person is the spelling used most, ties going to
-// the fullest, then to the one with diacritics, then to the first in sort
+// The canonical name of a person is the spelling used most (one with the
+// first name in full before one with an initial), ties going to the
+// fullest, then to the one with diacritics, then to the first in sort
 // order, so nothing depends on the order in which reports were added.
 type Census struct {
 	counts map[string]map[string]int // scope → name → uses
@@ -251,13 +253,21 @@ func (u *union) joinCompatible(start, end int) {
 	}
 }
 
-// pick chooses the canonical spelling among uses: the one used most, then
+// pick chooses the canonical spelling among uses: one that gives the first
+// name in full ("John Smith" over "J. Smith"), then the one used most, then
 // the fullest ("Mark Jay Heller" over "Mark Heller"), then the one with
 // diacritics, then the first in sort order.
 func pick(uses map[string]int) string {
 	names := slices.Collect(maps.Keys(uses))
+	initial := func(n string) int {
+		if ws := keyWords(n); len(ws) > 1 && utf8.RuneCountInString(strings.TrimSuffix(ws[0], ".")) == 1 {
+			return 1
+		}
+		return 0
+	}
 	slices.SortFunc(names, func(a, b string) int {
-		return cmp.Or(uses[b]-uses[a], len(keyWords(b))-len(keyWords(a)), diacritics(b)-diacritics(a), strings.Compare(a, b))
+		return cmp.Or(initial(a)-initial(b), uses[b]-uses[a], len(keyWords(b))-len(keyWords(a)), len(Key(b))-len(Key(a)),
+			diacritics(b)-diacritics(a), strings.Compare(a, b))
 	})
 	return names[0]
 }
