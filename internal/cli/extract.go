@@ -16,7 +16,6 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/storyline/storyline"
-	"github.com/storyline/storyline/identity"
 	"github.com/storyline/storyline/internal/eval"
 	"github.com/storyline/storyline/pipeline"
 	"github.com/storyline/storyline/pipeline/nlp"
@@ -109,7 +108,7 @@ func runDump(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 				missing++
 			} else {
 				line.Extractor = x.Version
-				for _, e := range names.Apply(personScope(storyOf, a.ID), x.Entities) {
+				for _, e := range names.people(personScope(storyOf, a.ID), a.Text, x.Entities) {
 					if typ == "" || e.Type == typ {
 						line.Entities = append(line.Entities, e)
 					}
@@ -204,9 +203,10 @@ func runEval(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 }
 
 // predict extracts every gold document's entities, groups the documents
-// into stories as the store's build does, and makes person names canonical
-// as 'extract dump' does: within each story, then across stories by full
-// names that agree.
+// into stories as the store's build does, and names people as 'extract
+// dump' does: the uses of a story's people that a report's extraction
+// missed are added, and names are made canonical within each story, then
+// across stories by full names that agree.
 func predict(ctx context.Context, x *nlp.Extractor, gold []eval.Doc) (map[string][]storyline.Entity, error) {
 	ents, err := extractAll(ctx, x, gold)
 	if err != nil {
@@ -223,14 +223,14 @@ func predict(ctx context.Context, x *nlp.Extractor, gold []eval.Doc) (map[string
 			storyOf[id] = s.ID
 		}
 	}
-	census := identity.NewCensus()
+	scopes, texts := make([]string, len(gold)), make([]string, len(gold))
 	for i, d := range gold {
-		census.Add(personScope(storyOf, d.ID), ents[i])
+		scopes[i], texts[i] = personScope(storyOf, d.ID), d.Text
 	}
-	names := census.Names()
+	people := newStoryPeople(scopes, texts, ents)
 	pred := make(map[string][]storyline.Entity, len(gold))
 	for i, d := range gold {
-		pred[d.ID] = names.Apply(personScope(storyOf, d.ID), ents[i])
+		pred[d.ID] = people.people(scopes[i], d.Text, ents[i])
 	}
 	return pred, nil
 }

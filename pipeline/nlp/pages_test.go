@@ -89,16 +89,22 @@ func readPages(t *testing.T) []pageCase {
 }
 
 // TestPages extracts the pages of each case of testdata/pages.txt, names
-// their people as 'extract dump' does (a census of the case's pages, each in
-// its story), and wants exactly the people listed.
+// their people as 'extract dump' does (the uses of a story's people that a
+// page's extraction missed added, then a census of the case's pages, each
+// in its story), and wants exactly the people listed.
 func TestPages(t *testing.T) {
 	for _, tc := range readPages(t) {
 		t.Run(tc.name, func(t *testing.T) {
 			ents := map[string][]storyline.Entity{}
-			census := identity.NewCensus()
 			scope := func(p page) string { return cmpOr(p.story, " "+p.id) }
+			byScope := map[string][][]storyline.Entity{}
 			for _, p := range tc.pages {
 				ents[p.id] = extracted(t, p.text, "")
+				byScope[scope(p)] = append(byScope[scope(p)], ents[p.id])
+			}
+			census := identity.NewCensus()
+			for _, p := range tc.pages {
+				ents[p.id] = append(ents[p.id], identity.NewStory(byScope[scope(p)]).Recall(p.text, ents[p.id])...)
 				census.Add(scope(p), ents[p.id])
 			}
 			names := census.Names()
