@@ -54,3 +54,20 @@ func TestRecall(t *testing.T) {
 		}
 	}
 }
+
+func FuzzRecall(f *testing.F) {
+	story := NewStory([][]storyline.Entity{
+		{person("Wladimir Klitschko"), person("Sarah O'Neil")},
+		{person("Wladimir Klitschko"), person("Sarah O'Neil")},
+	})
+	for _, s := range []string{"Wladimir Klitschko won. Klitschko's belt.", "O'Neil’s", "Klitschko", "\xff Klitschko-", "J. K"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, e := range story.Recall(text, nil) {
+			if e.Start < 0 || e.End > len(text) || e.Start >= e.End || text[e.Start:e.End] != e.Text {
+				t.Fatalf("Recall(%q): %+v: not at its offsets", text, e)
+			}
+		}
+	})
+}
