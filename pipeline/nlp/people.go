@@ -176,7 +176,7 @@ func findPeople(text string, toks []token, g *gazetteer, places *placeTable, cou
 		people = append(people, e)
 	}
 	people = longestFirst(people)
-	people = append(people, laterMentions(toks, people)...)
+	people = append(people, laterMentions(toks, people, inCountry)...)
 	people = longestFirst(people)
 	normPeople(people)
 	return people
@@ -461,8 +461,9 @@ func longestFirst(es []storyline.Entity) []storyline.Entity {
 }
 
 // laterMentions finds the other uses of names already found: the surname
-// alone ("Lavrov" after "Sergei Lavrov"), before or after the full name.
-func laterMentions(toks []token, found []storyline.Entity) []storyline.Entity {
+// alone ("Lavrov" after "Sergei Lavrov"), before or after the full name;
+// never inside a country's name ("Korea" of "North Korea").
+func laterMentions(toks []token, found []storyline.Entity, inCountry func(token) bool) []storyline.Entity {
 	known := map[string]bool{}
 	for _, p := range found {
 		// Only full names teach a surname: a lone word prose got wrong would
@@ -477,7 +478,7 @@ func laterMentions(toks []token, found []storyline.Entity) []storyline.Entity {
 		if sentenceDot(w) {
 			w, end = w[:len(w)-1], end-1
 		}
-		if !nameWord(w) || identity.IsParticle(strings.ToLower(w)) || !known[identity.SurnameKey(w)] ||
+		if !nameWord(w) || identity.IsParticle(strings.ToLower(w)) || !known[identity.SurnameKey(w)] || inCountry(t) ||
 			i+1 < len(toks) && isHeadAfter(toks[i+1].text) { // "the Betty Ford Center"
 			continue
 		}
