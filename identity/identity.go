@@ -62,49 +62,97 @@ var particles = func() map[string]bool {
 func IsParticle(w string) bool { return particles[w] }
 
 // Key is the comparison key of a full name: one transliteration-evened,
-// folded word per word of the name, particles and "al-"/"el-" prefixes
-// dropped. "Sergei Lavrov" and "Sergey Lavrov", "Mevlut Cavusoglu" and
-// "Mevlüt Çavuşoğlu", "Hossein Amirabdollahian" and "Hossein
-// Amir-Abdollahian" have one key.
-func Key(name string) string {
+// folded word per word of the name, particles, "al-"/"el-" prefixes and
+// generational suffixes ("Jr.", "III") dropped. "Sergei Lavrov" and "Sergey
+// Lavrov", "Mevlut Cavusoglu" and "Mevlüt Çavuşoğlu", "Hossein
+// Amirabdollahian" and "Hossein Amir-Abdollahian", "Volodymyr Zelensky" and
+// "Volodymyr Zelenskiy" have one key.
+func Key(name string) string { return strings.Join(keyWords(name), " ") }
+
+// keyWords are the words of Key.
+func keyWords(name string) []string {
 	var parts []string
 	for _, w := range strings.Fields(name) {
-		w = Fold(w)
+		w = strings.Trim(Fold(w), `"()“”,`)
 		for _, p := range []string{"al-", "el-"} {
 			w = strings.TrimPrefix(w, p)
 		}
-		if particles[w] {
+		if w == "" || particles[w] || suffixes[w] {
 			continue
 		}
 		parts = append(parts, translit(w))
 	}
-	return strings.Join(parts, " ")
+	return parts
 }
 
+// suffixes follow a name without being part of who is named: "Arcade Joseph
+// Comeaux Jr." is "Comeaux" when used alone.
+var suffixes = map[string]bool{"jr": true, "jr.": true, "sr": true, "sr.": true, "ii": true, "iii": true, "iv": true}
+
 // SurnameKey is how a name is known when used alone: its last word, without
-// an "al-" prefix, case- and diacritic-folded and transliteration-evened
-// ("al-Assad" → assad, "Khaji" and "Haji" → haji).
+// an "al-" prefix or a suffix, case- and diacritic-folded and
+// transliteration-evened ("al-Assad" → asad, "Khaji" and "Haji" → haji).
 func SurnameKey(name string) string {
-	fields := strings.Fields(name)
-	if len(fields) == 0 {
+	ws := keyWords(name)
+	if len(ws) == 0 {
 		return ""
 	}
-	last := strings.ToLower(fields[len(fields)-1])
-	for _, p := range []string{"al-", "el-"} {
-		last = strings.TrimPrefix(last, p)
+	return ws[len(ws)-1]
+}
+
+// Compatible reports whether two names can name one person: their surnames
+// agree under SurnameKey, and each given name of the shorter agrees, in
+// order, with one of the longer's, spelled the same up to transliteration
+// ("Sergei", "Sergey"), as its initial ("J." of "John") or as its short form
+// ("Chris" of "Christopher"). A bare surname is compatible with every full
+// name that ends in it; "Joe Biden" and "Hunter Biden" are not.
+func Compatible(a, b string) bool {
+	wa, wb := keyWords(a), keyWords(b)
+	if len(wa) == 0 || len(wb) == 0 || wa[len(wa)-1] != wb[len(wb)-1] {
+		return false
 	}
-	return translit(Fold(last))
+	ga, gb := wa[:len(wa)-1], wb[:len(wb)-1]
+	if len(ga) > len(gb) {
+		ga, gb = gb, ga
+	}
+	j := 0
+	for _, g := range ga {
+		for j < len(gb) && !sameGiven(g, gb[j]) {
+			j++
+		}
+		if j == len(gb) {
+			return false
+		}
+		j++
+	}
+	return true
+}
+
+// sameGiven reports whether two key words can be one given name: equal, one
+// the initial of the other, or one the start of the other, three letters or
+// more ("chris" of "christopher").
+func sameGiven(a, b string) bool {
+	a, b = strings.TrimSuffix(a, "."), strings.TrimSuffix(b, ".")
+	if a == b {
+		return true
+	}
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if utf8.RuneCountInString(a) == 1 || len(a) >= 3 {
+		return strings.HasPrefix(b, a)
+	}
+	return false
 }
 
 var translitPairs = strings.NewReplacer("kh", "h", "q", "k", "ou", "u", "-", "", "'", "", "’", "")
 
 // translit evens out spelling variants of one romanized word: -ey/-ei,
-// kh/h, q/k, ou/u, doubled letters, hyphens and apostrophes.
+// kh/h, q/k, ou/u, doubled letters, hyphens and apostrophes, and a final
+// -y, -iy, -yy or -ie ("Zelensky", "Zelenskiy", "Zelenskyy"; "Bettie",
+// "Betty").
 func translit(w string) string {
 	w = translitPairs.Replace(w)
-	if strings.HasSuffix(w, "ey") {
-		w = w[:len(w)-2] + "ei"
-	}
 	var b strings.Builder
 	var prev rune
 	for _, r := range w {
@@ -113,5 +161,11 @@ func translit(w string) string {
 		}
 		prev = r
 	}
-	return b.String()
+	w = b.String()
+	for _, end := range []string{"iy", "yi", "ie", "y"} {
+		if len(w) > len(end)+1 && strings.HasSuffix(w, end) {
+			return w[:len(w)-len(end)] + "i"
+		}
+	}
+	return w
 }

@@ -69,7 +69,7 @@ func census(counts map[string]int) *Census {
 	c := NewCensus()
 	for name, n := range counts {
 		for range n {
-			c.Add([]storyline.Entity{{Type: storyline.Person, Norm: name}})
+			c.Add("s", []storyline.Entity{{Type: storyline.Person, Norm: name}})
 		}
 	}
 	return c
@@ -84,7 +84,13 @@ func TestNames(t *testing.T) {
 		"Hossein Amirabdollahian": 1, "Hossein Amir-Abdollahian": 1,
 		// Two people with one surname stay apart, and the lone surname
 		// joins neither.
-		"Ali Abbas": 1, "Ali Mahmoud Abbas": 1, "Abbas": 1,
+		"Joe Biden": 2, "Hunter Biden": 1, "Biden": 3,
+		// A name with a middle name, or an initial, joins the full name
+		// of its scope.
+		"Mark Heller": 2, "Mark Jay Heller": 1, "Heller": 1,
+		"Volodymyr Zelensky": 2, "Volodymyr Zelenskiy": 1, "Zelenskyy": 1,
+		// A generational suffix does not hide the surname.
+		"Arcade Joseph Comeaux Jr.": 2, "Comeaux": 2,
 		// Lone surnames spelled two ways, with no full name, become one.
 		"Cavusoglu": 1, "Çavuşoğlu": 1,
 	}
@@ -94,17 +100,20 @@ func TestNames(t *testing.T) {
 		"Ali Asghar Haji": "Ali Asghar Haji", "Khaji": "Ali Asghar Haji",
 		"Recep Tayyip Erdogan": "Recep Tayyip Erdogan", "Erdogan": "Recep Tayyip Erdogan",
 		"Hossein Amirabdollahian": "Hossein Amir-Abdollahian", "Hossein Amir-Abdollahian": "Hossein Amir-Abdollahian",
-		"Ali Abbas": "Ali Abbas", "Ali Mahmoud Abbas": "Ali Mahmoud Abbas", "Abbas": "Abbas",
+		"Joe Biden": "Joe Biden", "Hunter Biden": "Hunter Biden", "Biden": "Biden",
+		"Mark Heller": "Mark Heller", "Mark Jay Heller": "Mark Heller", "Heller": "Mark Heller",
+		"Volodymyr Zelensky": "Volodymyr Zelensky", "Volodymyr Zelenskiy": "Volodymyr Zelensky", "Zelenskyy": "Volodymyr Zelensky",
+		"Arcade Joseph Comeaux Jr.": "Arcade Joseph Comeaux Jr.", "Comeaux": "Arcade Joseph Comeaux Jr.",
 		// Not counted: itself.
 		"Vladimir Putin": "Vladimir Putin", "": "",
 	}
 	names := census(counts).Names()
 	for name, w := range want {
-		if got := names.Of(name); got != w {
+		if got := names.Of("s", name); got != w {
 			t.Errorf("Names().Of(%q) = %q, want %q", name, got, w)
 		}
 	}
-	if a, b := names.Of("Cavusoglu"), names.Of("Çavuşoğlu"); a != b {
+	if a, b := names.Of("s", "Cavusoglu"), names.Of("s", "Çavuşoğlu"); a != b {
 		t.Errorf("Names().Of(%q) = %q, Names().Of(%q) = %q, want one name", "Cavusoglu", a, "Çavuşoğlu", b)
 	}
 }
@@ -113,9 +122,9 @@ func TestAddCountsPeopleOnly(t *testing.T) {
 	c := NewCensus()
 	// One use of each spelling: the tie goes to the first in sort order,
 	// unless the norms of other entities were counted too.
-	c.Add([]storyline.Entity{{Type: storyline.Person, Norm: "Sergey Lavrov"}, {Type: storyline.Country, Norm: "Sergey Lavrov"}})
-	c.Add([]storyline.Entity{{Type: storyline.Date, Norm: "Sergey Lavrov"}, {Type: storyline.Person, Norm: "Sergei Lavrov"}})
-	if got := c.Names().Of("Sergey Lavrov"); got != "Sergei Lavrov" {
+	c.Add("s", []storyline.Entity{{Type: storyline.Person, Norm: "Sergey Lavrov"}, {Type: storyline.Country, Norm: "Sergey Lavrov"}})
+	c.Add("s", []storyline.Entity{{Type: storyline.Date, Norm: "Sergey Lavrov"}, {Type: storyline.Person, Norm: "Sergei Lavrov"}})
+	if got := c.Names().Of("s", "Sergey Lavrov"); got != "Sergei Lavrov" {
 		t.Errorf("Names().Of(%q) = %q, want %q", "Sergey Lavrov", got, "Sergei Lavrov")
 	}
 }
@@ -129,9 +138,9 @@ func TestApplyCopies(t *testing.T) {
 	}
 	orig := slices.Clone(es)
 	c := NewCensus()
-	c.Add(es)
-	c.Add([]storyline.Entity{{Type: storyline.Person, Norm: "Sergey Lavrov"}, {Type: storyline.Person, Norm: "Sergey Lavrov"}})
-	got := c.Names().Apply(es)
+	c.Add("s", es)
+	c.Add("s", []storyline.Entity{{Type: storyline.Person, Norm: "Sergey Lavrov"}, {Type: storyline.Person, Norm: "Sergey Lavrov"}})
+	got := c.Names().Apply("s", es)
 	want := []string{"Sergey Lavrov", "RU", "Sergey Lavrov", "Lavrov"}
 	for i, e := range got {
 		if e.Norm != want[i] {
@@ -141,18 +150,18 @@ func TestApplyCopies(t *testing.T) {
 	if !slices.Equal(es, orig) {
 		t.Errorf("Apply modified its argument: %v, was %v", es, orig)
 	}
-	if got := c.Names().Apply(nil); len(got) != 0 {
+	if got := c.Names().Apply("s", nil); len(got) != 0 {
 		t.Errorf("Apply(nil) = %v, want none", got)
 	}
 }
 
 func ExampleCensus() {
 	c := NewCensus()
-	c.Add([]storyline.Entity{
+	c.Add("story-1", []storyline.Entity{
 		{Type: storyline.Person, Norm: "Mevlüt Çavuşoğlu"},
 		{Type: storyline.Person, Norm: "Sergei Lavrov"},
 	})
-	c.Add([]storyline.Entity{
+	c.Add("story-1", []storyline.Entity{
 		{Type: storyline.Person, Norm: "Mevlut Cavusoglu"},
 		{Type: storyline.Person, Norm: "Cavusoglu"},
 		{Type: storyline.Person, Norm: "Sergey Lavrov"},
@@ -160,7 +169,7 @@ func ExampleCensus() {
 	})
 	names := c.Names()
 	for _, n := range []string{"Mevlut Cavusoglu", "Cavusoglu", "Sergei Lavrov", "Hulusi Akar"} {
-		fmt.Printf("%s → %s\n", n, names.Of(n))
+		fmt.Printf("%s → %s\n", n, names.Of("story-1", n))
 	}
 	// Output:
 	// Mevlut Cavusoglu → Mevlüt Çavuşoğlu

@@ -99,7 +99,7 @@ func runDump(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 				line.Stale = true
 			default:
 				line.Extractor, line.Lang, line.Skipped = x.Version, x.Lang, x.Skipped
-				ents = names[storyOf[a.ID]].Apply(x.Entities)
+				ents = names.people(personScope(storyOf, a.ID), a.Text, x.Entities)
 			}
 			if !q.matches(a, line.Story, ents) {
 				return nil

@@ -36,14 +36,7 @@ func evalStories(ctx context.Context, goldPath, docsPath string, asJSON bool, pr
 	if err != nil {
 		return fail(fmt.Errorf("%s: %w", docsPath, err))
 	}
-	reports := make(memReports, len(docs))
-	for i, d := range docs {
-		a := &storyline.Article{ID: d.ID, Text: d.Text, Source: d.Source}
-		if d.Published != "" {
-			a.Published, _ = time.Parse(time.DateOnly, d.Published) // extractAll checked it
-		}
-		reports[d.ID] = story.Report{Article: a, Entities: ents[i]}
-	}
+	reports := reportsOf(docs, ents)
 	u, err := story.Build(ctx, reports, story.Version+"+"+x.Version())
 	if err != nil {
 		return fail(err)
@@ -99,6 +92,20 @@ func writeStories(path string, stories []storyline.Story) error {
 		return err
 	}
 	return f.Close()
+}
+
+// reportsOf makes the documents and their entities reports for the story
+// stage.
+func reportsOf(docs []eval.Doc, ents [][]storyline.Entity) memReports {
+	reports := make(memReports, len(docs))
+	for i, d := range docs {
+		a := &storyline.Article{ID: d.ID, Text: d.Text, Source: d.Source}
+		if d.Published != "" {
+			a.Published, _ = time.Parse(time.DateOnly, d.Published) // extractAll checked it
+		}
+		reports[d.ID] = story.Report{Article: a, Entities: ents[i]}
+	}
+	return reports
 }
 
 // memReports are reports held in memory, by ID.

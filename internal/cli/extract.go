@@ -15,10 +15,10 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/storyline/storyline"
-	"github.com/storyline/storyline/identity"
 	"github.com/storyline/storyline/internal/eval"
 	"github.com/storyline/storyline/pipeline"
 	"github.com/storyline/storyline/pipeline/nlp"
+	"github.com/storyline/storyline/pipeline/story"
 	"github.com/storyline/storyline/store"
 )
 
@@ -124,21 +124,35 @@ func runEval(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 	return status
 }
 
-// predict extracts every gold document's entities, then makes person names
-// canonical across the file.
+// predict extracts every gold document's entities, groups the documents
+// into stories as the store's build does, and names people as 'extract
+// dump' does: the uses of a story's people that a report's extraction
+// missed are added, and names are made canonical within each story, then
+// across stories by full names that agree.
 func predict(ctx context.Context, x *nlp.Extractor, gold []eval.Doc) (map[string][]storyline.Entity, error) {
 	ents, err := extractAll(ctx, x, gold)
 	if err != nil {
 		return nil, err
 	}
-	census := identity.NewCensus()
-	for _, es := range ents {
-		census.Add(es)
+	reports := reportsOf(gold, ents)
+	u, err := story.Build(ctx, reports, story.Version+"+"+x.Version())
+	if err != nil {
+		return nil, err
 	}
-	names := census.Names()
+	storyOf := map[string]string{}
+	for _, s := range u.Put {
+		for _, id := range s.Articles {
+			storyOf[id] = s.ID
+		}
+	}
+	scopes, texts := make([]string, len(gold)), make([]string, len(gold))
+	for i, d := range gold {
+		scopes[i], texts[i] = personScope(storyOf, d.ID), d.Text
+	}
+	people := newStoryPeople(scopes, texts, ents)
 	pred := make(map[string][]storyline.Entity, len(gold))
 	for i, d := range gold {
-		pred[d.ID] = names.Apply(ents[i])
+		pred[d.ID] = people.people(scopes[i], d.Text, ents[i])
 	}
 	return pred, nil
 }

@@ -35,7 +35,7 @@ import (
 // rulesVersion changes whenever a rule of this package changes what it
 // extracts; with the digests of the models and of the country table it
 // makes the extractor version that stamps every stored extraction.
-const rulesVersion = "9"
+const rulesVersion = "10"
 
 //go:embed countries.json
 var countriesJSON []byte
@@ -112,7 +112,7 @@ func (x *Extractor) Extract(text string, published time.Time) (ents []storyline.
 		return nil, err
 	}
 	countries := x.countries.find(text)
-	people := dropNamedDays(findPeople(text, toks, x.countries, countries))
+	people := dropNamedDays(findPeople(text, toks, x.countries, x.places, countries))
 	countries = dropOverlapping(countries, people)
 	places := x.places.find(text, toks, countries, people)
 	countries = dropInsidePlaces(countries, places)

@@ -1,7 +1,6 @@
 package nlp
 
 import (
-	_ "embed"
 	"slices"
 	"strings"
 	"unicode"
@@ -11,88 +10,66 @@ import (
 	"github.com/storyline/storyline/identity"
 )
 
-// titles are the roles and honorifics that precede a name and stay out of
-// its span ("President Vladimir Putin" → Vladimir Putin). After one of them a
-// run of capitalised words is taken for a name even where prose missed it.
-var titles = setOf(
-	"president", "vice", "prime", "minister", "ministers", "secretary", "foreign", "defence", "defense",
-	"deputy", "assistant", "fm", "fms", "king", "queen", "prince", "princess", "crown", "sheikh",
-	"emir", "sultan", "pope", "chancellor", "ambassador", "envoy", "spokesman", "spokeswoman",
-	"spokesperson", "general", "gen", "gen.", "colonel", "col.", "lieutenant", "lt.", "admiral", "commander",
-	"senator", "sen.", "sen", "rep.", "representative", "governor", "gov.", "mayor", "judge", "justice",
-	"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "prof", "prof.", "professor", "sir", "dame",
-	"lord", "lady", "chief", "head", "leader", "chairman", "chairwoman", "director", "editor", "counterpart",
-	"ayatollah", "cleric", "interior", "finance", "economy", "trade", "energy", "intelligence", "former",
-	"late", "acting", "speaker", "coach", "captain", "striker", "midfielder", "defender", "goalkeeper",
-	"state", "ceo", "cfo", "coo", "executive", "managing", "manager", "analyst", "economist", "official",
-	"officer", "vice-president", "chief-executive", "premier", "monsignor", "rabbi", "imam", "bishop",
-	"archbishop", "cardinal", "father", "brother", "sister", "saint", "st", "mp", "mep", "deputies",
-)
-
-// nameHeads end the names of places, events and organisations, never of a
-// person: "Wall Street", "Labor Day", "Faroe Islands", "Magna Inc".
-var nameHeads = setOf("street", "road", "avenue", "square", "day", "island", "islands", "championship",
-	"championships", "open", "cup", "centre", "center", "park", "stadium", "bank", "group", "university",
-	"college", "party", "church", "inc", "inc.", "corp", "corp.", "co", "co.", "ltd", "ltd.", "plc", "ag",
-	"llc", "holdings", "airlines", "airways", "motors", "international", "association", "federation",
-	"council", "committee", "ministry", "department", "agency", "court", "league", "club", "city", "county",
-	"valley", "river", "lake", "mountains", "gulf", "bay", "sea", "ocean", "hall", "house", "palace", "times",
-	"post", "news", "journal", "telegraph", "tribune", "herald", "gazette", "exchange", "index", "fund")
-
-// titleJoiners link the words of a title: "Editor in Chief", "Minister of State".
-var titleJoiners = setOf("in", "of", "-", "for", "and")
-
-// isTitle reports a title word, also written with a dash ("CHIEF-").
-func isTitle(w string) bool {
-	return titles[strings.TrimRight(strings.ToLower(w), "-")]
-}
-
-// calendarWords never continue a name; "May" and "June" as first names
-// still come through prose's PERSON label.
-var calendarWords = setOf("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-	"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-	"january", "february", "march", "april", "august", "september", "october", "november", "december")
-
-func setOf(xs ...string) map[string]bool {
-	m := make(map[string]bool, len(xs))
-	for _, x := range xs {
-		m[x] = true
-	}
-	return m
-}
-
-//go:embed givennames.txt
-var givenNamesTxt string
-
-// givenNames are first names in Latin script from many languages, generated
-// from @faker-js/faker's locales by internal/gennames.
-var givenNames = func() map[string]bool {
-	m := map[string]bool{}
-	for line := range strings.Lines(givenNamesTxt) {
-		if n := strings.TrimSpace(line); n != "" {
-			m[n] = true
-		}
-	}
-	return m
-}()
-
-// groupWords name peoples, faiths and blocs that prose labels PERSON; they
-// are neither people nor countries.
-var groupWords = setOf("arab", "arabs", "kurd", "kurds", "kurdish", "european", "africa", "african", "asian",
-	"western", "muslim", "muslims", "christian", "christians", "jewish", "jews", "sunni", "shia", "shiite",
-	"islamic", "gulf", "latin", "nordic", "baltic", "balkan", "palestinians")
-
-// mediaWords before a name make it an outlet: "outlet Sputnik", "agency SANA".
-var mediaWords = setOf("outlet", "agency", "newspaper", "daily", "broadcaster", "channel", "website",
-	"network", "magazine", "tv", "radio", "station", "paper", "wire")
-
 // findPeople returns the person mentions of text: the names prose labels
 // PERSON and those that follow a title, trimmed to the name itself, then every
 // later use of a found surname; each normed to the fullest form in the text.
-func findPeople(text string, toks []token, g *gazetteer, countries []storyline.Entity) []storyline.Entity {
+func findPeople(text string, toks []token, g *gazetteer, places *placeTable, countries []storyline.Entity) []storyline.Entity {
 	type span struct {
 		from, to int // token range [from, to)
 		titled   bool
+	}
+	lower := lowercaseWords(text)
+	lowerStems := make(map[string]bool, len(lower))
+	for w := range lower {
+		lowerStems[stem(w)] = true
+	}
+	headline := headlineLines(text)
+	// namedElsewhere are the words the text capitalises inside a sentence
+	// outside headlines: "DeGeneres" in "Ellen DeGeneres will host", which
+	// the tagger takes for a verb in "Ellen DeGeneres To Host".
+	namedElsewhere := map[string]bool{}
+	for k := 1; k < len(toks); k++ {
+		if w := toks[k].text; isCapitalised(w) && !headline(toks[k].start) && sameLine(text, toks[k-1], toks[k]) &&
+			!strings.ContainsAny(toks[k-1].text, ".!?:") {
+			namedElsewhere[w] = true
+		}
+	}
+	// more reports whether token k may continue a name that prose's label
+	// or a title or given name started: not a word the text uses in lower
+	// case ("Gary Ross Will Not Direct", "will" being in the text), not a
+	// function word, and in a headline in title case not a verb either
+	// ("Esther Williams Dies At 91"), unless the text writes it as a name
+	// elsewhere.
+	more := func(k int) bool {
+		w := toks[k].text
+		if k > 0 && sentenceDot(toks[k-1].text) || isHead(w) {
+			return false
+		}
+		if !nameWord(w) || identity.IsParticle(w) {
+			return nameWord(w)
+		}
+		if functionWords[strings.ToLower(w)] || lower[w] {
+			return false
+		}
+		// An acronym ends a name in mixed case: "Dell XPS".
+		if up := strings.ToUpper(w); up == w && utf8.RuneCountInString(w) > 1 && k > 0 && strings.ToUpper(toks[k-1].text) != toks[k-1].text {
+			return false
+		}
+		// "Gary Ross Wo|n't": a word cut from its contraction.
+		if k+1 < len(toks) && glued(toks[k], toks[k+1]) && (toks[k+1].text == "n't" || toks[k+1].text == "n’t") {
+			return false
+		}
+		if headline(toks[k].start) && !namedElsewhere[w] {
+			// A verb of the headline: tagged so, used in lower case, or
+			// inflected after a surname ("Lindsay Lohan Checks Into"); or
+			// any word after one that the text names elsewhere ("Gary Ross
+			// Will Not Direct", "Ross was in negotiations").
+			afterSurname := k > 1 && (!givenNames[toks[k-1].text] || givenNames[toks[k-2].text]) || k > 0 && namedElsewhere[toks[k-1].text]
+			inflected := stem(w) != w && afterSurname
+			return !strings.HasPrefix(toks[k].tag, "VB") && toks[k].tag != "MD" && !lowerStems[stem(w)] && !inflected &&
+				!(k > 0 && namedElsewhere[toks[k-1].text])
+		}
+		return true
 	}
 	var spans []span
 	for i := 0; i < len(toks); {
@@ -103,8 +80,10 @@ func findPeople(text string, toks []token, g *gazetteer, countries []storyline.E
 		j := i + 1
 		// Extend over the rest of the name where prose stopped early
 		// ("Bashar" + "al-Assad", "Hulusi" + "Akar", "Mark O" + "'Meara").
-		for j < len(toks) && sameLine(text, toks[j-1], toks[j]) && (strings.HasSuffix(toks[j].label, "PERSON") ||
-			nameWord(toks[j].text) && !isTitle(toks[j].text) && !g.isCountryWord(toks[j].text) ||
+		for j < len(toks) && sameLine(text, toks[j-1], toks[j]) && !sentenceDot(toks[j-1].text) && (strings.HasSuffix(toks[j].label, "PERSON") && (!headline(toks[j].start) || more(j)) ||
+			// "James R. Dabney": the dot of a middle initial, a name after it.
+			j-1 > i && toks[j].text == "." && glued(toks[j-1], toks[j]) && isInitial(toks[j-1].text) && j+1 < len(toks) && nameWord(toks[j+1].text) ||
+			more(j) && !isTitle(toks[j].text) && !g.isCountryWord(toks[j].text) ||
 			glued(toks[j-1], toks[j]) && apostropheName(toks[j].text)) {
 			j++
 		}
@@ -137,8 +116,9 @@ func findPeople(text string, toks []token, g *gazetteer, countries []storyline.E
 			j++
 		}
 		k := j
-		for k < len(toks) && k-j < 7 && nameWord(toks[k].text) && sameLine(text, toks[k-1], toks[k]) &&
-			!g.isCountryWord(toks[k].text) {
+		// "the Governor of Alaska": a title ending in a joiner names a place.
+		for k < len(toks) && k-j < 7 && more(k) && sameLine(text, toks[k-1], toks[k]) &&
+			!g.isCountryWord(toks[k].text) && !titleJoiners[strings.ToLower(toks[j-1].text)] {
 			k++
 		}
 		if k > j {
@@ -160,7 +140,7 @@ func findPeople(text string, toks []token, g *gazetteer, countries []storyline.E
 			continue
 		}
 		k := j
-		for k < len(toks) && k-j < 4 && sameLine(text, toks[k-1], toks[k]) && (nameWord(toks[k].text) &&
+		for k < len(toks) && k-j < 4 && sameLine(text, toks[k-1], toks[k]) && (more(k) &&
 			!isTitle(toks[k].text) && !g.isCountryWord(toks[k].text) && !identity.IsParticle(strings.ToLower(toks[k].text)) ||
 			glued(toks[k-1], toks[k]) && apostropheName(toks[k].text)) {
 			k++
@@ -171,22 +151,32 @@ func findPeople(text string, toks []token, g *gazetteer, countries []storyline.E
 		}
 	}
 
-	lower := lowercaseWords(text)
 	inCountry := func(t token) bool {
 		return slices.ContainsFunc(countries, func(c storyline.Entity) bool { return c.Start < t.end && t.start < c.End })
+	}
+	// surnames end the names of two words or more: "Clinton" of "Bill
+	// Clinton" is a surname in "the Clinton campaign".
+	surnames := map[string]bool{}
+	for _, s := range spans {
+		if s.to-s.from > 1 {
+			surnames[toks[s.to-1].text] = true
+		}
 	}
 	var people []storyline.Entity
 	for _, s := range spans {
 		from, to, ok := trimName(toks, s.from, s.to, g, inCountry)
-		if !ok || !plausibleName(toks, s.from, from, to, s.titled, lower, g) {
+		if !ok || !plausibleName(toks, s.from, from, to, s.titled, lower, surnames, g, places) {
 			continue
 		}
 		e := storyline.Entity{Type: storyline.Person, Start: toks[from].start, End: toks[to-1].end}
+		if sentenceDot(toks[to-1].text) {
+			e.End-- // "after Whoopi Goldberg."
+		}
 		e.Text = text[e.Start:e.End]
 		people = append(people, e)
 	}
 	people = longestFirst(people)
-	people = append(people, laterMentions(toks, people)...)
+	people = append(people, laterMentions(toks, people, inCountry)...)
 	people = longestFirst(people)
 	normPeople(people)
 	return people
@@ -196,22 +186,47 @@ func findPeople(text string, toks []token, g *gazetteer, countries []storyline.E
 // acronyms (SANA, NATO), groups (Arab), outlets ("outlet Sputnik"), headline
 // and furniture words that the text also uses in lower case ("Ministry",
 // "Source"), and names in capitals unless a title stands before them.
-func plausibleName(toks []token, spanFrom, from, to int, titled bool, lower map[string]bool, g *gazetteer) bool {
+func plausibleName(toks []token, spanFrom, from, to int, titled bool, lower, surnames map[string]bool, g *gazetteer, places *placeTable) bool {
 	name := toks[from].text
 	for _, t := range toks[from+1 : to] {
 		name += " " + t.text
 	}
-	if g.places[phraseKey(name)] {
+	if g.places[phraseKey(name)] || !titled && places.isPlaceName(name) && (to-from > 1 || !givenNames[name]) {
+		return false
+	}
+	// "Brooklyn Teen", "Troy, Michigan": a name that starts with a place,
+	// or stands before a region, is that place's.
+	if first := toks[from].text; to-from > 1 && !titled && places.isPlaceName(first) && !givenNames[first] ||
+		to+1 < len(toks) && toks[to].text == "," && places.isRegion(toks[to+1].text) {
 		return false
 	}
 	if spanFrom > 0 && mediaWords[strings.ToLower(toks[spanFrom-1].text)] {
+		return false
+	}
+	// "Dow Jones & Company", "Procter & Gamble": a firm.
+	if to < len(toks) && toks[to].text == "&" || from > 0 && toks[from-1].text == "&" {
+		return false
+	}
+	if !slices.ContainsFunc(toks[from:to], func(t token) bool { return !interfaceWords[strings.ToLower(t.text)] }) {
 		return false
 	}
 	shouting := strings.ToUpper(name) == name
 	if shouting && (to-from == 1 || !titled) {
 		return false
 	}
-	if nameHeads[strings.ToLower(toks[to-1].text)] || to < len(toks) && nameHeads[strings.ToLower(toks[to].text)] {
+	if slices.ContainsFunc(toks[from:to], func(t token) bool { return isHead(t.text) }) || to < len(toks) && isHeadAfter(toks[to].text) {
+		return false
+	}
+	// "The Golden Compass", "The Big Lebowski": a title of a work or a
+	// firm, not a person. "San Diego Padres", "Santa Monica": a place.
+	if to-from > 1 && from > 0 && toks[from-1].text == "The" && !titled || placePrefixes[strings.ToLower(toks[from].text)] ||
+		from > 0 && nameWord(toks[from-1].text) && places.isPlaceName(toks[from-1].text+" "+toks[from].text) {
+		return false
+	}
+	// "this year's Oscar host": a given name alone before a noun names a
+	// thing after a person, not the person.
+	if to-from == 1 && !titled && givenNames[toks[from].text] && !surnames[toks[from].text] && to < len(toks) &&
+		(toks[to].tag == "NN" || toks[to].tag == "NNS") && !isCapitalised(toks[to].text) {
 		return false
 	}
 	// "Al Jazeera", "Al-Watan": a lone word behind a capitalised article-like
@@ -227,9 +242,9 @@ func plausibleName(toks []token, spanFrom, from, to int, titled bool, lower map[
 		if p, _, ok := strings.Cut(toks[from].text, "-"); ok && identity.IsParticle(strings.ToLower(p)) {
 			return false
 		}
-		// "Iran Update": a word left after a country, with no title, is a
-		// headline's noun.
-		if from > spanFrom && g.isCountryWord(toks[from-1].text) && !titled {
+		// "Iran Update", "American Pie": a word right after a country, with
+		// no title, is a headline's noun or a title's.
+		if from > 0 && g.isCountryWord(toks[from-1].text) && !titled {
 			return false
 		}
 	}
@@ -243,6 +258,17 @@ func plausibleName(toks []token, spanFrom, from, to int, titled bool, lower map[
 		}
 	}
 	return true
+}
+
+// isPlaceName reports a city or region of the place table: "Virginia
+// Beach", "Santa Rosa", "Aceh".
+func (t *placeTable) isPlaceName(name string) bool { return len(t.byKey[phraseKey(name)]) > 0 }
+
+// isRegion reports a region of the place table with no city of that name:
+// "Michigan", "California".
+func (t *placeTable) isRegion(name string) bool {
+	refs := t.byKey[phraseKey(name)]
+	return len(refs) > 0 && !slices.ContainsFunc(refs, func(r placeRef) bool { return r.population > 0 || r.capital })
 }
 
 func isCapitalised(w string) bool {
@@ -261,6 +287,71 @@ func lowercaseWords(text string) map[string]bool {
 		}
 	}
 	return set
+}
+
+// headlineLines returns whether the line at a byte offset of text is a
+// headline in title case: three words of four letters or more, all
+// capitalised but for function words ("Esther Williams Dies At Age 91",
+// "Yvonne Hiller Charged with Two Counts of Murder"). There every word of a
+// phrase is capitalised, and a capital says nothing of a name.
+func headlineLines(text string) func(at int) bool {
+	memo := map[int]bool{}
+	return func(at int) bool {
+		start := strings.LastIndexByte(text[:at], '\n') + 1
+		if h, ok := memo[start]; ok {
+			return h
+		}
+		end := strings.IndexByte(text[start:], '\n')
+		if end < 0 {
+			end = len(text) - start
+		}
+		long, lowered := 0, false
+		for _, w := range strings.FieldsFunc(text[start:start+end], func(r rune) bool { return !unicode.IsLetter(r) }) {
+			if utf8.RuneCountInString(w) < 4 {
+				continue
+			}
+			long++
+			if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) && !functionWords[w] {
+				lowered = true
+			}
+		}
+		memo[start] = long >= 3 && !lowered
+		return memo[start]
+	}
+}
+
+// stem is a capitalised verb or plural without its ending, as the text would
+// write it in lower case elsewhere: "Checks", "Charged" → "Check", "Charg".
+func stem(w string) string {
+	for _, suf := range []string{"ing", "ed", "es", "s"} {
+		if len(w) > len(suf)+3 && strings.HasSuffix(w, suf) {
+			return w[:len(w)-len(suf)]
+		}
+	}
+	return w
+}
+
+// sentenceDot reports a word that the tokenizer left with the dot of a
+// sentence's end ("Pro." of "MacBook Pro. I've", "Goldberg." at the end of
+// a text): a name may end with it, never run on past it.
+func sentenceDot(w string) bool {
+	rest, ok := strings.CutSuffix(w, ".")
+	if !ok || utf8.RuneCountInString(rest) < 2 || strings.Contains(rest, ".") {
+		return false
+	}
+	l := strings.ToLower(w)
+	return !titles[l] && l != "jr." && l != "sr." && !identity.IsParticle(l)
+}
+
+// isHead reports a noun that heads the name of a place or organisation:
+// "Center".
+func isHead(w string) bool { return nameHeads[strings.ToLower(w)] }
+
+// isHeadAfter reports a head noun after a name, also a plural in lower
+// case: "the Interior and Commerce departments". ("Rivers" in capitals is
+// a surname.)
+func isHeadAfter(w string) bool {
+	return isHead(w) || !isCapitalised(w) && nameHeads[strings.TrimSuffix(w, "s")]
 }
 
 // glued reports two tokens written without space between them.
@@ -292,6 +383,9 @@ func sameLine(text string, a, b token) bool {
 // nameWord reports whether a token can be part of a name: capitalised, or a
 // particle, or all capitals (a headline or a masthead).
 func nameWord(w string) bool {
+	if sentenceDot(w) {
+		w = w[:len(w)-1]
+	}
 	if identity.IsParticle(strings.ToLower(w)) {
 		return true
 	}
@@ -302,13 +396,19 @@ func nameWord(w string) bool {
 		return false // "Davison Feb. 1": a date follows the name
 	}
 	r, _ := utf8.DecodeRuneInString(w)
-	if !unicode.IsUpper(r) {
+	if !unicode.IsUpper(r) || !isInitial(w) && functionWords[strings.ToLower(strings.ReplaceAll(w, "’", "'"))] {
 		return false
 	}
 	for _, r := range w {
 		if !unicode.IsLetter(r) && r != '-' && r != '\'' && r != '’' && r != '.' {
 			return false
 		}
+	}
+	// A dot ends a sentence ("MacBook Pro. I've") unless it marks an
+	// initial or an abbreviation: "J.", "J.R.", "Jr.", "St.".
+	if before, _, ok := strings.Cut(w, "."); ok && !isInitial(before) && !identity.IsParticle(strings.ToLower(w)) &&
+		!titles[strings.ToLower(w)] && strings.ToLower(w) != "jr." && strings.ToLower(w) != "sr." {
+		return false
 	}
 	return true
 }
@@ -332,7 +432,7 @@ func trimName(toks []token, from, to int, g *gazetteer, inCountry func(token) bo
 		return 0, 0, false
 	}
 	for k := from; k < to; k++ {
-		if apostropheName(toks[k].text) && k > from && glued(toks[k-1], toks[k]) {
+		if k > from && glued(toks[k-1], toks[k]) && (apostropheName(toks[k].text) || toks[k].text == "." && isInitial(toks[k-1].text)) {
 			continue
 		}
 		if !nameWord(toks[k].text) || titles[strings.ToLower(toks[k].text)] || inCountry(toks[k]) {
@@ -361,8 +461,9 @@ func longestFirst(es []storyline.Entity) []storyline.Entity {
 }
 
 // laterMentions finds the other uses of names already found: the surname
-// alone ("Lavrov" after "Sergei Lavrov"), before or after the full name.
-func laterMentions(toks []token, found []storyline.Entity) []storyline.Entity {
+// alone ("Lavrov" after "Sergei Lavrov"), before or after the full name;
+// never inside a country's name ("Korea" of "North Korea").
+func laterMentions(toks []token, found []storyline.Entity, inCountry func(token) bool) []storyline.Entity {
 	known := map[string]bool{}
 	for _, p := range found {
 		// Only full names teach a surname: a lone word prose got wrong would
@@ -372,27 +473,58 @@ func laterMentions(toks []token, found []storyline.Entity) []storyline.Entity {
 		}
 	}
 	var out []storyline.Entity
-	for _, t := range toks {
-		if !nameWord(t.text) || identity.IsParticle(strings.ToLower(t.text)) || !known[identity.SurnameKey(t.text)] {
+	for i, t := range toks {
+		w, end := t.text, t.end
+		if sentenceDot(w) {
+			w, end = w[:len(w)-1], end-1
+		}
+		if !nameWord(w) || identity.IsParticle(strings.ToLower(w)) || !known[identity.SurnameKey(w)] || inCountry(t) ||
+			i+1 < len(toks) && isHeadAfter(toks[i+1].text) { // "the Betty Ford Center"
 			continue
 		}
-		out = append(out, storyline.Entity{Type: storyline.Person, Text: t.text, Start: t.start, End: t.end})
+		out = append(out, storyline.Entity{Type: storyline.Person, Text: w, Start: t.start, End: end})
 	}
 	return out
 }
 
 // normPeople gives each mention the fullest form of its name in the text:
-// the longest mention sharing its surname. Names in capitals are title-cased.
+// the longest full name Compatible with it ("Mark Heller" → "Mark Jay
+// Heller", "Lavrov" → "Sergei Lavrov") when all such names are compatible
+// with one another; a full name is never normed to another person's ("Joe
+// Biden", "Hunter Biden"), and a surname that both share stays as written.
+// Names in capitals are title-cased.
 func normPeople(people []storyline.Entity) {
-	fullest := map[string]string{}
+	var names []string // distinct texts, in order of first use
 	for _, p := range people {
-		k := identity.SurnameKey(p.Text)
-		if cur, ok := fullest[k]; !ok || len(strings.Fields(p.Text)) > len(strings.Fields(cur)) {
-			fullest[k] = p.Text
+		if !slices.Contains(names, p.Text) {
+			names = append(names, p.Text)
 		}
 	}
+	fullest := make(map[string]string, len(names))
+	for _, n := range names {
+		best, whole := n, true
+		var seen []string
+		for _, m := range names {
+			if m == n || !identity.Compatible(n, m) {
+				continue
+			}
+			for _, o := range seen {
+				if !identity.Compatible(o, m) {
+					whole = false
+				}
+			}
+			seen = append(seen, m)
+			if len(strings.Fields(m)) > len(strings.Fields(best)) {
+				best = m
+			}
+		}
+		if !whole {
+			best = n
+		}
+		fullest[n] = best
+	}
 	for i := range people {
-		people[i].Norm = titleCaseIfShouting(fullest[identity.SurnameKey(people[i].Text)])
+		people[i].Norm = titleCaseIfShouting(fullest[people[i].Text])
 	}
 }
 

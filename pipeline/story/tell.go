@@ -31,7 +31,7 @@ func Tell(id string, reports []Report, central string) storyline.Story {
 		if a.ID == central || s.Title == "" {
 			s.Title = titleOf(a)
 		}
-		ents := names.Apply(r.Entities)
+		ents := names.Apply("", r.Entities)
 		mentions[a.ID] = Mentions(a, ents)
 		people.add(namesOf(ents, storyline.Person))
 		countries.add(namesOf(ents, storyline.Country))
@@ -44,11 +44,13 @@ func Tell(id string, reports []Report, central string) storyline.Story {
 	return s
 }
 
-// Names makes the canonical person names of a story's reports.
+// Names makes the canonical person names of a story's reports, all in the
+// scope "": a story is told from its own reports alone, so its people's
+// names never depend on which other stories are stored.
 func Names(reports []Report) *identity.Names {
 	c := identity.NewCensus()
 	for _, r := range reports {
-		c.Add(r.Entities)
+		c.Add("", r.Entities)
 	}
 	return c.Names()
 }

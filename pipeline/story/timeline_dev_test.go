@@ -91,7 +91,7 @@ func TestDevSets(t *testing.T) {
 func predictStory(g eval.Story, arts map[string]*storyline.Article, ents map[string][]storyline.Entity) eval.Story {
 	census := identity.NewCensus()
 	for _, id := range g.Articles {
-		census.Add(ents[id])
+		census.Add(g.ID, ents[id])
 	}
 	names := census.Names()
 	var as []*storyline.Article
@@ -99,7 +99,7 @@ func predictStory(g eval.Story, arts map[string]*storyline.Article, ents map[str
 	for _, id := range g.Articles {
 		a := arts[id]
 		as = append(as, a)
-		ms[id] = Mentions(a, names.Apply(ents[id]))
+		ms[id] = Mentions(a, names.Apply(g.ID, ents[id]))
 	}
 	p := eval.Story{ID: g.ID, Articles: g.Articles}
 	for _, e := range Timeline(as, ms) {
@@ -115,7 +115,7 @@ func predictStory(g eval.Story, arts map[string]*storyline.Article, ents map[str
 func dumpMentions(g eval.Story, arts map[string]*storyline.Article, ents map[string][]storyline.Entity) {
 	census := identity.NewCensus()
 	for _, id := range g.Articles {
-		census.Add(ents[id])
+		census.Add(g.ID, ents[id])
 	}
 	names := census.Names()
 	for _, id := range g.Articles {
@@ -127,7 +127,7 @@ func dumpMentions(g eval.Story, arts map[string]*storyline.Article, ents map[str
 			}
 		}
 		fmt.Printf("-- %s published %s gold %v\n", id, a.Published.Format(time.DateOnly), in)
-		for _, m := range Mentions(a, names.Apply(ents[id])) {
+		for _, m := range Mentions(a, names.Apply(g.ID, ents[id])) {
 			date := ""
 			if m.DateEnd > m.DateStart {
 				date = a.Text[m.DateStart:m.DateEnd]
