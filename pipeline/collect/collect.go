@@ -148,7 +148,7 @@ type run struct {
 // open reads one source: a web URL, a directory or a file.
 func (r *run) open(src string) {
 	if isWebURL(src) {
-		r.web.visit(src, src, time.Time{}, r.opts.Depth)
+		r.web.visit(src, src, time.Time{}, r.opts.Depth, nil)
 		return
 	}
 	info, err := os.Stat(src)
@@ -158,7 +158,7 @@ func (r *run) open(src string) {
 	case info.IsDir():
 		r.openDir(src)
 	default:
-		r.openFile(src, src)
+		r.openFile(src, src, nil)
 	}
 }
 

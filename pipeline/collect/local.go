@@ -88,13 +88,14 @@ func (r *run) openDir(src string) {
 		if r.ctx.Err() != nil {
 			return
 		}
-		r.openFile(src, f)
+		r.openFile(src, f, nil)
 	}
 }
 
 // openFile reads a file, once in a run however many times it is given or
-// listed. Its articles are keyed by its absolute path.
-func (r *run) openFile(src, path string) {
+// listed. Its articles are keyed by its absolute path. chain holds the
+// feeds that led to it, outermost first.
+func (r *run) openFile(src, path string, chain []string) {
 	fail := func(err error) { send(r.ctx, r.out, storyline.Collected{Source: src, Input: path, Err: err}) }
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -134,17 +135,29 @@ func (r *run) openFile(src, path string) {
 		a.Fetched = r.opts.Now().UTC()
 		send(r.ctx, r.out, storyline.Collected{Source: src, Input: path, Article: a})
 	}
+	if len(p.Entries) == 0 {
+		return
+	}
+	listing := fileURL.String()
+	if chain, err = nest(chain, listing); err != nil {
+		fail(err)
+		return
+	}
 	for _, e := range p.Entries {
 		if r.ctx.Err() != nil {
 			return
+		}
+		if err := cycle(chain, listing, listing, e.URL); err != nil {
+			fail(err)
+			continue
 		}
 		if !r.web.wanted(e.Listed) {
 			continue
 		}
 		if isWebURL(e.URL) {
-			r.web.visit(src, e.URL, e.Listed, r.opts.Depth)
+			r.web.visit(src, e.URL, e.Listed, r.opts.Depth, chain)
 		} else if u, err := url.Parse(e.URL); err == nil && u.Scheme == "file" {
-			r.openFile(src, filepath.FromSlash(u.Path))
+			r.openFile(src, filepath.FromSlash(u.Path), chain)
 		}
 	}
 }
