@@ -106,6 +106,15 @@ func (r *run) openFile(src, path string, chain []string) {
 		return
 	}
 	r.files[abs] = true
+	// Opening a named pipe blocks until a writer comes, and a device may
+	// never end: only regular files are read.
+	if info, err := os.Stat(path); err != nil {
+		fail(err)
+		return
+	} else if !info.Mode().IsRegular() {
+		fail(fmt.Errorf("%w: not a regular file (%s), skipped", storyline.ErrUnsupported, fileType(info.Mode())))
+		return
+	}
 	for _, k := range fileKinds {
 		if k.stream != nil && k.named(path) {
 			k.stream(r, src, path)
@@ -160,6 +169,21 @@ func (r *run) openFile(src, path string, chain []string) {
 			r.openFile(src, filepath.FromSlash(u.Path), chain)
 		}
 	}
+}
+
+// fileType names the kind of a file that is not a regular one.
+func fileType(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "named pipe"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeDevice != 0:
+		return "device"
+	case m.IsDir():
+		return "directory"
+	}
+	return "mode " + m.Type().String()
 }
 
 func parseTextFile(data []byte, _ *url.URL) (Parsed, error) {
