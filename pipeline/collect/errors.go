@@ -13,6 +13,8 @@ var (
 	// ErrListingDepth is returned for a feed or sitemap reached through
 	// more than maxListingDepth others.
 	ErrListingDepth = errors.New("feeds and sitemaps nested too deep")
+	// ErrLongLine is returned for a JSON line longer than maxLine.
+	ErrLongLine = errors.New("JSON line too long")
 )
 
 // maxListingDepth bounds how many feeds and sitemaps may lead to one

@@ -220,8 +220,13 @@ func readCapped(path string, limit int) ([]byte, error) {
 	return data, nil
 }
 
-// plainText keeps a text file byte for byte as the article's text.
+// plainText keeps a text file byte for byte as the article's text, once
+// decoded to UTF-8 without a byte order mark.
 func plainText(data []byte) (*storyline.Article, error) {
+	data, err := decodeText(data)
+	if err != nil {
+		return nil, err
+	}
 	if !utf8.Valid(data) {
 		return nil, errors.New("not UTF-8 text")
 	}
@@ -243,37 +248,73 @@ type jsonArticle struct {
 	Author    string `json:"author"`
 }
 
-// maxLine bounds one JSON line: one article's text with room to spare.
-const maxLine = 64 << 20
+// maxLine bounds one JSON line: one article's text with room to spare. A
+// variable so that tests can lower it.
+var maxLine = 64 << 20
 
-// streamJSONL reads a JSON Lines corpus line by line.
+// streamJSONL reads a JSON Lines corpus line by line. A line over maxLine
+// is reported and skipped, not the end of the file.
 func (r *run) streamJSONL(src, path string) {
+	fail := func(input string, err error) bool {
+		return send(r.ctx, r.out, storyline.Collected{Source: src, Input: input, Err: err})
+	}
 	f, err := os.Open(path)
 	if err != nil {
-		send(r.ctx, r.out, storyline.Collected{Source: src, Input: path, Err: err})
+		fail(path, err)
 		return
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
-	n := 0
-	for sc.Scan() {
-		n++
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 {
-			continue
+	lines, err := decodedReader(f)
+	if err != nil {
+		fail(path, err)
+		return
+	}
+	br := bufio.NewReaderSize(lines, 64<<10)
+	for n := 1; ; n++ {
+		line, size, err := readLine(br, maxLine)
+		if err != nil && err != io.EOF {
+			fail(fmt.Sprintf("%s:%d", path, n), err)
+			return
+		}
+		if n == 1 {
+			line = bytes.TrimPrefix(line, utf8BOM)
 		}
 		input := fmt.Sprintf("%s:%d", path, n)
-		a, err := ParseJSONLine(line)
-		if err == nil {
-			a.Fetched = r.opts.Now().UTC()
+		switch line = bytes.TrimSpace(line); {
+		case size > maxLine:
+			if !fail(input, fmt.Errorf("%w: %d bytes, limit %d: skipped", ErrLongLine, size, maxLine)) {
+				return
+			}
+		case len(line) > 0:
+			a, perr := ParseJSONLine(line)
+			if perr == nil {
+				a.Fetched = r.opts.Now().UTC()
+			}
+			if !send(r.ctx, r.out, storyline.Collected{Source: src, Input: input, Article: a, Err: perr}) {
+				return
+			}
 		}
-		if !send(r.ctx, r.out, storyline.Collected{Source: src, Input: input, Article: a, Err: err}) {
+		if err == io.EOF {
 			return
 		}
 	}
-	if err := sc.Err(); err != nil {
-		send(r.ctx, r.out, storyline.Collected{Source: src, Input: fmt.Sprintf("%s:%d", path, n+1), Err: err})
+}
+
+// readLine reads one line, without its newline, and its size. A line over
+// limit bytes is read to its end but not kept: line is nil, size tells.
+func readLine(br *bufio.Reader, limit int) (line []byte, size int, err error) {
+	for {
+		chunk, err := br.ReadSlice('\n')
+		chunk = bytes.TrimSuffix(chunk, []byte{'\n'})
+		size += len(chunk)
+		if size <= limit {
+			line = append(line, chunk...)
+		} else {
+			line = nil
+		}
+		if err != bufio.ErrBufferFull {
+			return line, size, err
+		}
 	}
 }
 
