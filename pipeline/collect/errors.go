@@ -15,6 +15,12 @@ var (
 	ErrListingDepth = errors.New("feeds and sitemaps nested too deep")
 	// ErrLongLine is returned for a JSON line longer than maxLine.
 	ErrLongLine = errors.New("JSON line too long")
+	// ErrDuplicateID is returned for a JSON line that repeats the id of an
+	// earlier line of its file.
+	ErrDuplicateID = errors.New("duplicate id")
+	// ErrNotJSONLines is returned for a file that stopped being read after
+	// maxBadLines bad lines in a row.
+	ErrNotJSONLines = errors.New("not a JSON Lines corpus")
 )
 
 // maxListingDepth bounds how many feeds and sitemaps may lead to one

@@ -1,6 +1,7 @@
 package collect
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,5 +97,38 @@ func TestTextEncodings(t *testing.T) {
 				t.Errorf("%s: text %q, want %q", tc.name, a.Text, text)
 			}
 		}
+	}
+}
+
+// TestJSONLinesDuplicateIDs: a line repeating the id of an earlier line of
+// the file is reported naming both lines, and the first is kept.
+func TestJSONLinesDuplicateIDs(t *testing.T) {
+	got := outcomes(collectFile(t, "d.jsonl", jsonLine("1", "First")+jsonLine("2", "Two")+jsonLine("1", "Second")))
+	want := []string{"d.jsonl:1: First", "d.jsonl:2: Two", `d.jsonl:3: duplicate id: "1", given on line 1, again on line 3: skipped`}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestJSONLinesBadRun: maxBadLines bad lines in a row end the source with
+// one more error (99 bad lines, then 100: 99 + 100 + 1 errors, and the
+// last article not read); fewer, between good lines, do not.
+func TestJSONLinesBadRun(t *testing.T) {
+	garbage := strings.Repeat("\x8f\x01garbage\n", maxBadLines-1)
+	content := jsonLine("1", "One") + garbage + jsonLine("2", "Two") + garbage + "more garbage\n" + jsonLine("3", "Three")
+	var titles []string
+	var errs []error
+	for _, it := range collectFile(t, "r.jsonl", content) {
+		if it.Err != nil {
+			errs = append(errs, it.Err)
+		} else {
+			titles = append(titles, it.Article.Title)
+		}
+	}
+	if strings.Join(titles, ",") != "One,Two" {
+		t.Errorf("articles %q, want One and Two", titles)
+	}
+	if n := len(errs); n != 2*maxBadLines || !errors.Is(errs[n-1], ErrNotJSONLines) {
+		t.Errorf("%d errors ending with %v, want %d ending with %v", n, errs[n-1], 2*maxBadLines, ErrNotJSONLines)
 	}
 }

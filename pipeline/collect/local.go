@@ -252,8 +252,14 @@ type jsonArticle struct {
 // variable so that tests can lower it.
 var maxLine = 64 << 20
 
+// maxBadLines is how many bad lines in a row end a JSON Lines source: a
+// file that is no corpus (or a device that never ends) gets one error, not
+// one per line without end.
+const maxBadLines = 100
+
 // streamJSONL reads a JSON Lines corpus line by line. A line over maxLine
-// is reported and skipped, not the end of the file.
+// is reported and skipped, not the end of the file; so is a line repeating
+// the id of an earlier one, which would otherwise replace it unseen.
 func (r *run) streamJSONL(src, path string) {
 	fail := func(input string, err error) bool {
 		return send(r.ctx, r.out, storyline.Collected{Source: src, Input: input, Err: err})
@@ -270,6 +276,8 @@ func (r *run) streamJSONL(src, path string) {
 		return
 	}
 	br := bufio.NewReaderSize(lines, 64<<10)
+	firstLine := map[string]int{} // the line that gave each id
+	bad := 0                      // bad lines in a row
 	for n := 1; ; n++ {
 		line, size, err := readLine(br, maxLine)
 		if err != nil && err != io.EOF {
@@ -282,17 +290,30 @@ func (r *run) streamJSONL(src, path string) {
 		input := fmt.Sprintf("%s:%d", path, n)
 		switch line = bytes.TrimSpace(line); {
 		case size > maxLine:
+			bad++
 			if !fail(input, fmt.Errorf("%w: %d bytes, limit %d: skipped", ErrLongLine, size, maxLine)) {
 				return
 			}
 		case len(line) > 0:
 			a, perr := ParseJSONLine(line)
-			if perr == nil {
+			switch {
+			case perr != nil:
+				bad++
+			case firstLine[a.ID] != 0:
+				bad = 0
+				a, perr = nil, fmt.Errorf("%w: %q, given on line %d, again on line %d: skipped", ErrDuplicateID, a.ID, firstLine[a.ID], n)
+			default:
+				bad = 0
+				firstLine[a.ID] = n
 				a.Fetched = r.opts.Now().UTC()
 			}
 			if !send(r.ctx, r.out, storyline.Collected{Source: src, Input: input, Article: a, Err: perr}) {
 				return
 			}
+		}
+		if bad >= maxBadLines {
+			fail(input, fmt.Errorf("%w: %d bad lines in a row, the rest of %s not read", ErrNotJSONLines, bad, path))
+			return
 		}
 		if err == io.EOF {
 			return
