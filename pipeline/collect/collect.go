@@ -51,6 +51,11 @@ type Options struct {
 	Transport http.RoundTripper
 	// Now returns the fetch time; tests fix it.
 	Now func() time.Time
+	// AllowPrivate lets the collector connect to loopback, private,
+	// link-local and unspecified addresses. Without it only the hosts of
+	// the URLs given to Collect may have such addresses: a feed, a link or
+	// a redirect cannot lead the crawler into the network it runs in.
+	AllowPrivate bool
 }
 
 // Validators are what the store keeps of a fetched page to ask for it again
@@ -123,7 +128,7 @@ func New(opts Options) *Collector {
 // or feed (.xml) file, or a directory of such files. Collect returns when
 // every source is done or ctx is cancelled; it does not close out.
 func (c *Collector) Collect(ctx context.Context, sources []string, out chan<- storyline.Collected) {
-	r := &run{ctx: ctx, out: out, opts: c.opts, web: c.newWeb(ctx, out), files: map[string]bool{}}
+	r := &run{ctx: ctx, out: out, opts: c.opts, web: c.newWeb(ctx, out, sources), files: map[string]bool{}}
 	for _, src := range sources {
 		if ctx.Err() != nil {
 			break

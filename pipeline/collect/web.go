@@ -48,7 +48,9 @@ const (
 // maxRedirects is how many redirects one request may follow, as browsers do.
 const maxRedirects = 10
 
-func (c *Collector) newWeb(ctx context.Context, out chan<- storyline.Collected) *web {
+// newWeb returns the web side of a Collect call over sources: the hosts of
+// those given by URL may have private addresses.
+func (c *Collector) newWeb(ctx context.Context, out chan<- storyline.Collected, sources []string) *web {
 	o := c.opts
 	cc := colly.NewCollector(
 		colly.UserAgent(o.UserAgent),
@@ -65,9 +67,13 @@ func (c *Collector) newWeb(ctx context.Context, out chan<- storyline.Collected) 
 	cc.AllowURLRevisit = true
 	base := o.Transport
 	if base == nil {
+		dial := newDialGuard(sources).DialContext
+		if o.AllowPrivate {
+			dial = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+		}
 		base = &http.Transport{
 			Proxy:                 http.ProxyFromEnvironment,
-			DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			DialContext:           dial,
 			TLSHandshakeTimeout:   10 * time.Second,
 			ResponseHeaderTimeout: o.Timeout,
 			MaxIdleConnsPerHost:   o.PerHost,
