@@ -47,7 +47,8 @@ type Options struct {
 	// storyline.ErrNotFound means none is stored: the page is fetched
 	// unconditionally; any other error fails that URL. Nil: always fetch.
 	Known func(ctx context.Context, url string) (Validators, error)
-	// Transport, when set, replaces the base HTTP transport (tests).
+	// Transport, when set, replaces the base HTTP transport (tests); no
+	// address is refused then.
 	Transport http.RoundTripper
 	// Now returns the fetch time; tests fix it.
 	Now func() time.Time
