@@ -3,7 +3,9 @@ package collect
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
+	"strings"
 )
 
 var (
@@ -34,7 +36,7 @@ const maxListingDepth = 4
 func nest(chain []string, listing string) ([]string, error) {
 	if len(chain) >= maxListingDepth {
 		return nil, fmt.Errorf("%w: %s reached through %d others (%s ... %s), not read", ErrListingDepth,
-			listing, len(chain), chain[0], chain[len(chain)-1])
+			shown(listing), len(chain), shown(chain[0]), shown(chain[len(chain)-1]))
 	}
 	return append(slices.Clip(chain), listing), nil
 }
@@ -45,9 +47,17 @@ func nest(chain []string, listing string) ([]string, error) {
 func cycle(chain []string, listing, final, entry string) error {
 	if entry == final || slices.Contains(chain, entry) {
 		if entry == listing || entry == final {
-			return fmt.Errorf("%w: %s lists itself", ErrListingCycle, listing)
+			return fmt.Errorf("%w: %s lists itself", ErrListingCycle, shown(listing))
 		}
-		return fmt.Errorf("%w: %s lists %s, which led to it", ErrListingCycle, listing, entry)
+		return fmt.Errorf("%w: %s lists %s, which led to it", ErrListingCycle, shown(listing), shown(entry))
 	}
 	return nil
+}
+
+// shown is an address as the user gave it: a local file by its path.
+func shown(address string) string {
+	if path, ok := strings.CutPrefix(address, "file://"); ok {
+		return filepath.FromSlash(path)
+	}
+	return address
 }
