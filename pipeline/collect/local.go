@@ -276,18 +276,18 @@ func (r *run) streamJSONL(src, path string) {
 		return
 	}
 	br := bufio.NewReaderSize(lines, 64<<10)
-	firstLine := map[string]int{} // the line that gave each id
-	bad := 0                      // bad lines in a row
-	for n := 1; ; n++ {
+	idLine := map[string]int{} // the line that gave each id
+	bad := 0                   // bad lines in a row
+	for n := 1; r.ctx.Err() == nil; n++ {
+		input := fmt.Sprintf("%s:%d", path, n)
 		line, size, err := readLine(br, maxLine)
 		if err != nil && err != io.EOF {
-			fail(fmt.Sprintf("%s:%d", path, n), err)
+			fail(input, err)
 			return
 		}
 		if n == 1 {
 			line = bytes.TrimPrefix(line, utf8BOM)
 		}
-		input := fmt.Sprintf("%s:%d", path, n)
 		switch line = bytes.TrimSpace(line); {
 		case size > maxLine:
 			bad++
@@ -299,12 +299,12 @@ func (r *run) streamJSONL(src, path string) {
 			switch {
 			case perr != nil:
 				bad++
-			case firstLine[a.ID] != 0:
+			case idLine[a.ID] != 0:
 				bad = 0
-				a, perr = nil, fmt.Errorf("%w: %q, given on line %d, again on line %d: skipped", ErrDuplicateID, a.ID, firstLine[a.ID], n)
+				a, perr = nil, fmt.Errorf("%w: %q, given on line %d, again on line %d: skipped", ErrDuplicateID, a.ID, idLine[a.ID], n)
 			default:
 				bad = 0
-				firstLine[a.ID] = n
+				idLine[a.ID] = n
 				a.Fetched = r.opts.Now().UTC()
 			}
 			if !send(r.ctx, r.out, storyline.Collected{Source: src, Input: input, Article: a, Err: perr}) {
