@@ -33,7 +33,8 @@ type Options struct {
 	// tried again; RetryBackoff the first wait, doubled each time.
 	Retries      int
 	RetryBackoff time.Duration
-	// Timeout bounds one HTTP request.
+	// Timeout bounds each attempt at an HTTP request, from dialling to the
+	// last byte of its body.
 	Timeout time.Duration
 	// MaxBodyBytes caps one response body.
 	MaxBodyBytes int
