@@ -40,6 +40,7 @@ func Ingest(ctx context.Context, args []string, stdout, stderr io.Writer, opts I
 	durationFlag(fs, &co.Timeout, "timeout", collect.DefaultTimeout, 0, true, "time limit (a `duration`) of one HTTP request")
 	intAtLeast(fs, &co.MaxBodyBytes, "max-bytes", collect.DefaultMaxBodyBytes, 1, "largest response body accepted, in `bytes`")
 	intAtLeast(fs, &co.Depth, "depth", 0, 0, "`levels` of same-site links to follow from article pages (0: none beyond feeds and sitemaps)")
+	fs.BoolVar(&co.AllowPrivate, "allow-private", co.AllowPrivate, "connect to loopback, private and link-local addresses that no SOURCE names (refused by default)")
 	since := fs.String("since", "", "skip feed and sitemap entries dated before this `date` (YYYY-MM-DD)")
 	extractToo := fs.Bool("extract", true, "extract the entities of what was collected (false: leave it to 'extract run')")
 	fs.Usage = func() {

@@ -33,7 +33,8 @@ type Options struct {
 	// tried again; RetryBackoff the first wait, doubled each time.
 	Retries      int
 	RetryBackoff time.Duration
-	// Timeout bounds one HTTP request.
+	// Timeout bounds each attempt at an HTTP request, from dialling to the
+	// last byte of its body.
 	Timeout time.Duration
 	// MaxBodyBytes caps one response body.
 	MaxBodyBytes int
@@ -47,10 +48,16 @@ type Options struct {
 	// storyline.ErrNotFound means none is stored: the page is fetched
 	// unconditionally; any other error fails that URL. Nil: always fetch.
 	Known func(ctx context.Context, url string) (Validators, error)
-	// Transport, when set, replaces the base HTTP transport (tests).
+	// Transport, when set, replaces the base HTTP transport (tests); no
+	// address is refused then.
 	Transport http.RoundTripper
 	// Now returns the fetch time; tests fix it.
 	Now func() time.Time
+	// AllowPrivate lets the collector connect to loopback, private,
+	// link-local and unspecified addresses. Without it only the hosts of
+	// the URLs given to Collect may have such addresses: a feed, a link or
+	// a redirect cannot lead the crawler into the network it runs in.
+	AllowPrivate bool
 }
 
 // Validators are what the store keeps of a fetched page to ask for it again
@@ -123,7 +130,7 @@ func New(opts Options) *Collector {
 // or feed (.xml) file, or a directory of such files. Collect returns when
 // every source is done or ctx is cancelled; it does not close out.
 func (c *Collector) Collect(ctx context.Context, sources []string, out chan<- storyline.Collected) {
-	r := &run{ctx: ctx, out: out, opts: c.opts, web: c.newWeb(ctx, out), files: map[string]bool{}}
+	r := &run{ctx: ctx, out: out, opts: c.opts, web: c.newWeb(ctx, out, sources), files: map[string]bool{}}
 	for _, src := range sources {
 		if ctx.Err() != nil {
 			break
@@ -148,7 +155,7 @@ type run struct {
 // open reads one source: a web URL, a directory or a file.
 func (r *run) open(src string) {
 	if isWebURL(src) {
-		r.web.visit(src, src, time.Time{}, r.opts.Depth)
+		r.web.visit(src, src, time.Time{}, r.opts.Depth, nil)
 		return
 	}
 	info, err := os.Stat(src)
@@ -158,7 +165,7 @@ func (r *run) open(src string) {
 	case info.IsDir():
 		r.openDir(src)
 	default:
-		r.openFile(src, src)
+		r.openFile(src, src, nil)
 	}
 }
 

@@ -171,7 +171,8 @@ func TestCollectOverHTTP(t *testing.T) {
 func TestCollectLocal(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "a.txt"), []byte("Headline here\n\nIran and Turkey met on Tuesday."), 0o644)
-	os.WriteFile(filepath.Join(dir, "b.txt"), []byte("\xff\xfe not utf-8"), 0o644)
+	// Not at the start: there FF FE is UTF-16's byte order mark.
+	os.WriteFile(filepath.Join(dir, "b.txt"), []byte("not \xff\xfe utf-8"), 0o644)
 	os.WriteFile(filepath.Join(dir, "ignored.png"), []byte("png"), 0o644)
 	got := collectAll(t, dir, filepath.Join(dir, "missing.txt"), filepath.Join(fixtureDir(t), "feed.xml"))
 	var ok, failed int

@@ -88,13 +88,14 @@ func (r *run) openDir(src string) {
 		if r.ctx.Err() != nil {
 			return
 		}
-		r.openFile(src, f)
+		r.openFile(src, f, nil)
 	}
 }
 
 // openFile reads a file, once in a run however many times it is given or
-// listed. Its articles are keyed by its absolute path.
-func (r *run) openFile(src, path string) {
+// listed. Its articles are keyed by its absolute path. chain holds the
+// feeds that led to it, outermost first.
+func (r *run) openFile(src, path string, chain []string) {
 	fail := func(err error) { send(r.ctx, r.out, storyline.Collected{Source: src, Input: path, Err: err}) }
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -105,6 +106,15 @@ func (r *run) openFile(src, path string) {
 		return
 	}
 	r.files[abs] = true
+	// Opening a named pipe blocks until a writer comes, and a device may
+	// never end: only regular files are read.
+	if info, err := os.Stat(path); err != nil {
+		fail(err)
+		return
+	} else if !info.Mode().IsRegular() {
+		fail(fmt.Errorf("%w: not a regular file (%s), skipped", storyline.ErrUnsupported, fileType(info.Mode())))
+		return
+	}
 	for _, k := range fileKinds {
 		if k.stream != nil && k.named(path) {
 			k.stream(r, src, path)
@@ -134,19 +144,46 @@ func (r *run) openFile(src, path string) {
 		a.Fetched = r.opts.Now().UTC()
 		send(r.ctx, r.out, storyline.Collected{Source: src, Input: path, Article: a})
 	}
+	if len(p.Entries) == 0 {
+		return
+	}
+	listing := fileURL.String()
+	if chain, err = nest(chain, listing); err != nil {
+		fail(err)
+		return
+	}
 	for _, e := range p.Entries {
 		if r.ctx.Err() != nil {
 			return
+		}
+		if err := cycle(chain, listing, listing, e.URL); err != nil {
+			fail(err)
+			continue
 		}
 		if !r.web.wanted(e.Listed) {
 			continue
 		}
 		if isWebURL(e.URL) {
-			r.web.visit(src, e.URL, e.Listed, r.opts.Depth)
+			r.web.visit(src, e.URL, e.Listed, r.opts.Depth, chain)
 		} else if u, err := url.Parse(e.URL); err == nil && u.Scheme == "file" {
-			r.openFile(src, filepath.FromSlash(u.Path))
+			r.openFile(src, filepath.FromSlash(u.Path), chain)
 		}
 	}
+}
+
+// fileType names the kind of a file that is not a regular one.
+func fileType(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "named pipe"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeDevice != 0:
+		return "device"
+	case m.IsDir():
+		return "directory"
+	}
+	return "mode " + m.Type().String()
 }
 
 func parseTextFile(data []byte, _ *url.URL) (Parsed, error) {
@@ -183,8 +220,13 @@ func readCapped(path string, limit int) ([]byte, error) {
 	return data, nil
 }
 
-// plainText keeps a text file byte for byte as the article's text.
+// plainText keeps a text file byte for byte as the article's text, once
+// decoded to UTF-8 without a byte order mark.
 func plainText(data []byte) (*storyline.Article, error) {
+	data, err := decodeText(data)
+	if err != nil {
+		return nil, err
+	}
 	if !utf8.Valid(data) {
 		return nil, errors.New("not UTF-8 text")
 	}
@@ -206,37 +248,94 @@ type jsonArticle struct {
 	Author    string `json:"author"`
 }
 
-// maxLine bounds one JSON line: one article's text with room to spare.
-const maxLine = 64 << 20
+// maxLine bounds one JSON line: one article's text with room to spare. A
+// variable so that tests can lower it.
+var maxLine = 64 << 20
 
-// streamJSONL reads a JSON Lines corpus line by line.
+// maxBadLines is how many bad lines in a row end a JSON Lines source: a
+// file that is no corpus (or a device that never ends) gets one error, not
+// one per line without end.
+const maxBadLines = 100
+
+// streamJSONL reads a JSON Lines corpus line by line. A line over maxLine
+// is reported and skipped, not the end of the file; so is a line repeating
+// the id of an earlier one, which would otherwise replace it unseen.
 func (r *run) streamJSONL(src, path string) {
+	fail := func(input string, err error) bool {
+		return send(r.ctx, r.out, storyline.Collected{Source: src, Input: input, Err: err})
+	}
 	f, err := os.Open(path)
 	if err != nil {
-		send(r.ctx, r.out, storyline.Collected{Source: src, Input: path, Err: err})
+		fail(path, err)
 		return
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
-	n := 0
-	for sc.Scan() {
-		n++
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 {
-			continue
-		}
+	lines, err := decodedReader(f)
+	if err != nil {
+		fail(path, err)
+		return
+	}
+	br := bufio.NewReaderSize(lines, 64<<10)
+	idLine := map[string]int{} // the line that gave each id
+	bad := 0                   // bad lines in a row
+	for n := 1; r.ctx.Err() == nil; n++ {
 		input := fmt.Sprintf("%s:%d", path, n)
-		a, err := ParseJSONLine(line)
-		if err == nil {
-			a.Fetched = r.opts.Now().UTC()
+		line, size, err := readLine(br, maxLine)
+		if err != nil && err != io.EOF {
+			fail(input, err)
+			return
 		}
-		if !send(r.ctx, r.out, storyline.Collected{Source: src, Input: input, Article: a, Err: err}) {
+		if n == 1 {
+			line = bytes.TrimPrefix(line, utf8BOM)
+		}
+		switch line = bytes.TrimSpace(line); {
+		case size > maxLine:
+			bad++
+			if !fail(input, fmt.Errorf("%w: %d bytes, limit %d: skipped", ErrLongLine, size, maxLine)) {
+				return
+			}
+		case len(line) > 0:
+			a, perr := ParseJSONLine(line)
+			switch {
+			case perr != nil:
+				bad++
+			case idLine[a.ID] != 0:
+				bad = 0
+				a, perr = nil, fmt.Errorf("%w: %q, given on line %d, again on line %d: skipped", ErrDuplicateID, a.ID, idLine[a.ID], n)
+			default:
+				bad = 0
+				idLine[a.ID] = n
+				a.Fetched = r.opts.Now().UTC()
+			}
+			if !send(r.ctx, r.out, storyline.Collected{Source: src, Input: input, Article: a, Err: perr}) {
+				return
+			}
+		}
+		if bad >= maxBadLines {
+			fail(input, fmt.Errorf("%w: %d bad lines in a row, the rest of %s not read", ErrNotJSONLines, bad, path))
+			return
+		}
+		if err == io.EOF {
 			return
 		}
 	}
-	if err := sc.Err(); err != nil {
-		send(r.ctx, r.out, storyline.Collected{Source: src, Input: fmt.Sprintf("%s:%d", path, n+1), Err: err})
+}
+
+// readLine reads one line, without its newline, and its size. A line over
+// limit bytes is read to its end but not kept: line is nil, size tells.
+func readLine(br *bufio.Reader, limit int) (line []byte, size int, err error) {
+	for {
+		chunk, err := br.ReadSlice('\n')
+		chunk = bytes.TrimSuffix(chunk, []byte{'\n'})
+		size += len(chunk)
+		if size <= limit {
+			line = append(line, chunk...)
+		} else {
+			line = nil
+		}
+		if err != bufio.ErrBufferFull {
+			return line, size, err
+		}
 	}
 }
 

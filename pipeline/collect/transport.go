@@ -39,6 +39,7 @@ type transport struct {
 	backoff  time.Duration // first wait; it doubles with each retry
 	maxWait  time.Duration // longest wait, whatever Retry-After asks
 	maxBytes int64
+	timeout  time.Duration // bounds each attempt, its body included
 
 	mu    sync.Mutex
 	hosts map[string]chan struct{} // one slot per request in flight to that host
@@ -92,17 +93,23 @@ func acquire(ctx context.Context, slots chan struct{}) error {
 
 func (t *transport) roundTrip(req *http.Request) (*http.Response, error) {
 	for attempt := 1; ; attempt++ {
-		resp, err := t.base.RoundTrip(req)
+		// The time limit covers the body too: headers sent at once and a
+		// body sent a byte at a time would hold a request for good.
+		ctx, cancel := context.WithTimeout(req.Context(), t.timeout)
+		resp, err := t.base.RoundTrip(req.WithContext(ctx))
 		retry := attempt <= t.retries && (err != nil && transient(err) || err == nil && retryable(resp.StatusCode))
 		if !retry {
 			if err != nil {
+				cancel()
 				return nil, err
 			}
 			if resp.ContentLength > t.maxBytes {
 				resp.Body.Close()
+				cancel()
 				return nil, fmt.Errorf("%w: %d bytes, limit %d", storyline.ErrTooLarge, resp.ContentLength, t.maxBytes)
 			}
 			resp.Header.Set(attemptsHeader, strconv.Itoa(attempt))
+			resp.Body = &timedBody{ReadCloser: resp.Body, ctx: ctx, cancel: cancel, timeout: t.timeout}
 			return resp, nil
 		}
 		wait := t.backoff << (attempt - 1)
@@ -114,6 +121,7 @@ func (t *transport) roundTrip(req *http.Request) (*http.Response, error) {
 			io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 			resp.Body.Close()
 		}
+		cancel()
 		if err := sleep(req.Context(), min(wait, t.maxWait)); err != nil {
 			return nil, err
 		}
@@ -188,4 +196,27 @@ func (b *cappedBody) Close() error {
 		b.release()
 	}
 	return b.ReadCloser.Close()
+}
+
+// timedBody is a response body read under its request's time limit; it
+// says so when the limit ends it.
+type timedBody struct {
+	io.ReadCloser
+	ctx     context.Context
+	cancel  context.CancelFunc
+	timeout time.Duration
+}
+
+func (b *timedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF && errors.Is(b.ctx.Err(), context.DeadlineExceeded) {
+		err = fmt.Errorf("response not complete within the time limit of %s: %w", b.timeout, context.DeadlineExceeded)
+	}
+	return n, err
+}
+
+func (b *timedBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }

@@ -42,12 +42,15 @@ const (
 	ctxDepth   = "storyline.depth"
 	ctxKnownID = "storyline.known"
 	ctxRefused = "storyline.refused"
+	ctxChain   = "storyline.chain"
 )
 
 // maxRedirects is how many redirects one request may follow, as browsers do.
 const maxRedirects = 10
 
-func (c *Collector) newWeb(ctx context.Context, out chan<- storyline.Collected) *web {
+// newWeb returns the web side of a Collect call over sources: the hosts of
+// those given by URL may have private addresses.
+func (c *Collector) newWeb(ctx context.Context, out chan<- storyline.Collected, sources []string) *web {
 	o := c.opts
 	cc := colly.NewCollector(
 		colly.UserAgent(o.UserAgent),
@@ -64,9 +67,13 @@ func (c *Collector) newWeb(ctx context.Context, out chan<- storyline.Collected) 
 	cc.AllowURLRevisit = true
 	base := o.Transport
 	if base == nil {
+		dial := newDialGuard(sources).DialContext
+		if o.AllowPrivate {
+			dial = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+		}
 		base = &http.Transport{
 			Proxy:                 http.ProxyFromEnvironment,
-			DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			DialContext:           dial,
 			TLSHandshakeTimeout:   10 * time.Second,
 			ResponseHeaderTimeout: o.Timeout,
 			MaxIdleConnsPerHost:   o.PerHost,
@@ -75,7 +82,7 @@ func (c *Collector) newWeb(ctx context.Context, out chan<- storyline.Collected) 
 	}
 	cc.WithTransport(&transport{base: base, slots: make(chan struct{}, o.Parallel), perHost: o.PerHost, delay: o.Delay,
 		retries: o.Retries, backoff: o.RetryBackoff, maxWait: maxRetryWait, maxBytes: int64(o.MaxBodyBytes),
-		hosts: map[string]chan struct{}{}})
+		timeout: o.Timeout, hosts: map[string]chan struct{}{}})
 	// The client's timeout covers the retries' waits too; each request is
 	// bounded by the transport's timeouts.
 	cc.SetRequestTimeout(time.Duration(o.Retries+1)*o.Timeout + maxRetryWait)
@@ -103,8 +110,9 @@ func stopRedirectLoops(req *http.Request, via []*http.Request) error {
 
 // visit queues link, found through source, for fetching. listed is the date
 // a feed or sitemap gave it, or zero; depth how many levels of links to
-// follow from it.
-func (w *web) visit(source, link string, listed time.Time, depth int) {
+// follow from it; chain the feeds and sitemaps that led to it, outermost
+// first.
+func (w *web) visit(source, link string, listed time.Time, depth int, chain []string) {
 	u, err := url.Parse(link)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
 		send(w.ctx, w.out, storyline.Collected{Source: source, Input: link, Err: fmt.Errorf("not an http(s) URL")})
@@ -122,6 +130,7 @@ func (w *web) visit(source, link string, listed time.Time, depth int) {
 	rc.Put(ctxURL, link)
 	rc.Put(ctxListed, listed)
 	rc.Put(ctxDepth, depth)
+	rc.Put(ctxChain, chain)
 	hdr := http.Header{}
 	if w.opts.Known != nil {
 		v, err := w.opts.Known(w.ctx, link)
@@ -207,9 +216,19 @@ func (w *web) onResponse(r *colly.Response) {
 		return
 	}
 	depth, _ := r.Ctx.GetAny(ctxDepth).(int)
-	for _, e := range p.Entries {
-		if w.wanted(e.Listed) {
-			w.visit(source, e.URL, e.Listed, depth)
+	if len(p.Entries) > 0 {
+		chain, _ := r.Ctx.GetAny(ctxChain).([]string)
+		chain, err := nest(chain, requested)
+		if err != nil {
+			send(w.ctx, w.out, storyline.Collected{Source: source, Input: requested, Err: err})
+			return
+		}
+		for _, e := range p.Entries {
+			if err := cycle(chain, requested, r.Request.URL.String(), e.URL); err != nil {
+				send(w.ctx, w.out, storyline.Collected{Source: source, Input: e.URL, Err: err})
+			} else if w.wanted(e.Listed) {
+				w.visit(source, e.URL, e.Listed, depth, chain)
+			}
 		}
 	}
 	if p.Article == nil {
@@ -218,7 +237,7 @@ func (w *web) onResponse(r *colly.Response) {
 	send(w.ctx, w.out, storyline.Collected{Source: source, Input: requested, Article: p.Article})
 	if depth > 0 {
 		for _, link := range sameSiteLinks(r.Body, r.Request.URL) {
-			w.visit(source, link, time.Time{}, depth-1)
+			w.visit(source, link, time.Time{}, depth-1, nil)
 		}
 	}
 }
