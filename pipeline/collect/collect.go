@@ -174,10 +174,11 @@ func isWebURL(s string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
-// send delivers it unless ctx is cancelled first.
+// send delivers it, without credentials in its URLs, unless ctx is
+// cancelled first.
 func send(ctx context.Context, out chan<- storyline.Collected, it storyline.Collected) bool {
 	select {
-	case out <- it:
+	case out <- withoutCredentials(it):
 		return true
 	case <-ctx.Done():
 		return false
