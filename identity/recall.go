@@ -89,10 +89,17 @@ func surnameAsWritten(name string) string {
 func (s *Story) Recall(text string, es []storyline.Entity) []storyline.Entity {
 	ws := wordsOf(text)
 	var out []storyline.Entity
-	taken := func(start, end int) bool {
-		return slices.ContainsFunc(es, func(e storyline.Entity) bool { return e.Start < end && start < e.End }) ||
-			slices.ContainsFunc(out, func(e storyline.Entity) bool { return e.Start < end && start < e.End })
+	// covered marks the bytes of es and of the mentions found: a check
+	// costs a candidate's length, not the number of entities.
+	covered := make([]bool, len(text))
+	for _, e := range es {
+		if 0 <= e.Start && e.Start <= e.End && e.End <= len(text) {
+			for k := e.Start; k < e.End; k++ {
+				covered[k] = true
+			}
+		}
 	}
+	taken := func(start, end int) bool { return slices.Contains(covered[start:end], true) }
 	capitalAt := func(i int) bool { return i >= 0 && i < len(ws) && ws[i].capital }
 	for i := 0; i < len(ws); i++ {
 		for n := 4; n >= 1; n-- {
@@ -112,6 +119,9 @@ func (s *Story) Recall(text string, es []storyline.Entity) []storyline.Entity {
 				continue
 			}
 			out = append(out, storyline.Entity{Type: storyline.Person, Text: phrase, Start: start, End: end, Norm: norm})
+			for k := start; k < end; k++ {
+				covered[k] = true
+			}
 			i += n - 1
 			break
 		}

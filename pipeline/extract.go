@@ -208,7 +208,7 @@ func extractOne(ctx context.Context, s Store, x Extractor, id string, force bool
 		ex.Skipped = fmt.Sprintf("language %s is not supported", code)
 		return ex, nil
 	}
-	ents, err := x.Extract(a.Text, a.Published)
+	ents, err := x.Extract(ctx, a.Text, a.Published)
 	if err != nil {
 		return nil, err
 	}

@@ -19,7 +19,7 @@ type panicky struct{}
 func (panicky) Language(string) (string, bool) { return "en", true }
 func (panicky) Version() string                { return "test-1" }
 
-func (panicky) Extract(text string, _ time.Time) ([]storyline.Entity, error) {
+func (panicky) Extract(_ context.Context, text string, _ time.Time) ([]storyline.Entity, error) {
 	if strings.Contains(text, "boom") {
 		panic("index out of range in a library")
 	}
@@ -116,7 +116,7 @@ type countingExtractor struct {
 func (*countingExtractor) Language(string) (string, bool) { return "en", true }
 func (*countingExtractor) Version() string                { return "count-1" }
 
-func (x *countingExtractor) Extract(text string, _ time.Time) ([]storyline.Entity, error) {
+func (x *countingExtractor) Extract(_ context.Context, text string, _ time.Time) ([]storyline.Entity, error) {
 	if x.calls.Add(1) == x.n {
 		x.reached()
 	}

@@ -41,7 +41,7 @@ type Store interface {
 // Extractor finds the entities of one article's text.
 type Extractor interface {
 	Language(text string) (code string, supported bool)
-	Extract(text string, published time.Time) ([]storyline.Entity, error)
+	Extract(ctx context.Context, text string, published time.Time) ([]storyline.Entity, error)
 	Version() string
 }
 

@@ -99,7 +99,7 @@ type slowExtractor struct{ d time.Duration }
 func (slowExtractor) Language(string) (string, bool) { return "en", true }
 func (slowExtractor) Version() string                { return "slow-1" }
 
-func (x slowExtractor) Extract(string, time.Time) ([]storyline.Entity, error) {
+func (x slowExtractor) Extract(context.Context, string, time.Time) ([]storyline.Entity, error) {
 	time.Sleep(x.d)
 	return []storyline.Entity{}, nil
 }
@@ -164,7 +164,7 @@ type bulky struct{}
 func (bulky) Language(string) (string, bool) { return "en", true }
 func (bulky) Version() string                { return "bulky-1" }
 
-func (bulky) Extract(text string, _ time.Time) ([]storyline.Entity, error) {
+func (bulky) Extract(_ context.Context, text string, _ time.Time) ([]storyline.Entity, error) {
 	rng := rand.New(rand.NewPCG(uint64(len(text)), 1))
 	ents := make([]storyline.Entity, 400)
 	for i := range ents {

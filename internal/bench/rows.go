@@ -47,7 +47,7 @@ func rowRunner(ctx context.Context, opts Options, name string, ds *[]doc) (run f
 			var g errgroup.Group
 			g.SetLimit(runtime.GOMAXPROCS(0))
 			for _, d := range ds {
-				g.Go(func() error { _, err := x.Extract(d.text, d.published); return err })
+				g.Go(func() error { _, err := x.Extract(ctx, d.text, d.published); return err })
 			}
 			return g.Wait()
 		}, "", cleanup, nil

@@ -179,7 +179,7 @@ func extractAll(ctx context.Context, x *nlp.Extractor, gold []eval.Doc) ([][]sto
 			if _, supported := x.Language(d.Text); !supported {
 				return nil // scored as a report with no entities, as the store would keep it
 			}
-			found, err := x.Extract(d.Text, published)
+			found, err := x.Extract(gctx, d.Text, published)
 			if err != nil {
 				return fmt.Errorf("%s: %w", d.ID, err)
 			}

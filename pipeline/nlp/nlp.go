@@ -16,6 +16,7 @@
 package nlp
 
 import (
+	"context"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
@@ -100,8 +101,10 @@ func (x *Extractor) Language(text string) (code string, supported bool) {
 
 // Extract returns the entities of text in order of their start offset.
 // published is the article's publication date, the anchor of relative dates;
-// zero when unknown. A panic inside a library becomes an error.
-func (x *Extractor) Extract(text string, published time.Time) (ents []storyline.Entity, err error) {
+// zero when unknown. A panic inside a library becomes an error. ctx is
+// asked between the stages, so that a long article stops soon after it is
+// cancelled.
+func (x *Extractor) Extract(ctx context.Context, text string, published time.Time) (ents []storyline.Entity, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			ents, err = nil, fmt.Errorf("nlp: extract: %w", storyline.PanicError(r))
@@ -111,11 +114,20 @@ func (x *Extractor) Extract(text string, published time.Time) (ents []storyline.
 	if err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	countries := x.countries.find(text)
 	people := dropNamedDays(findPeople(text, toks, x.countries, x.places, countries))
 	countries = dropOverlapping(countries, people)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	places := x.places.find(text, toks, countries, people)
 	countries = dropInsidePlaces(countries, places)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	dates := findDates(text, toks, published)
 	dates = dropOverlapping(dates, people)
 	ents = slices.Concat(people, countries, places, dates)

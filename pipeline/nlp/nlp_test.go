@@ -1,7 +1,9 @@
 package nlp
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -56,7 +58,7 @@ func found(t *testing.T, text, dct string, typ storyline.EntityType) map[string]
 // extracted returns the entities of text, each checked against its offsets.
 func extracted(t *testing.T, text, dct string) []storyline.Entity {
 	t.Helper()
-	ents, err := extractor(t).Extract(text, day(dct))
+	ents, err := extractor(t).Extract(context.Background(), text, day(dct))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +165,7 @@ func TestCountries(t *testing.T) {
 		{"Protests in Hong Kong and Macau spread to Taiwan and Puerto Rico.", map[string]string{"Hong Kong": "HK/name", "Macau": "MO/name", "Taiwan": "TW/name", "Puerto Rico": "PR/name"}},
 	}
 	for _, tc := range tests {
-		ents, err := extractor(t).Extract(tc.text, time.Time{})
+		ents, err := extractor(t).Extract(context.Background(), tc.text, time.Time{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -224,7 +226,7 @@ func TestExtractOffsetsOnAwkwardText(t *testing.T) {
 		"", " ", "\x00\xff\xfe", "“Quoted” Putin’s ‘words’ &rsquo; in Syria’s war",
 		"مرحبا Syria שלום Turkey", "Sergei Lavrov\n\nLavrov", "on Tuesday", "U.S.", "May",
 	} {
-		ents, err := extractor(t).Extract(text, day("2023-03-28"))
+		ents, err := extractor(t).Extract(context.Background(), text, day("2023-03-28"))
 		if err != nil {
 			t.Errorf("Extract(%q): %v", text, err)
 		}
@@ -248,11 +250,11 @@ func FuzzExtract(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, text, dct string) {
 		d, _ := time.Parse(time.DateOnly, dct)
-		ents, err := x.Extract(text, d)
+		ents, err := x.Extract(context.Background(), text, d)
 		if err != nil {
 			return // a recovered library panic is reported, not a crash
 		}
-		again, _ := x.Extract(text, d)
+		again, _ := x.Extract(context.Background(), text, d)
 		if len(again) != len(ents) {
 			t.Fatalf("Extract(%q) not deterministic", text)
 		}
@@ -305,7 +307,7 @@ func benchmarkOne(b *testing.B, step func(string)) {
 func BenchmarkExtract(b *testing.B) {
 	x := extractor(b)
 	day := day("2023-04-25")
-	benchmarkOne(b, func(t string) { x.Extract(t, day) })
+	benchmarkOne(b, func(t string) { x.Extract(context.Background(), t, day) })
 }
 
 // TestSharedModelIsSafe runs one Extractor from many goroutines, as the
@@ -317,7 +319,7 @@ func TestSharedModelIsSafe(t *testing.T) {
 	dct := day("2023-04-25")
 	want := make([][]storyline.Entity, len(texts))
 	for i, text := range texts {
-		want[i], _ = x.Extract(text, dct)
+		want[i], _ = x.Extract(context.Background(), text, dct)
 	}
 	var wg sync.WaitGroup
 	for g := range 8 {
@@ -326,7 +328,7 @@ func TestSharedModelIsSafe(t *testing.T) {
 			defer wg.Done()
 			for k := range len(texts) * 2 {
 				i := (g + k) % len(texts)
-				got, err := x.Extract(texts[i], dct)
+				got, err := x.Extract(context.Background(), texts[i], dct)
 				if err != nil || len(got) != len(want[i]) {
 					t.Errorf("goroutine %d, text %d: %d entities (%v), want %d", g, i, len(got), err, len(want[i]))
 					return
@@ -356,10 +358,21 @@ func BenchmarkExtractLong(b *testing.B) {
 			x := extractor(b)
 			b.SetBytes(int64(len(text)))
 			for b.Loop() {
-				if _, err := x.Extract(text, day("2023-04-25")); err != nil {
+				if _, err := x.Extract(context.Background(), text, day("2023-04-25")); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
+	}
+}
+
+// TestExtractStopsWhenCancelled: a cancelled extraction returns the
+// context's error instead of going through every stage of a long text.
+func TestExtractStopsWhenCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	text := strings.Repeat(strings.Join(fixtureTexts(t), "\n\n"), 4)
+	if ents, err := extractor(t).Extract(ctx, text, day("2023-04-25")); !errors.Is(err, context.Canceled) || ents != nil {
+		t.Errorf("Extract after cancel = %d entities, %v; want none and context.Canceled", len(ents), err)
 	}
 }

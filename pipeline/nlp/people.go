@@ -151,9 +151,8 @@ func findPeople(text string, toks []token, g *gazetteer, places *placeTable, cou
 		}
 	}
 
-	inCountry := func(t token) bool {
-		return slices.ContainsFunc(countries, func(c storyline.Entity) bool { return c.Start < t.end && t.start < c.End })
-	}
+	countryAt := newSpanIndex(countries)
+	inCountry := func(t token) bool { return countryAt.overlaps(t.start, t.end) }
 	// surnames end the names of two words or more: "Clinton" of "Bill
 	// Clinton" is a surname in "the Clinton campaign".
 	surnames := map[string]bool{}
@@ -450,10 +449,20 @@ func isPossessive(w string) bool {
 func longestFirst(es []storyline.Entity) []storyline.Entity {
 	byLen := slices.Clone(es)
 	slices.SortStableFunc(byLen, func(a, b storyline.Entity) int { return (b.End - b.Start) - (a.End - a.Start) })
+	end := 0
+	for _, e := range es {
+		end = max(end, e.End)
+	}
+	// covered marks the bytes of the mentions kept: a check costs a
+	// mention's length, not the number kept.
+	covered := make([]bool, end)
 	var kept []storyline.Entity
 	for _, e := range byLen {
-		if !slices.ContainsFunc(kept, func(k storyline.Entity) bool { return k.Start < e.End && e.Start < k.End }) {
+		if !slices.Contains(covered[e.Start:e.End], true) {
 			kept = append(kept, e)
+			for k := e.Start; k < e.End; k++ {
+				covered[k] = true
+			}
 		}
 	}
 	slices.SortFunc(kept, func(a, b storyline.Entity) int { return a.Start - b.Start })

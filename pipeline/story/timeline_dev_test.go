@@ -2,6 +2,7 @@ package story
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -222,7 +223,7 @@ func cachedEntities(t *testing.T, x *nlp.Extractor, name string, arts map[string
 	}
 	started := time.Now()
 	for id, a := range arts {
-		ents, err := x.Extract(a.Text, a.Published)
+		ents, err := x.Extract(context.Background(), a.Text, a.Published)
 		if err != nil {
 			fmt.Printf("%s: %s: %v\n", name, id, err)
 		}

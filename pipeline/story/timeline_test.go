@@ -1,6 +1,7 @@
 package story
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"reflect"
@@ -175,7 +176,7 @@ func TestFixtureTimeline(t *testing.T) {
 		if d.Published != "" {
 			a.Published, _ = time.Parse(time.DateOnly, d.Published)
 		}
-		if ents[d.ID], err = x.Extract(a.Text, a.Published); err != nil {
+		if ents[d.ID], err = x.Extract(context.Background(), a.Text, a.Published); err != nil {
 			t.Fatal(err)
 		}
 		arts[d.ID] = a
