@@ -302,3 +302,29 @@ func BenchmarkParseHTML(b *testing.B) {
 		}
 	}
 }
+
+// TestPagesTooBigToParse: a page of a million paragraphs, or one nested
+// thousands deep, is refused at once with a clear error, before the parser
+// builds its tree; a page of many blocks within the bounds is parsed.
+func TestPagesTooBigToParse(t *testing.T) {
+	para := "<p>The foreign ministers of Russia, Syria, Turkey and Iran met in Moscow on Tuesday.</p>"
+	for _, tc := range []struct {
+		name, page, wantErr string
+	}{
+		{"a million paragraphs", "<html><body>" + strings.Repeat("<p>x</p>", 1_000_000) + "</body></html>", "more than 100000 elements"},
+		{"nested 5,000 deep", "<html><body>" + strings.Repeat("<div>", 5000) + para + strings.Repeat("</div>", 5000) + "</body></html>", "more than 1000 deep"},
+		{"many blocks, within bounds", "<html><body><article>" + strings.Repeat(para, 2000) + "</article></body></html>", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			start := time.Now()
+			_, err := ParseHTML(strings.NewReader(tc.page), nil)
+			switch {
+			case tc.wantErr == "" && err != nil:
+				t.Errorf("ParseHTML: %v, want an article", err)
+			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr) || !errors.Is(err, storyline.ErrNoText)):
+				t.Errorf("ParseHTML error %v, want ErrNoText saying %q", err, tc.wantErr)
+			}
+			t.Logf("%v", time.Since(start))
+		})
+	}
+}

@@ -42,6 +42,9 @@ func ParseHTML(r io.Reader, pageURL *url.URL) (a *storyline.Article, err error) 
 	if err != nil {
 		return nil, fmt.Errorf("read page: %w", err)
 	}
+	if err := checkPageSize(data); err != nil {
+		return nil, err
+	}
 	doc, err := parsePage(data)
 	if err != nil {
 		return nil, fmt.Errorf("%w: parse page: %w", storyline.ErrNoText, err)
