@@ -19,7 +19,7 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
-	code := cli.Ingest(ctx, os.Args[1:], os.Stdout, os.Stderr, cli.IngestOptions{})
+	code := cli.Ingest(ctx, os.Args[1:], os.Stdout, os.Stderr, cli.IngestOptions{Stdin: os.Stdin})
 	stop()
 	os.Exit(code)
 }

@@ -319,12 +319,17 @@ not json at all
 		srv.URL+"/pages/000_69aa844a4afd86f8.html",
 		srv.URL+"/pages/missing.html",
 		filepath.Join(dir, "no-such-file.txt"),
+		"www.example.com", "ftp://example.com/feed.xml",
 		badJSONL, empty)
 	if r.code != 1 {
 		t.Errorf("exit %d, want 1\n%s", r.code, r.stderr)
 	}
 	for _, want := range []string{"missing.html: HTTP 404", "no-such-file.txt", "bad.jsonl:2", "bad.jsonl:3",
-		"bad.jsonl:4", "bad.jsonl:5", "empty.html"} {
+		"bad.jsonl:4", "bad.jsonl:5", "empty.html",
+		// A host without its scheme, and a URL of another scheme, are
+		// named with a hint, not with "stat: no such file".
+		"www.example.com: unsupported source: not an http(s) URL or a file (did you mean https://www.example.com?)",
+		"ftp://example.com/feed.xml: unsupported source: not an http(s) URL or a file (a ftp: URL"} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("stderr does not name %q:\n%s", want, r.stderr)
 		}
@@ -432,5 +437,39 @@ func TestStaleExtractionIsNotDumpedAsCurrent(t *testing.T) {
 	lines = readDump(t, extract(t, "dump", "-db", db).stdout)
 	if len(lines) != 1 || lines[0].Stale || !hasEntity(lines[0], "place", "Ankara") {
 		t.Errorf("after extract run, dump = %+v, want current entities with Ankara", lines)
+	}
+}
+
+// TestURLsFromAFile ingests the sources a file lists, and the same list
+// from standard input, as people keep them: one a line, with comments.
+func TestURLsFromAFile(t *testing.T) {
+	srv, _ := serveFixtures(t)
+	dir := t.TempDir()
+	list := "# the fixtures' first two pages\n" + srv.URL + "/pages/000_69aa844a4afd86f8.html\n\n  " +
+		srv.URL + "/pages/001_aa6b1db065f18728.html  \n"
+	file := filepath.Join(dir, "urls.txt")
+	os.WriteFile(file, []byte(list), 0o644)
+	for name, run := range map[string]func(db string) run{
+		"file": func(db string) run { return ingest(t, "-db", db, "-urls", file) },
+		"stdin": func(db string) run {
+			var out, errb bytes.Buffer
+			code := Ingest(context.Background(), []string{"-db", db, "-urls", "-"}, &out, &errb,
+				IngestOptions{Collect: &collect.Options{RetryBackoff: time.Millisecond}, Stdin: strings.NewReader(list)})
+			return run{code, out.String(), errb.String()}
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "news.db")
+			r := run(db)
+			if r.code != exitOK {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			if got := len(readDump(t, extract(t, "dump", "-db", db).stdout)); got != 2 {
+				t.Errorf("stored %d articles, want the 2 listed\n%s", got, r.stderr)
+			}
+		})
+	}
+	if r := ingest(t, "-db", filepath.Join(dir, "news.db"), "-urls", filepath.Join(dir, "none.txt")); r.code != exitUsage || !strings.Contains(r.stderr, "none.txt") {
+		t.Errorf("-urls of a missing file: exit %d, %q; want a usage error naming it", r.code, r.stderr)
 	}
 }

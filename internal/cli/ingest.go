@@ -1,10 +1,14 @@
 package cli
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -20,6 +24,8 @@ import (
 // on the command line still override what it sets.
 type IngestOptions struct {
 	Collect *collect.Options
+	// Stdin is what "-urls -" reads; nil reads nothing.
+	Stdin io.Reader
 }
 
 // Ingest runs `ingest [-db FILE] SOURCE...`.
@@ -42,6 +48,7 @@ func Ingest(ctx context.Context, args []string, stdout, stderr io.Writer, opts I
 	intAtLeast(fs, &co.Depth, "depth", 0, 0, "`levels` of same-site links to follow from article pages (0: none beyond feeds and sitemaps)")
 	fs.BoolVar(&co.AllowPrivate, "allow-private", co.AllowPrivate, "connect to loopback, private and link-local addresses that no SOURCE names (refused by default)")
 	since := fs.String("since", "", "skip feed and sitemap entries dated before this `date` (YYYY-MM-DD)")
+	urlsFile := fs.String("urls", "", "also ingest the sources listed in this `file`, one a line (- for standard input; blank lines and # comments passed over)")
 	extractToo := fs.Bool("extract", true, "extract the entities of what was collected (false: leave it to 'extract run')")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `usage: ingest [flags] SOURCE...
@@ -59,7 +66,16 @@ is not even downloaded.
 	if err := fs.Parse(args); err != nil {
 		return usageStatus(err)
 	}
-	if fs.NArg() == 0 {
+	sources := fs.Args()
+	if *urlsFile != "" {
+		more, err := readURLs(*urlsFile, opts.Stdin)
+		if err != nil {
+			fmt.Fprintf(stderr, "ingest: -urls %s: %v\n", *urlsFile, err)
+			return exitUsage
+		}
+		sources = append(sources, more...)
+	}
+	if len(sources) == 0 {
 		fs.Usage()
 		return exitUsage
 	}
@@ -99,7 +115,7 @@ is not even downloaded.
 		return collect.Validators{ID: id, ETag: etag, LastModified: lastModified}, err
 	}
 	line := newStatusLine(stderr)
-	report, err := pipeline.Ingest(ctx, collect.New(co), s, extractor, fs.Args(), line.log, line.progress)
+	report, err := pipeline.Ingest(ctx, collect.New(co), s, extractor, sources, line.log, line.progress)
 	line.finish()
 	for _, src := range report.Sources {
 		line := fmt.Sprintf("ingest: %s: %d new, %d unchanged, %d updated, %d failed",
@@ -121,4 +137,31 @@ is not even downloaded.
 		}
 	}
 	return finishStatus(stderr, "ingest", "what was collected so far is stored", err, report.Failed())
+}
+
+// readURLs reads the sources listed in path (or in stdin for "-"): one a
+// line, blank lines and lines starting with # passed over.
+func readURLs(path string, stdin io.Reader) ([]string, error) {
+	var r io.Reader
+	if path == "-" {
+		if stdin == nil {
+			return nil, errors.New("no standard input")
+		}
+		r = stdin
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	var out []string
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		if line := strings.TrimSpace(sc.Text()); line != "" && !strings.HasPrefix(line, "#") {
+			out = append(out, line)
+		}
+	}
+	return out, sc.Err()
 }

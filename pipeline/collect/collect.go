@@ -9,6 +9,9 @@ package collect
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -160,6 +163,8 @@ func (r *run) open(src string) {
 	}
 	info, err := os.Stat(src)
 	switch {
+	case err != nil && errors.Is(err, fs.ErrNotExist):
+		send(r.ctx, r.out, storyline.Collected{Source: src, Input: src, Err: notASource(src, err)})
 	case err != nil:
 		send(r.ctx, r.out, storyline.Collected{Source: src, Input: src, Err: err})
 	case info.IsDir():
@@ -167,6 +172,21 @@ func (r *run) open(src string) {
 	default:
 		r.openFile(src, src, nil)
 	}
+}
+
+// notASource says why src, which names no file, is no source either, with
+// a hint where one helps ("www.example.com" wants its scheme); a name that
+// looks like a file's keeps statErr.
+func notASource(src string, statErr error) error {
+	err := fmt.Errorf("%w: not an http(s) URL or a file", storyline.ErrUnsupported)
+	if u, perr := url.Parse(src); perr == nil && u.Scheme != "" && u.Opaque == "" && u.Host != "" {
+		return fmt.Errorf("%w (a %s: URL; storyline fetches http and https)", err, u.Scheme)
+	}
+	if host, _, _ := strings.Cut(src, "/"); strings.Contains(host, ".") && !strings.ContainsAny(host, `\ `) &&
+		!strings.HasPrefix(src, ".") && !knownFile(src) {
+		return fmt.Errorf("%w (did you mean https://%s?)", err, src)
+	}
+	return statErr
 }
 
 func isWebURL(s string) bool {
