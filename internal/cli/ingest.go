@@ -136,7 +136,11 @@ is not even downloaded.
 			}
 		}
 	}
-	return finishStatus(stderr, "ingest", "what was collected so far is stored", err, report.Failed())
+	stopped := "what was collected so far is stored and extracted; the stories wait for the next 'ingest' or 'extract run'"
+	if !*extractToo {
+		stopped = "what was collected so far is stored; 'extract run' extracts it"
+	}
+	return finishStatus(stderr, "ingest", stopped, err, report.Failed())
 }
 
 // readURLs reads the sources listed in path (or in stdin for "-"): one a
