@@ -448,3 +448,35 @@ func TestKnown(t *testing.T) {
 		t.Error("fetched a page the store could not answer for")
 	}
 }
+
+// TestDepthCapsLinks: a page of 50,000 same-site links follows the first
+// maxLinksPerPage of them and says so, instead of queueing them all.
+func TestDepthCapsLinks(t *testing.T) {
+	var fetched atomic.Int64
+	mux := http.NewServeMux()
+	mux.HandleFunc("/start", func(w http.ResponseWriter, r *http.Request) {
+		var links strings.Builder
+		for i := range 50_000 {
+			fmt.Fprintf(&links, `<a href="/p/%d">%d</a> `, i, i)
+		}
+		fmt.Fprint(w, strings.Replace(page("Start", "Sergey Lavrov met Hossein Amirabdollahian in Moscow on Monday."), "</article>", links.String()+"</article>", 1))
+	})
+	mux.HandleFunc("/p/", func(w http.ResponseWriter, r *http.Request) {
+		fetched.Add(1)
+		http.NotFound(w, r)
+	})
+	srv := serve(t, mux)
+	got := collectWith(t, Options{Depth: 1, RetryBackoff: time.Millisecond, PerHost: 16, Parallel: 16}, srv.URL+"/start")
+	capped := 0
+	for _, it := range got {
+		if errors.Is(it.Err, ErrLinksCapped) {
+			capped++
+			if !strings.Contains(it.Err.Error(), "50000 pages") {
+				t.Errorf("cap error %q does not say how many links the page has", it.Err)
+			}
+		}
+	}
+	if capped != 1 || fetched.Load() != maxLinksPerPage {
+		t.Errorf("%d cap errors, %d links fetched; want 1 and %d", capped, fetched.Load(), maxLinksPerPage)
+	}
+}

@@ -23,6 +23,18 @@ var (
 	// ErrNotJSONLines is returned for a file that stopped being read after
 	// maxBadLines bad lines in a row.
 	ErrNotJSONLines = errors.New("not a JSON Lines corpus")
+	// ErrLinksCapped is returned for a page whose same-site links -depth
+	// did not all follow: more than maxLinksPerPage on the page, or the run
+	// already following maxFollowedLinks.
+	ErrLinksCapped = errors.New("links not all followed")
+)
+
+// Bounds of -depth: a news page links to a few hundred pages of its site,
+// and a crawl's frontier must fit in memory (a page of 50,000 links queued
+// them all at once, 530 MB).
+const (
+	maxLinksPerPage  = 1_000
+	maxFollowedLinks = 20_000
 )
 
 // maxListingDepth bounds how many feeds and sitemaps may lead to one

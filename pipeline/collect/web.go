@@ -32,6 +32,7 @@ type web struct {
 
 	mu        sync.Mutex
 	requested map[string]bool // URLs asked for in this run
+	followed  int             // links followed for -depth in this run
 }
 
 // Keys of the colly request context.
@@ -236,10 +237,27 @@ func (w *web) onResponse(r *colly.Response) {
 	}
 	send(w.ctx, w.out, storyline.Collected{Source: source, Input: requested, Article: p.Article})
 	if depth > 0 {
-		for _, link := range sameSiteLinks(r.Body, r.Request.URL) {
+		links := sameSiteLinks(r.Body, r.Request.URL)
+		take := w.follow(len(links))
+		if take < len(links) {
+			send(w.ctx, w.out, storyline.Collected{Source: source, Input: requested,
+				Err: fmt.Errorf("%w: the page links to %d pages of its site, %d followed (at most %d a page, %d a run)",
+					ErrLinksCapped, len(links), take, maxLinksPerPage, maxFollowedLinks)})
+		}
+		for _, link := range links[:take] {
 			w.visit(source, link, time.Time{}, depth-1, nil)
 		}
 	}
+}
+
+// follow reserves room for up to n links of one page in the run's
+// frontier and says how many to follow.
+func (w *web) follow(n int) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	take := min(n, maxLinksPerPage, maxFollowedLinks-w.followed)
+	w.followed += take
+	return take
 }
 
 // wanted reports whether an entry listed with that date passes -since; an
