@@ -43,10 +43,19 @@ type transport struct {
 
 	mu    sync.Mutex
 	hosts map[string]chan struct{} // one slot per request in flight to that host
+
+	// robots is asked about every request, each hop of a redirect too,
+	// before it takes a slot; nil asks nothing.
+	robots *robots
 }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
+	if t.robots != nil {
+		if err := t.robots.check(ctx, req.URL); err != nil {
+			return nil, err
+		}
+	}
 	// The host's slot first: waiting for it while holding a global one
 	// would let one slow host hold up the others.
 	host := t.hostSlots(req.URL.Host)

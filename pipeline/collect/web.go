@@ -61,8 +61,11 @@ func (c *Collector) newWeb(ctx context.Context, out chan<- storyline.Collected, 
 		colly.MaxBodySize(o.MaxBodyBytes+1),
 		colly.StdlibContext(ctx),
 	)
-	// colly v2 ignores robots.txt unless told otherwise; storyline honours it.
-	cc.IgnoreRobotsTxt = false
+	// storyline honours robots.txt in its transport (robots.go), not through
+	// colly's check: colly fetched a host's file in the caller's goroutine,
+	// again for every URL when it did not answer, ignored a 5xx, and never
+	// checked the hops of a redirect.
+	cc.IgnoreRobotsTxt = true
 	// storyline keeps its own list of URLs asked for; colly's would take a
 	// redirect back to a page seen before for a loop.
 	cc.AllowURLRevisit = true
@@ -83,7 +86,7 @@ func (c *Collector) newWeb(ctx context.Context, out chan<- storyline.Collected, 
 	}
 	cc.WithTransport(&transport{base: base, slots: make(chan struct{}, o.Parallel), perHost: o.PerHost, delay: o.Delay,
 		retries: o.Retries, backoff: o.RetryBackoff, maxWait: maxRetryWait, maxBytes: int64(o.MaxBodyBytes),
-		timeout: o.Timeout, hosts: map[string]chan struct{}{}})
+		timeout: o.Timeout, hosts: map[string]chan struct{}{}, robots: newRobots(base, o.UserAgent, o.Timeout)})
 	// The client's timeout covers the retries' waits too; each request is
 	// bounded by the transport's timeouts.
 	cc.SetRequestTimeout(time.Duration(o.Retries+1)*o.Timeout + maxRetryWait)
