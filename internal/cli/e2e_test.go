@@ -473,3 +473,28 @@ func TestURLsFromAFile(t *testing.T) {
 		t.Errorf("-urls of a missing file: exit %d, %q; want a usage error naming it", r.code, r.stderr)
 	}
 }
+
+// TestManySourcesOneSummary: many sources get one summary line in all,
+// each its own with -v; an error still names its source.
+func TestManySourcesOneSummary(t *testing.T) {
+	srv, _ := serveFixtures(t)
+	var sources []string
+	for _, p := range []string{"000_69aa844a4afd86f8", "001_aa6b1db065f18728", "002_004d5950fa2b3328", "003_f3404cdb3d03a3cb", "004_54ff691f75c98e7c", "missing"} {
+		sources = append(sources, srv.URL+"/pages/"+p+".html")
+	}
+	for _, verbose := range []bool{false, true} {
+		args := []string{"-db", filepath.Join(t.TempDir(), "news.db")}
+		if verbose {
+			args = append(args, "-v")
+		}
+		r := ingest(t, append(args, sources...)...)
+		perSource := strings.Count(r.stderr, ".html: 1 new,") + strings.Count(r.stderr, ".html: 0 new,")
+		total := strings.Contains(r.stderr, "ingest: 6 sources: 5 new, 0 unchanged, 0 updated, 1 failed (-v for each source)")
+		if verbose && (perSource != 6 || total) || !verbose && (perSource != 0 || !total) {
+			t.Errorf("-v %v: %d per-source lines, total line %v:\n%s", verbose, perSource, total, r.stderr)
+		}
+		if !strings.Contains(r.stderr, "missing.html: HTTP 404") {
+			t.Errorf("-v %v: the failure is not named:\n%s", verbose, r.stderr)
+		}
+	}
+}

@@ -49,6 +49,7 @@ func Ingest(ctx context.Context, args []string, stdout, stderr io.Writer, opts I
 	fs.BoolVar(&co.AllowPrivate, "allow-private", co.AllowPrivate, "connect to loopback, private and link-local addresses that no SOURCE names (refused by default)")
 	since := fs.String("since", "", "skip feed and sitemap entries dated before this `date` (YYYY-MM-DD)")
 	urlsFile := fs.String("urls", "", "also ingest the sources listed in this `file`, one a line (- for standard input; blank lines and # comments passed over)")
+	verbose := fs.Bool("v", false, fmt.Sprintf("a summary line for each source (without -v, one in all when there are more than %d)", perSourceLines))
 	extractToo := fs.Bool("extract", true, "extract the entities of what was collected (false: leave it to 'extract run')")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `usage: ingest [flags] SOURCE...
@@ -117,14 +118,7 @@ is not even downloaded.
 	line := newStatusLine(stderr)
 	report, err := pipeline.Ingest(ctx, collect.New(co), s, extractor, sources, line.log, line.progress)
 	line.finish()
-	for _, src := range report.Sources {
-		line := fmt.Sprintf("ingest: %s: %d new, %d unchanged, %d updated, %d failed",
-			src.Source, src.New, src.Unchanged, src.Updated, src.Failed)
-		if src.Duplicates > 0 {
-			line += fmt.Sprintf("; %d of the new are copies of stored reports", src.Duplicates)
-		}
-		fmt.Fprintln(stderr, line)
-	}
+	summarize(stderr, report.Sources, *verbose)
 	if *extractToo {
 		if x, merr := model(); merr == nil {
 			xr := report.Extraction
@@ -168,4 +162,35 @@ func readURLs(path string, stdin io.Reader) ([]string, error) {
 		}
 	}
 	return out, sc.Err()
+}
+
+// perSourceLines is how many sources get a summary line each without -v:
+// 181 lines for 181 URLs of one site are noise.
+const perSourceLines = 5
+
+// summarize writes what each source gave, or, for more than perSourceLines
+// sources without verbose, the totals.
+func summarize(w io.Writer, sources []*pipeline.SourceSummary, verbose bool) {
+	counts := func(name string, n pipeline.SourceSummary) string {
+		line := fmt.Sprintf("ingest: %s: %d new, %d unchanged, %d updated, %d failed", name, n.New, n.Unchanged, n.Updated, n.Failed)
+		if n.Duplicates > 0 {
+			line += fmt.Sprintf("; %d of the new are copies of stored reports", n.Duplicates)
+		}
+		return line
+	}
+	if verbose || len(sources) <= perSourceLines {
+		for _, src := range sources {
+			fmt.Fprintln(w, counts(src.Source, *src))
+		}
+		return
+	}
+	var all pipeline.SourceSummary
+	for _, src := range sources {
+		all.New += src.New
+		all.Unchanged += src.Unchanged
+		all.Updated += src.Updated
+		all.Failed += src.Failed
+		all.Duplicates += src.Duplicates
+	}
+	fmt.Fprintln(w, counts(fmt.Sprintf("%d sources", len(sources)), all)+" (-v for each source)")
 }

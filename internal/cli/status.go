@@ -9,8 +9,9 @@ import (
 )
 
 // statusLine shows a long ingest's progress on one line of a terminal —
-// pages done, failed, rate — and writes plain log lines when stderr is a
-// file or a pipe, where a rewritten line would only be noise.
+// pages done, failed, rate — redrawn a few times a second; when stderr is a
+// file or a pipe, where a rewritten line would only be noise, it writes the
+// same as a plain line every logEvery.
 type statusLine struct {
 	w        io.Writer
 	terminal bool
@@ -44,14 +45,25 @@ func (s *statusLine) log(format string, args ...any) {
 	s.draw()
 }
 
-// progress redraws the progress line at most a few times a second.
+// logEvery is how often a log (stderr not a terminal) gets a progress line.
+const logEvery = 10 * time.Second
+
+// progress redraws the progress line at most a few times a second, or in a
+// log writes one every logEvery.
 func (s *statusLine) progress(done, failed int) {
-	if !s.terminal {
-		return
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.done, s.failed = done, failed
+	if !s.terminal {
+		if s.last.IsZero() {
+			s.last = s.start
+		}
+		if time.Since(s.last) >= logEvery {
+			s.last = time.Now()
+			fmt.Fprintf(s.w, "ingest: %d done, %d failed, %.1f/s\n", s.done, s.failed, s.rate())
+		}
+		return
+	}
 	if time.Since(s.last) < 200*time.Millisecond {
 		return
 	}
@@ -71,9 +83,12 @@ func (s *statusLine) draw() {
 	if !s.terminal || s.done == 0 {
 		return
 	}
-	rate := float64(s.done) / max(time.Since(s.start).Seconds(), 0.001)
-	fmt.Fprintf(s.w, "ingest: %d done, %d failed, %.1f/s", s.done, s.failed, rate)
+	fmt.Fprintf(s.w, "ingest: %d done, %d failed, %.1f/s", s.done, s.failed, s.rate())
 	s.shown = true
+}
+
+func (s *statusLine) rate() float64 {
+	return float64(s.done) / max(time.Since(s.start).Seconds(), 0.001)
 }
 
 // finish removes the progress line before the summary.
