@@ -75,22 +75,38 @@ is not even downloaded.
 		return failure(stderr, "ingest")(err)
 	}
 	defer s.Close()
-	// The model is loaded only when this run extracts, and while pages are
-	// fetched: it takes a few hundred milliseconds of CPU.
+	// The model is loaded while pages are fetched: it takes a few hundred
+	// milliseconds of CPU.
 	var model func() (*nlp.Extractor, error)
-	var extractor func() (pipeline.Extractor, error)
 	if *extractToo {
-		model = sync.OnceValues(func() (x *nlp.Extractor, err error) {
-			// Loaded in a goroutine of its own: a panic there would end
-			// the process, so it becomes the run's error.
-			defer func() {
-				if r := recover(); r != nil {
-					x, err = nil, fmt.Errorf("load model: %w", storyline.PanicError(r))
-				}
-			}()
-			return nlp.New()
-		})
+		model = loadModel()
 		go model()
+	}
+	report, err := ingestInto(ctx, s, co, fs.Args(), model, stderr)
+	return finishStatus(stderr, "ingest", "what was collected so far is stored", err, report.Failed())
+}
+
+// loadModel returns a function that loads the extraction model once, a
+// panic while loading being its error.
+func loadModel() func() (*nlp.Extractor, error) {
+	return sync.OnceValues(func() (x *nlp.Extractor, err error) {
+		// Called in a goroutine of its own too: a panic there would end
+		// the process, so it becomes the run's error.
+		defer func() {
+			if r := recover(); r != nil {
+				x, err = nil, fmt.Errorf("load model: %w", storyline.PanicError(r))
+			}
+		}()
+		return nlp.New()
+	})
+}
+
+// ingestInto collects sources into s and, when model is not nil,
+// extracts what was collected and brings the stories up to date; it says
+// what it did on stderr. Both ingest and serve run it.
+func ingestInto(ctx context.Context, s *store.DB, co collect.Options, sources []string, model func() (*nlp.Extractor, error), stderr io.Writer) (*pipeline.IngestReport, error) {
+	var extractor func() (pipeline.Extractor, error)
+	if model != nil {
 		extractor = func() (pipeline.Extractor, error) { return model() }
 	}
 	co.Known = func(ctx context.Context, url string) (collect.Validators, error) {
@@ -98,7 +114,7 @@ is not even downloaded.
 		return collect.Validators{ID: id, ETag: etag, LastModified: lastModified}, err
 	}
 	line := newStatusLine(stderr)
-	report, err := pipeline.Ingest(ctx, collect.New(co), s, extractor, fs.Args(), line.log, line.progress)
+	report, err := pipeline.Ingest(ctx, collect.New(co), s, extractor, sources, line.log, line.progress)
 	line.finish()
 	for _, src := range report.Sources {
 		line := fmt.Sprintf("ingest: %s: %d new, %d unchanged, %d updated, %d failed",
@@ -108,7 +124,7 @@ is not even downloaded.
 		}
 		fmt.Fprintln(stderr, line)
 	}
-	if *extractToo {
+	if model != nil {
 		if x, merr := model(); merr == nil {
 			xr := report.Extraction
 			fmt.Fprintf(stderr, "extract: %d extracted%s, %d current, %d failed (%s)\n", xr.Extracted, unsupported(&xr), xr.Current, xr.Failed, x.Version())
@@ -119,5 +135,5 @@ is not even downloaded.
 			}
 		}
 	}
-	return finishStatus(stderr, "ingest", "what was collected so far is stored", err, report.Failed())
+	return report, err
 }
