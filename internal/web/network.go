@@ -39,8 +39,9 @@ type edge struct {
 
 // layout places the story's pair members and edges.
 func layout(s *storyline.Story) network {
-	const size, cx, cy = 640, 320.0, 300.0
-	n := network{Width: size, Height: 600}
+	// Wide enough for the labels of the outer ring on either side.
+	const cx, cy = 380.0, 270.0
+	n := network{Width: 760, Height: 540}
 	var people, countries []string
 	for _, p := range s.Pairs {
 		list := &people
@@ -77,8 +78,8 @@ func layout(s *storyline.Story) network {
 			n.Nodes = append(n.Nodes, nd)
 		}
 	}
-	ring(people, storyline.Person, 210)
-	ring(countries, storyline.Country, 90)
+	ring(people, storyline.Person, 200)
+	ring(countries, storyline.Country, 85)
 	for i, p := range s.Pairs {
 		a, b := at[string(p.Type)+p.A], at[string(p.Type)+p.B]
 		ev := make([]string, len(p.Events))

@@ -58,16 +58,16 @@ func boundary(text string, i int) bool {
 }
 
 // runes converts byte offsets into text to character (code point)
-// offsets, for clients that slice by character (jq, JavaScript's
-// code-point iteration). offsets must be sorted; the result is in their
-// order.
+// offsets, for clients that slice by character (jq, Python). It counts on
+// from the last offset asked for, so that a report's entities in order
+// cost one pass over its text.
 type runes struct {
 	text          string
 	byteAt, runes int
 }
 
-// at returns the character offset of byte offset b; calls must come in
-// non-decreasing b, which keeps a page of entities linear in the text.
+// at returns the character offset of byte offset b; an offset before the
+// last one asked for counts again from the start.
 func (r *runes) at(b int) int {
 	if b < r.byteAt {
 		r.byteAt, r.runes = 0, 0
