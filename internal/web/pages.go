@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -21,7 +22,6 @@ var funcs = template.FuncMap{
 	"reportPath": func(id string) string { return "/reports/" + url.PathEscape(id) },
 	"personPath": func(name string) string { return "/people/" + url.PathEscape(name) },
 	"storyPath":  func(id string) string { return "/stories/" + url.PathEscape(id) },
-	"join":       strings.Join,
 	"markup":     markup,
 	"first": func(n int, xs []string) []string {
 		return xs[:min(n, len(xs))]
@@ -127,14 +127,7 @@ type reportRef struct {
 }
 
 func refOf(a *storyline.Article) reportRef {
-	return reportRef{ID: a.ID, Title: cmpOr(a.Title, a.ID), Source: a.Source, Published: a.PublishedDate(), DuplicateOf: a.DuplicateOf}
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
+	return reportRef{ID: a.ID, Title: cmp.Or(a.Title, a.ID), Source: a.Source, Published: a.PublishedDate(), DuplicateOf: a.DuplicateOf}
 }
 
 // storyView is a story with what its page and its API add: each event's
