@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/storyline/storyline"
 )
@@ -44,7 +46,35 @@ func (s *Server) apiStories(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"stories": s.cat.Load().find(f)})
+	offset, limit, err := window(r.URL.Query())
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		return
+	}
+	total, stories := s.cat.Load().find(f, offset, limit)
+	writeJSON(w, http.StatusOK, map[string]any{"total": total, "offset": offset, "stories": stories})
+}
+
+// maxLimit bounds the stories of one answer of /api/stories.
+const maxLimit = 1000
+
+// window reads offset (default 0) and limit (default and at most
+// maxLimit) of a list query.
+func window(q url.Values) (offset, limit int, err error) {
+	limit = maxLimit
+	for _, p := range []struct {
+		name string
+		v    *int
+	}{{"offset", &offset}, {"limit", &limit}} {
+		if s := q.Get(p.name); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 0 {
+				return 0, 0, fmt.Errorf("%s %q: want a whole number, 0 or more", p.name, s)
+			}
+			*p.v = n
+		}
+	}
+	return offset, min(limit, maxLimit), nil
 }
 
 func (s *Server) apiStory(w http.ResponseWriter, r *http.Request) {

@@ -36,6 +36,7 @@ type summary struct {
 	Places    []string `json:"places"`
 	Stale     bool     `json:"stale,omitempty"`
 	words     string   // lower-cased title and event sentences, for -q
+	keys      []string // identity.Key of each of People
 }
 
 // person is everything the catalog knows of one person across stories.
@@ -67,8 +68,12 @@ func buildCatalog(ctx context.Context, src catalogSource) (*catalog, error) {
 			words.WriteByte('\n')
 			words.WriteString(strings.ToLower(e.What))
 		}
+		keys := make([]string, len(s.People))
+		for i, p := range s.People {
+			keys[i] = identity.Key(p)
+		}
 		c.stories = append(c.stories, summary{ID: s.ID, Title: s.Title, From: s.From, To: s.To, Reports: len(s.Articles),
-			People: s.People, Countries: s.Countries, Places: s.Places, Stale: stale, words: words.String()})
+			People: s.People, Countries: s.Countries, Places: s.Places, Stale: stale, words: words.String(), keys: keys})
 		for _, a := range s.Articles {
 			c.storyOf[a] = s.ID
 		}
@@ -189,14 +194,12 @@ type filter struct {
 	Words                  string
 }
 
-// match reports whether story s answers f. Days compare as strings: a
-// story's From and To are YYYY-MM-DD.
-func (f filter) match(s *summary) bool {
-	if f.Person != "" {
-		k := identity.Key(f.Person)
-		if !slices.ContainsFunc(s.People, func(p string) bool { return identity.Key(p) == k }) {
-			return false
-		}
+// match reports whether story s answers f, whose person is known by
+// identity key person. Days compare as strings: a story's From and To
+// are YYYY-MM-DD.
+func (f filter) match(s *summary, person string) bool {
+	if person != "" && !slices.Contains(s.keys, person) {
+		return false
 	}
 	if f.Country != "" && !slices.Contains(s.Countries, strings.ToUpper(f.Country)) {
 		return false
@@ -218,13 +221,22 @@ func (f filter) match(s *summary) bool {
 	return true
 }
 
-// find returns the stories that answer f, newest first.
-func (c *catalog) find(f filter) []summary {
-	out := []summary{}
-	for i := range c.stories {
-		if f.match(&c.stories[i]) {
-			out = append(out, c.stories[i])
-		}
+// find returns how many stories answer f and, newest first, those from
+// the offset-th (from 0) on, limit of them at most.
+func (c *catalog) find(f filter, offset, limit int) (total int, page []summary) {
+	page = []summary{}
+	var person string
+	if f.Person != "" {
+		person = identity.Key(f.Person)
 	}
-	return out
+	for i := range c.stories {
+		if !f.match(&c.stories[i], person) {
+			continue
+		}
+		if total >= offset && len(page) < limit {
+			page = append(page, c.stories[i])
+		}
+		total++
+	}
+	return total, page
 }

@@ -135,11 +135,13 @@ func getJSON(t testing.TB, base, path string, v any) {
 
 // storyJSON is what the tests read of /api/stories/{id}.
 type storyJSON struct {
-	ID       string      `json:"story"`
-	Title    string      `json:"title"`
-	Articles []string    `json:"articles"`
-	Timeline []eventJSON `json:"timeline"`
-	Evidence [][]struct {
+	ID        string      `json:"story"`
+	Title     string      `json:"title"`
+	Articles  []string    `json:"articles"`
+	People    []string    `json:"people"`
+	Countries []string    `json:"countries"`
+	Timeline  []eventJSON `json:"timeline"`
+	Evidence  [][]struct {
 		Article      string `json:"article"`
 		Start, End   int
 		CStart, CEnd int

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"flag"
 	"io"
 	"net/http"
 	"net/url"
@@ -13,22 +14,41 @@ import (
 	"github.com/storyline/storyline/internal/web"
 )
 
-// BenchmarkLatency requests each page and API answer of the fixtures b.N
-// times from 8 concurrent clients and reports the median and the 95th
-// percentile of the answer times.
+var latencyDB = flag.String("latency-db", "", "store `file` BenchmarkLatency reads, in place of the fixtures'")
+
+// BenchmarkLatency requests each page and API answer of the fixtures (or
+// of the store -latency-db names: its newest story, that story's first
+// report, person and country) b.N times from 8 concurrent clients and
+// reports the median and the 95th percentile of the answer times.
 func BenchmarkLatency(b *testing.B) {
-	hs, _ := serve(b, fixtureStore(b), web.Options{})
-	s := theStory(b, hs.URL)
-	report := url.PathEscape(s.Articles[0])
+	db := *latencyDB
+	if db == "" {
+		db = fixtureStore(b)
+	}
+	start := time.Now()
+	hs, _ := serve(b, db, web.Options{})
+	b.Logf("serving %s after %.1fs", db, time.Since(start).Seconds())
+	var list struct {
+		Stories []struct {
+			ID string `json:"story"`
+		}
+	}
+	getJSON(b, hs.URL, "/api/stories", &list)
+	if len(list.Stories) == 0 {
+		b.Fatal("no stories")
+	}
+	var s storyJSON
+	getJSON(b, hs.URL, "/api/stories/"+list.Stories[0].ID, &s)
+	report, person := url.PathEscape(s.Articles[0]), url.PathEscape(s.People[0])
 	for _, p := range []struct{ name, path string }{
 		{"stories-page", "/"},
 		{"story-page", "/stories/" + s.ID},
 		{"report-page", "/reports/" + report},
-		{"person-page", "/people/Sergey%20Shoigu"},
-		{"api-stories", "/api/stories?country=TR&from=2023-04-01"},
+		{"person-page", "/people/" + person},
+		{"api-stories", "/api/stories?country=" + s.Countries[0] + "&person=" + person},
 		{"api-story", "/api/stories/" + s.ID},
 		{"api-article", "/api/articles/" + report},
-		{"api-person", "/api/people/Sergey%20Shoigu"},
+		{"api-person", "/api/people/" + person},
 	} {
 		b.Run(p.name, func(b *testing.B) {
 			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 8}}

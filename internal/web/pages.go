@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -94,6 +95,9 @@ func (s *Server) fail(w http.ResponseWriter, err error) {
 	s.render(w, "error", status, map[string]any{"Title": msg, "Message": msg})
 }
 
+// perPage is how many stories the list shows at once.
+const perPage = 50
+
 var day = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 
 // filterOf reads the list's query; a malformed day is an error.
@@ -114,7 +118,22 @@ func (s *Server) storiesPage(w http.ResponseWriter, r *http.Request) {
 		s.render(w, "error", http.StatusBadRequest, map[string]any{"Title": "bad query", "Message": err.Error()})
 		return
 	}
-	s.render(w, "stories", http.StatusOK, map[string]any{"Title": "Stories", "Filter": f, "Stories": s.cat.Load().find(f)})
+	s.cached(w, "page list "+r.URL.RawQuery, s.fail, func(c *catalog) ([]byte, error) {
+		pageNo := 1
+		if v := r.URL.Query().Get("page"); v != "" {
+			if n, err := strconv.Atoi(v); err == nil && n > 1 {
+				pageNo = n
+			}
+		}
+		total, stories := c.find(f, (pageNo-1)*perPage, perPage)
+		data := map[string]any{"Title": "Stories", "Filter": f, "Stories": stories, "Total": total}
+		if pageNo*perPage < total {
+			q := r.URL.Query()
+			q.Set("page", strconv.Itoa(pageNo+1))
+			data["Next"] = "/?" + q.Encode()
+		}
+		return s.page("stories", data)
+	})
 }
 
 // reportRef is a report as a link shows it.

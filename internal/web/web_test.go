@@ -116,6 +116,20 @@ func TestStoriesFilter(t *testing.T) {
 			t.Errorf("/?%s: %d stories listed, want %d", tc.query, got, tc.want)
 		}
 	}
+	var win struct {
+		Total   int
+		Stories []struct{ Title string }
+	}
+	getJSON(t, hs.URL, "/api/stories?offset=1", &win)
+	if win.Total != 1 || len(win.Stories) != 0 {
+		t.Errorf("/api/stories?offset=1: total %d, %d stories; want 1, 0", win.Total, len(win.Stories))
+	}
+	getJSON(t, hs.URL, "/api/stories?limit=0", &win)
+	if win.Total != 1 || len(win.Stories) != 0 {
+		t.Errorf("/api/stories?limit=0: total %d, %d stories; want 1, 0", win.Total, len(win.Stories))
+	}
+	get(t, hs.URL, "/api/stories?limit=many", http.StatusBadRequest)
+	get(t, hs.URL, "/api/stories?offset=-1", http.StatusBadRequest)
 	get(t, hs.URL, "/api/stories?from=April", http.StatusBadRequest)
 	get(t, hs.URL, "/?to=2023-4-1", http.StatusBadRequest)
 }
