@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/storyline/storyline/store"
 	"github.com/storyline/storyline/store/storetest"
 )
 
@@ -251,5 +252,45 @@ func getJSON(t *testing.T, url string, v any) {
 	}
 	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
 		t.Fatalf("GET %s: %v", url, err)
+	}
+}
+
+// TestServeSchedule: with -every, serve ingests its sources at once, and
+// the pages then show what it ingested.
+func TestServeSchedule(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "news.db")
+	t.Cleanup(func() { storetest.CheckFile(t, db) })
+	base, stop, stderr := startServe(t, "-db", db, "-every", "1h", fixtureFile(t, "docs.jsonl"))
+	var st ingestState
+	deadline := time.Now().Add(5 * time.Minute)
+	for getJSON(t, base+"/api/ingest", &st); st.Runs == 0; getJSON(t, base+"/api/ingest", &st) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no ingest in 5 minutes:\n%s", stderr)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	var stories struct{ Stories []listed }
+	getJSON(t, base+"/api/stories", &stories)
+	if st.Last == nil || st.Last.New != 5 || len(stories.Stories) != 1 {
+		t.Errorf("after the first scheduled run: %+v and %d stories, want 5 new reports in 1 story", st.Last, len(stories.Stories))
+	}
+	if code := stop(); code != 0 {
+		t.Errorf("serve ended with status %d:\n%s", code, stderr)
+	}
+}
+
+// TestServeWhileAnotherWrites: serve with sources is the store's writer;
+// while another process writes, it says so and what to do instead.
+func TestServeWhileAnotherWrites(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "news.db")
+	held, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	var stderr bytes.Buffer
+	code := Serve(context.Background(), []string{"-db", db, "-addr", "127.0.0.1:0", fixtureFile(t, "docs.jsonl")}, io.Discard, &stderr, ServeOptions{})
+	if code != exitFailed || !strings.Contains(stderr.String(), "let serve run the ingests") {
+		t.Errorf("serve on a store in use = %d, %q; want %d and how to serve while ingesting", code, stderr.String(), exitFailed)
 	}
 }
