@@ -75,7 +75,7 @@ while the pages go on being served. Without, it opens the store read-only.
 
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	wopts := web.Options{Log: log}
-	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		fmt.Fprintf(stderr, "serve: listening on %s, which is not loopback: the store is readable from the network\n", host)
 		wopts.Hosts = []string{host}
 		if ip != nil && ip.IsUnspecified() {
