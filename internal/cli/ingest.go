@@ -93,22 +93,44 @@ is not even downloaded.
 		return failure(stderr, "ingest")(err)
 	}
 	defer s.Close()
-	// The model is loaded only when this run extracts, and while pages are
-	// fetched: it takes a few hundred milliseconds of CPU.
+	// The model is loaded while pages are fetched: it takes a few hundred
+	// milliseconds of CPU.
 	var model func() (*nlp.Extractor, error)
-	var extractor func() (pipeline.Extractor, error)
 	if *extractToo {
-		model = sync.OnceValues(func() (x *nlp.Extractor, err error) {
-			// Loaded in a goroutine of its own: a panic there would end
-			// the process, so it becomes the run's error.
-			defer func() {
-				if r := recover(); r != nil {
-					x, err = nil, fmt.Errorf("load model: %w", storyline.PanicError(r))
-				}
-			}()
-			return nlp.New()
-		})
+		model = loadModel()
 		go model()
+	}
+	report, err := ingestInto(ctx, s, co, sources, model, *verbose, stderr)
+	stopped := "what was collected so far is stored and extracted; the stories wait for the next 'ingest' or 'extract run'"
+	if model == nil {
+		stopped = "what was collected so far is stored; 'extract run' extracts it"
+	}
+	return finishStatus(stderr, "ingest", stopped, err, report.Failed())
+}
+
+// loadModel returns a function that loads the extraction model once, a
+// panic while loading being its error.
+func loadModel() func() (*nlp.Extractor, error) {
+	return sync.OnceValues(func() (x *nlp.Extractor, err error) {
+		// Called in a goroutine of its own too: a panic there would end
+		// the process, so it becomes the run's error.
+		defer func() {
+			if r := recover(); r != nil {
+				x, err = nil, fmt.Errorf("load model: %w", storyline.PanicError(r))
+			}
+		}()
+		return nlp.New()
+	})
+}
+
+// ingestInto collects sources into s and, when model is not nil,
+// extracts what was collected and brings the stories up to date; it says
+// what it did on stderr, a line for each source when verbose. Both ingest
+// and serve run it.
+func ingestInto(ctx context.Context, s *store.DB, co collect.Options, sources []string, model func() (*nlp.Extractor, error),
+	verbose bool, stderr io.Writer) (*pipeline.IngestReport, error) {
+	var extractor func() (pipeline.Extractor, error)
+	if model != nil {
 		extractor = func() (pipeline.Extractor, error) { return model() }
 	}
 	co.Known = func(ctx context.Context, url string) (collect.Validators, error) {
@@ -118,8 +140,8 @@ is not even downloaded.
 	line := newStatusLine(stderr)
 	report, err := pipeline.Ingest(ctx, collect.New(co), s, extractor, sources, line.log, line.progress)
 	line.finish()
-	summarize(stderr, report.Sources, *verbose)
-	if *extractToo {
+	summarize(stderr, report.Sources, verbose)
+	if model != nil {
 		if x, merr := model(); merr == nil {
 			xr := report.Extraction
 			fmt.Fprintf(stderr, "extract: %d extracted%s, %d current, %d failed (%s)\n", xr.Extracted, unsupported(&xr), xr.Current, xr.Failed, x.Version())
@@ -130,11 +152,7 @@ is not even downloaded.
 			}
 		}
 	}
-	stopped := "what was collected so far is stored and extracted; the stories wait for the next 'ingest' or 'extract run'"
-	if !*extractToo {
-		stopped = "what was collected so far is stored; 'extract run' extracts it"
-	}
-	return finishStatus(stderr, "ingest", stopped, err, report.Failed())
+	return report, err
 }
 
 // readURLs reads the sources listed in path (or in stdin for "-"): one a

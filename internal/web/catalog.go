@@ -1,0 +1,242 @@
+package web
+
+import (
+	"cmp"
+	"context"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/identity"
+)
+
+// catalog is what the list and person pages answer from: a summary of
+// every story and an index of the people named, made by one walk of the
+// store. The server makes it when it starts and again after each ingest it
+// runs; pages keep answering from the previous one meanwhile.
+type catalog struct {
+	stories []summary                  // newest first
+	index   map[string]int             // story ID → its place in stories
+	storyOf map[string]string          // article ID → story ID
+	names   map[string]*identity.Names // story ID ("" for none) → canonical names
+	people  map[string]*person         // identity.Key of a canonical name → person
+	answers answers                    // story pages and answers made from this catalog's store
+}
+
+// summary is a story as the list shows and filters it.
+type summary struct {
+	ID        string   `json:"story"`
+	Title     string   `json:"title"`
+	From      string   `json:"from,omitempty"`
+	To        string   `json:"to,omitempty"`
+	Reports   int      `json:"reports"`
+	People    []string `json:"people"`
+	Countries []string `json:"countries"`
+	Places    []string `json:"places"`
+	Stale     bool     `json:"stale,omitempty"`
+	words     string   // lower-cased title and event sentences, for -q
+	keys      []string // identity.Key of each of People
+}
+
+// person is everything the catalog knows of one person across stories.
+type person struct {
+	Name      string   `json:"name"` // the spelling named most often
+	Spellings []string `json:"spellings"`
+	Stories   []string `json:"stories"`
+	Reports   []string `json:"reports"`
+	Met       []string `json:"met"`
+	counts    map[string]int
+}
+
+// catalogSource is what making a catalog reads.
+type catalogSource interface {
+	Stories(ctx context.Context, fn func(s *storyline.Story, stale bool) error) error
+	ForEach(ctx context.Context, fn func(a *storyline.Article, x *storyline.Extraction) error) error
+}
+
+// buildCatalog walks the stories and then the articles. The walk is a scan
+// of the store: the query indexes of issue 15 item 3 would let it read
+// only what changed.
+func buildCatalog(ctx context.Context, src catalogSource) (*catalog, error) {
+	c := &catalog{storyOf: map[string]string{}, names: map[string]*identity.Names{}, people: map[string]*person{}}
+	met := map[string]map[string]bool{}
+	err := src.Stories(ctx, func(s *storyline.Story, stale bool) error {
+		var words strings.Builder
+		words.WriteString(strings.ToLower(s.Title))
+		for _, e := range s.Timeline {
+			words.WriteByte('\n')
+			words.WriteString(strings.ToLower(e.What))
+		}
+		keys := make([]string, len(s.People))
+		for i, p := range s.People {
+			keys[i] = identity.Key(p)
+		}
+		c.stories = append(c.stories, summary{ID: s.ID, Title: s.Title, From: s.From, To: s.To, Reports: len(s.Articles),
+			People: s.People, Countries: s.Countries, Places: s.Places, Stale: stale, words: words.String(), keys: keys})
+		for _, a := range s.Articles {
+			c.storyOf[a] = s.ID
+		}
+		for _, p := range s.Pairs {
+			if p.Type != storyline.Person {
+				continue
+			}
+			for _, ab := range [][2]string{{p.A, p.B}, {p.B, p.A}} {
+				k := identity.Key(ab[0])
+				if met[k] == nil {
+					met[k] = map[string]bool{}
+				}
+				met[k][ab[1]] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Newest first: by last day, then first day, then ID so that the order
+	// is the same on every build.
+	slices.SortFunc(c.stories, func(a, b summary) int {
+		return cmp.Or(cmp.Compare(b.To, a.To), cmp.Compare(b.From, a.From), cmp.Compare(a.ID, b.ID))
+	})
+	c.index = make(map[string]int, len(c.stories))
+	for i, s := range c.stories {
+		c.index[s.ID] = i
+	}
+
+	censuses := map[string]*identity.Census{}
+	type found struct {
+		story, id string
+		ents      []storyline.Entity
+	}
+	var current []found
+	err = src.ForEach(ctx, func(a *storyline.Article, x *storyline.Extraction) error {
+		if x == nil || x.ArticleHash != a.Hash {
+			return nil
+		}
+		story := c.storyOf[a.ID]
+		cen := censuses[story]
+		if cen == nil {
+			cen = identity.NewCensus()
+			censuses[story] = cen
+		}
+		cen.Add(story, x.Entities)
+		var people []storyline.Entity
+		for _, e := range x.Entities {
+			if e.Type == storyline.Person {
+				people = append(people, e)
+			}
+		}
+		if len(people) > 0 {
+			current = append(current, found{story: story, id: a.ID, ents: people})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for story, cen := range censuses {
+		c.names[story] = cen.Names()
+	}
+	for _, f := range current {
+		story, id := f.story, f.id
+		for _, e := range c.names[story].Apply(story, f.ents) {
+			k := identity.Key(e.Norm)
+			p := c.people[k]
+			if p == nil {
+				p = &person{counts: map[string]int{}}
+				c.people[k] = p
+			}
+			p.counts[e.Norm]++
+			p.Spellings = append(p.Spellings, e.Text)
+			p.Reports = append(p.Reports, id)
+			if story != "" {
+				p.Stories = append(p.Stories, story)
+			}
+		}
+	}
+	for k, p := range c.people {
+		p.Name = mostCounted(p.counts)
+		p.Spellings = sortedSet(p.Spellings)
+		p.Reports = sortedSet(p.Reports)
+		p.Stories = sortedSet(p.Stories)
+		p.Met = append([]string{}, slices.Sorted(maps.Keys(met[k]))...)
+	}
+	return c, nil
+}
+
+// mostCounted returns the key counted most, the first in order on a tie.
+func mostCounted(counts map[string]int) string {
+	best := ""
+	for _, k := range slices.Sorted(maps.Keys(counts)) {
+		if best == "" || counts[k] > counts[best] {
+			best = k
+		}
+	}
+	return best
+}
+
+func sortedSet(xs []string) []string {
+	slices.Sort(xs)
+	return slices.Compact(xs)
+}
+
+// person returns the person a name, in any spelling the census joins,
+// names.
+func (c *catalog) person(name string) *person {
+	return c.people[identity.Key(name)]
+}
+
+// filter is the query of the stories list.
+type filter struct {
+	Person, Country, Place string
+	From, To               string // YYYY-MM-DD, "" for open
+	Words                  string
+}
+
+// match reports whether story s answers f, whose person is known by
+// identity key person. Days compare as strings: a story's From and To
+// are YYYY-MM-DD.
+func (f filter) match(s *summary, person string) bool {
+	if person != "" && !slices.Contains(s.keys, person) {
+		return false
+	}
+	if f.Country != "" && !slices.Contains(s.Countries, strings.ToUpper(f.Country)) {
+		return false
+	}
+	if f.Place != "" && !slices.ContainsFunc(s.Places, func(p string) bool { return strings.EqualFold(p, f.Place) }) {
+		return false
+	}
+	if f.From != "" && s.To != "" && s.To < f.From {
+		return false
+	}
+	if f.To != "" && s.From != "" && s.From > f.To {
+		return false
+	}
+	for _, w := range strings.Fields(strings.ToLower(f.Words)) {
+		if !strings.Contains(s.words, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// find returns how many stories answer f and, newest first, those from
+// the offset-th (from 0) on, limit of them at most.
+func (c *catalog) find(f filter, offset, limit int) (total int, page []summary) {
+	page = []summary{}
+	var person string
+	if f.Person != "" {
+		person = identity.Key(f.Person)
+	}
+	for i := range c.stories {
+		if !f.match(&c.stories[i], person) {
+			continue
+		}
+		if total >= offset && len(page) < limit {
+			page = append(page, c.stories[i])
+		}
+		total++
+	}
+	return total, page
+}
