@@ -44,7 +44,7 @@ func currentEntities(ctx context.Context, s *store.DB, fn func(a *storyline.Arti
 	}
 	return s.ForEach(ctx, func(a *storyline.Article, x *storyline.Extraction) error {
 		if x != nil && x.ArticleHash == a.Hash {
-			fn(a, storyOf[a.ID], names.people(personScope(storyOf, a.ID), a.Text, x.Entities))
+			fn(a, storyOf[a.ID], names.Of(identity.Scope(storyOf[a.ID], a.ID), a.Text, x.Entities))
 		}
 		return nil
 	})

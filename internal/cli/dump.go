@@ -12,6 +12,7 @@ import (
 	"strconv"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/identity"
 	"github.com/storyline/storyline/store"
 )
 
@@ -99,7 +100,7 @@ func runDump(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 				line.Stale = true
 			default:
 				line.Extractor, line.Lang, line.Skipped = x.Version, x.Lang, x.Skipped
-				ents = names.people(personScope(storyOf, a.ID), a.Text, x.Entities)
+				ents = names.Of(identity.Scope(storyOf[a.ID], a.ID), a.Text, x.Entities)
 			}
 			if !q.matches(a, line.Story, ents) {
 				return nil

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/identity"
 	"github.com/storyline/storyline/internal/eval"
 	"github.com/storyline/storyline/pipeline"
 	"github.com/storyline/storyline/pipeline/nlp"
@@ -145,14 +146,19 @@ func predict(ctx context.Context, x *nlp.Extractor, gold []eval.Doc) (map[string
 			storyOf[id] = s.ID
 		}
 	}
-	scopes, texts := make([]string, len(gold)), make([]string, len(gold))
+	scopes := make([]string, len(gold))
+	byScope := map[string][][]storyline.Entity{}
 	for i, d := range gold {
-		scopes[i], texts[i] = personScope(storyOf, d.ID), d.Text
+		scopes[i] = identity.Scope(storyOf[d.ID], d.ID)
+		byScope[scopes[i]] = append(byScope[scopes[i]], identity.PersonEntities(ents[i]))
 	}
-	people := newStoryPeople(scopes, texts, ents)
+	people := identity.NewPeople(byScope)
+	for i, d := range gold {
+		people.Count(scopes[i], d.Text, ents[i])
+	}
 	pred := make(map[string][]storyline.Entity, len(gold))
 	for i, d := range gold {
-		pred[d.ID] = people.people(scopes[i], d.Text, ents[i])
+		pred[d.ID] = people.Of(scopes[i], d.Text, ents[i])
 	}
 	return pred, nil
 }

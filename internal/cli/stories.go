@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"slices"
 	"time"
 
 	"github.com/storyline/storyline"
@@ -96,95 +95,30 @@ func runStories(ctx context.Context, fs *flag.FlagSet, args []string, stdout, st
 	})
 }
 
-// storyPeople are the people of the stored reports as 'extract dump' names
-// them: each story's full names, whose uses a report's own extraction
-// missed are added to it (identity.Story), and one canonical name per
-// person (identity.Census): a surname joins a full name of its own story,
-// and across stories only full names that agree join. A report in no story
-// yet is a scope of its own.
-type storyPeople struct {
-	stories map[string]*identity.Story
-	names   *identity.Names
-}
-
-// people returns the entities of a report of scope with the people its
-// story knows added and every person's name made canonical.
-func (p *storyPeople) people(scope, text string, es []storyline.Entity) []storyline.Entity {
-	return p.names.Apply(scope, withStoryPeople(p.stories[scope], text, es))
-}
-
-// withStoryPeople adds to es the mentions of the story's people that it
-// lacks, in order of start.
-func withStoryPeople(st *identity.Story, text string, es []storyline.Entity) []storyline.Entity {
-	if st == nil {
-		return es
-	}
-	more := st.Recall(text, es)
-	if len(more) == 0 {
-		return es
-	}
-	out := append(slices.Clone(es), more...)
-	slices.SortStableFunc(out, func(a, b storyline.Entity) int { return a.Start - b.Start })
-	return out
-}
-
-// newStoryPeople makes the storyPeople of reports, each given by its
-// scope, text and extracted entities.
-func newStoryPeople(scopes, texts []string, ents [][]storyline.Entity) *storyPeople {
-	byScope := map[string][][]storyline.Entity{}
-	for i, sc := range scopes {
-		byScope[sc] = append(byScope[sc], ents[i])
-	}
-	p := &storyPeople{stories: make(map[string]*identity.Story, len(byScope))}
-	for sc, es := range byScope {
-		p.stories[sc] = identity.NewStory(es)
-	}
-	census := identity.NewCensus()
-	for i, sc := range scopes {
-		census.Add(sc, withStoryPeople(p.stories[sc], texts[i], ents[i]))
-	}
-	p.names = census.Names()
-	return p
-}
-
-// storyNames makes the storyPeople of the stored reports. It holds their
-// person entities and, for the census, reads the texts once more.
-func storyNames(ctx context.Context, s *store.DB, storyOf map[string]string) (*storyPeople, error) {
+// storyNames names the people of the stored reports as identity.People
+// does. It holds their person entities and, for the census, reads the
+// texts once more.
+func storyNames(ctx context.Context, s *store.DB, storyOf map[string]string) (*identity.People, error) {
 	byScope := map[string][][]storyline.Entity{}
 	err := s.ForEach(ctx, func(a *storyline.Article, x *storyline.Extraction) error {
 		if x != nil && x.ArticleHash == a.Hash { // a stale extraction's offsets are not this text's
-			sc := personScope(storyOf, a.ID)
-			byScope[sc] = append(byScope[sc], slices.DeleteFunc(slices.Clone(x.Entities), func(e storyline.Entity) bool { return e.Type != storyline.Person }))
+			sc := identity.Scope(storyOf[a.ID], a.ID)
+			byScope[sc] = append(byScope[sc], identity.PersonEntities(x.Entities))
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	p := &storyPeople{stories: make(map[string]*identity.Story, len(byScope))}
-	for sc, es := range byScope {
-		p.stories[sc] = identity.NewStory(es)
-	}
-	census := identity.NewCensus()
+	p := identity.NewPeople(byScope)
 	err = s.ForEach(ctx, func(a *storyline.Article, x *storyline.Extraction) error {
-		if x != nil && x.ArticleHash == a.Hash { // a stale extraction's offsets are not this text's
-			sc := personScope(storyOf, a.ID)
-			census.Add(sc, withStoryPeople(p.stories[sc], a.Text, x.Entities))
+		if x != nil && x.ArticleHash == a.Hash {
+			p.Count(identity.Scope(storyOf[a.ID], a.ID), a.Text, x.Entities)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	p.names = census.Names()
 	return p, nil
-}
-
-// personScope is the scope in which a report's people are named: its story,
-// or, in none, the report alone (a story ID never starts with a space).
-func personScope(storyOf map[string]string, id string) string {
-	if st := storyOf[id]; st != "" {
-		return st
-	}
-	return " " + id
 }

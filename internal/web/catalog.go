@@ -16,12 +16,12 @@ import (
 // store. The server makes it when it starts and again after each ingest it
 // runs; pages keep answering from the previous one meanwhile.
 type catalog struct {
-	stories []summary                  // newest first
-	index   map[string]int             // story ID → its place in stories
-	storyOf map[string]string          // article ID → story ID
-	names   map[string]*identity.Names // story ID ("" for none) → canonical names
-	people  map[string]*person         // identity.Key of a canonical name → person
-	answers answers                    // story pages and answers made from this catalog's store
+	stories []summary          // newest first
+	index   map[string]int     // story ID → its place in stories
+	storyOf map[string]string  // article ID → story ID
+	naming  *identity.People   // the people of the stored reports, named as 'extract dump' names them
+	people  map[string]*person // identity.Key of a canonical name → person
+	answers answers            // story pages and answers made from this catalog's store
 }
 
 // summary is a story as the list shows and filters it.
@@ -59,7 +59,7 @@ type catalogSource interface {
 // of the store: the query indexes of issue 15 item 3 would let it read
 // only what changed.
 func buildCatalog(ctx context.Context, src catalogSource) (*catalog, error) {
-	c := &catalog{storyOf: map[string]string{}, names: map[string]*identity.Names{}, people: map[string]*person{}}
+	c := &catalog{storyOf: map[string]string{}, people: map[string]*person{}}
 	met := map[string]map[string]bool{}
 	err := src.Stories(ctx, func(s *storyline.Story, stale bool) error {
 		var words strings.Builder
@@ -104,43 +104,36 @@ func buildCatalog(ctx context.Context, src catalogSource) (*catalog, error) {
 		c.index[s.ID] = i
 	}
 
-	censuses := map[string]*identity.Census{}
-	type found struct {
-		story, id string
-		ents      []storyline.Entity
-	}
-	var current []found
+	// People are named as 'extract dump' names them (identity.People): a
+	// walk for each story's people, one to count the names, one to index
+	// the canonical names.
+	byScope := map[string][][]storyline.Entity{}
 	err = src.ForEach(ctx, func(a *storyline.Article, x *storyline.Extraction) error {
-		if x == nil || x.ArticleHash != a.Hash {
-			return nil
-		}
-		story := c.storyOf[a.ID]
-		cen := censuses[story]
-		if cen == nil {
-			cen = identity.NewCensus()
-			censuses[story] = cen
-		}
-		cen.Add(story, x.Entities)
-		var people []storyline.Entity
-		for _, e := range x.Entities {
-			if e.Type == storyline.Person {
-				people = append(people, e)
-			}
-		}
-		if len(people) > 0 {
-			current = append(current, found{story: story, id: a.ID, ents: people})
+		if x != nil && x.ArticleHash == a.Hash {
+			sc := identity.Scope(c.storyOf[a.ID], a.ID)
+			byScope[sc] = append(byScope[sc], identity.PersonEntities(x.Entities))
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	for story, cen := range censuses {
-		c.names[story] = cen.Names()
+	c.naming = identity.NewPeople(byScope)
+	err = src.ForEach(ctx, func(a *storyline.Article, x *storyline.Extraction) error {
+		if x != nil && x.ArticleHash == a.Hash {
+			c.naming.Count(identity.Scope(c.storyOf[a.ID], a.ID), a.Text, x.Entities)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	for _, f := range current {
-		story, id := f.story, f.id
-		for _, e := range c.names[story].Apply(story, f.ents) {
+	err = src.ForEach(ctx, func(a *storyline.Article, x *storyline.Extraction) error {
+		if x == nil || x.ArticleHash != a.Hash {
+			return nil
+		}
+		story := c.storyOf[a.ID]
+		for _, e := range identity.PersonEntities(c.naming.Of(identity.Scope(story, a.ID), a.Text, x.Entities)) {
 			k := identity.Key(e.Norm)
 			p := c.people[k]
 			if p == nil {
@@ -149,11 +142,15 @@ func buildCatalog(ctx context.Context, src catalogSource) (*catalog, error) {
 			}
 			p.counts[e.Norm]++
 			p.Spellings = append(p.Spellings, e.Text)
-			p.Reports = append(p.Reports, id)
+			p.Reports = append(p.Reports, a.ID)
 			if story != "" {
 				p.Stories = append(p.Stories, story)
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	for k, p := range c.people {
 		p.Name = mostCounted(p.counts)

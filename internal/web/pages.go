@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/identity"
 )
 
 var funcs = template.FuncMap{
@@ -190,7 +191,6 @@ func (s *Server) storyView(ctx context.Context, c *catalog, id string) (*storyVi
 	v := &storyView{Story: st, Stale: stale, Reports: map[string]reportRef{}}
 	texts := map[string]*storyline.Article{}
 	ents := map[string][]storyline.Entity{}
-	names := c.names[id]
 	for _, aid := range st.Articles {
 		a, x, _, err := s.store.ArticleWithExtraction(ctx, aid)
 		if errors.Is(err, storyline.ErrNotFound) {
@@ -202,10 +202,7 @@ func (s *Server) storyView(ctx context.Context, c *catalog, id string) (*storyVi
 		texts[aid] = a
 		v.Reports[aid] = refOf(a)
 		if x != nil && x.ArticleHash == a.Hash {
-			ents[aid] = x.Entities
-			if names != nil {
-				ents[aid] = names.Apply(id, x.Entities)
-			}
+			ents[aid] = c.naming.Of(identity.Scope(id, aid), a.Text, x.Entities)
 		}
 	}
 	v.Evidence = make([][]evidence, len(st.Timeline))
@@ -317,9 +314,7 @@ func (s *Server) reportView(ctx context.Context, c *catalog, id string) (*report
 	default:
 		v.Lang, v.Skipped = x.Lang, x.Skipped
 		es = x.Entities
-		if n := c.names[story]; n != nil {
-			es = n.Apply(story, es)
-		}
+		es = c.naming.Of(identity.Scope(story, a.ID), a.Text, es)
 	}
 	sorted := slices.Clone(es)
 	slices.SortStableFunc(sorted, func(a, b storyline.Entity) int { return a.Start - b.Start })
