@@ -175,4 +175,7 @@ type Collected struct {
 	// the article with ID KnownID has not changed since it was stored.
 	NotModified bool
 	KnownID     string
+	// Skipped says why Input, a file a directory holds, was not read (a
+	// PDF, an image); it is no failure.
+	Skipped string
 }

@@ -14,7 +14,14 @@ type SourceSummary struct {
 	New, Unchanged, Updated, Failed int
 	// Duplicates counts the new articles that are copies of a stored story.
 	Duplicates int
+	// Skipped counts the files of a directory that are not read (a PDF,
+	// an image); SkippedFiles names the first maxSkippedNames of them.
+	Skipped      int
+	SkippedFiles []string
 }
+
+// maxSkippedNames bounds the names of skipped files a summary keeps.
+const maxSkippedNames = 1000
 
 // IngestReport says what an ingest did, source by source.
 type IngestReport struct {
@@ -107,6 +114,12 @@ func Ingest(ctx context.Context, c Collector, s Store, extractor func() (Extract
 				failed++
 				summary(r.Source).Failed++
 				log("ingest: %s: %v", r.Input, r.Err)
+			case r.Skipped != "":
+				sum := summary(r.Source)
+				sum.Skipped++
+				if len(sum.SkippedFiles) < maxSkippedNames {
+					sum.SkippedFiles = append(sum.SkippedFiles, r.Input+": "+r.Skipped)
+				}
 			case r.NotModified:
 				// The server says the stored copy is current: nothing to
 				// parse or write, but its extraction may still be stale.

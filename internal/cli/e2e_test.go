@@ -498,3 +498,27 @@ func TestManySourcesOneSummary(t *testing.T) {
 		}
 	}
 }
+
+// TestSkippedFilesAreCounted: the files of a directory that storyline does
+// not read are counted in its summary, and named with -v.
+func TestSkippedFilesAreCounted(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "talks.txt"), []byte("Talks in Moscow\n\nIran and Turkey met in Moscow on Tuesday."), 0o644)
+	for _, name := range []string{"scan.pdf", "photo.jpg", "NOTES"} {
+		os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o644)
+	}
+	for _, verbose := range []bool{false, true} {
+		args := []string{"-db", filepath.Join(t.TempDir(), "news.db")}
+		if verbose {
+			args = append(args, "-v")
+		}
+		r := ingest(t, append(args, dir)...)
+		if r.code != exitOK || !strings.Contains(r.stderr, "1 new, 0 unchanged, 0 updated, 0 failed, 3 files skipped") {
+			t.Errorf("-v %v: exit %d, want the skipped files counted:\n%s", verbose, r.code, r.stderr)
+		}
+		named := strings.Count(r.stderr, ": skipped\n")
+		if verbose && named != 3 || !verbose && named != 0 {
+			t.Errorf("-v %v: %d skipped files named:\n%s", verbose, named, r.stderr)
+		}
+	}
+}

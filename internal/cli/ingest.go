@@ -191,10 +191,23 @@ const perSourceLines = 5
 func summarize(w io.Writer, sources []*pipeline.SourceSummary, verbose bool) {
 	counts := func(name string, n pipeline.SourceSummary) string {
 		line := fmt.Sprintf("ingest: %s: %d new, %d unchanged, %d updated, %d failed", name, n.New, n.Unchanged, n.Updated, n.Failed)
+		if n.Skipped > 0 {
+			line += fmt.Sprintf(", %d files skipped", n.Skipped)
+			if !verbose {
+				line += " (-v names them)"
+			}
+		}
 		if n.Duplicates > 0 {
 			line += fmt.Sprintf("; %d of the new are copies of stored reports", n.Duplicates)
 		}
 		return line
+	}
+	if verbose {
+		for _, src := range sources {
+			for _, f := range src.SkippedFiles {
+				fmt.Fprintf(w, "ingest: %s: skipped\n", f)
+			}
+		}
 	}
 	if verbose || len(sources) <= perSourceLines {
 		for _, src := range sources {
@@ -209,6 +222,7 @@ func summarize(w io.Writer, sources []*pipeline.SourceSummary, verbose bool) {
 		all.Updated += src.Updated
 		all.Failed += src.Failed
 		all.Duplicates += src.Duplicates
+		all.Skipped += src.Skipped
 	}
 	fmt.Fprintln(w, counts(fmt.Sprintf("%d sources", len(sources)), all)+" (-v for each source)")
 }

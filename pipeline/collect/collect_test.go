@@ -175,10 +175,17 @@ func TestCollectLocal(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "b.txt"), []byte("not \xff\xfe utf-8"), 0o644)
 	os.WriteFile(filepath.Join(dir, "ignored.png"), []byte("png"), 0o644)
 	got := collectAll(t, dir, filepath.Join(dir, "missing.txt"), filepath.Join(fixtureDir(t), "feed.xml"))
-	var ok, failed int
+	var ok, failed, skipped int
 	for _, it := range got {
 		if it.Err != nil {
 			failed++
+			continue
+		}
+		if it.Skipped != "" {
+			skipped++
+			if filepath.Base(it.Input) != "ignored.png" || !strings.Contains(it.Skipped, ".html") {
+				t.Errorf("skipped %s: %q, want ignored.png, not a known kind of file", it.Input, it.Skipped)
+			}
 			continue
 		}
 		ok++
@@ -186,9 +193,10 @@ func TestCollectLocal(t *testing.T) {
 			t.Errorf("local article ID %q is not an absolute path", it.Article.ID)
 		}
 	}
-	// a.txt and the five pages of the local feed; b.txt and missing.txt fail.
-	if ok != 6 || failed != 2 {
-		t.Errorf("collected %d articles and %d failures, want 6 and 2: %+v", ok, failed, got)
+	// a.txt and the five pages of the local feed; b.txt and missing.txt
+	// fail; ignored.png is skipped, and said to be.
+	if ok != 6 || failed != 2 || skipped != 1 {
+		t.Errorf("collected %d articles, %d failures, %d skipped, want 6, 2 and 1: %+v", ok, failed, skipped, got)
 	}
 }
 

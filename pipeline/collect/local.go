@@ -66,17 +66,26 @@ func knownEnds() string {
 // openDir reads the files of a directory and its subdirectories that have
 // a known ending, in lexical order.
 func (r *run) openDir(src string) {
-	var files []string
+	var files, skipped []string
 	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			send(r.ctx, r.out, storyline.Collected{Source: src, Input: path, Err: err})
 			return nil
 		}
-		if !d.IsDir() && knownFile(path) {
+		switch {
+		case d.IsDir():
+		case knownFile(path):
 			files = append(files, path)
+		default:
+			skipped = append(skipped, path)
 		}
 		return nil
 	})
+	for _, path := range skipped {
+		if !send(r.ctx, r.out, storyline.Collected{Source: src, Input: path, Skipped: "not a " + knownEnds() + " file"}) {
+			return
+		}
+	}
 	if err != nil {
 		send(r.ctx, r.out, storyline.Collected{Source: src, Input: src, Err: err})
 	}
