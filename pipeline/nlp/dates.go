@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/storyline/storyline/timex"
 )
@@ -74,6 +75,14 @@ var dateRules = []dateRule{
 	// Wednesday 24 April 2024 / 24 April, 2024
 	rule(months, `(?:`+weekdayRE+`,? )?(?:the )?`+dayRE+` (?:of )?`+monthRE+`,? `+yearRE, func(m match, c *dateContext) string {
 		return realDay(atoi(m.get("year")), month(m.get("month")), atoi(m.get("day"))).String()
+	}),
+	// 10 Nov 11: a military and shipping report's day, month and two-digit
+	// year; not when a word follows the number ("on 3 Apr 20 soldiers died")
+	rule(months, `(?P<day>[12][0-9]|3[01]|0?[1-9]) (?P<month>Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (?P<yy>[0-9]{2})`, func(m match, c *dateContext) string {
+		if rest := c.text[m.end:]; len(rest) > 1 && rest[0] == ' ' && unicode.IsLetter(rune(rest[1])) {
+			return ""
+		}
+		return realDay(2000+atoi(m.get("yy")), month(m.get("month")), atoi(m.get("day"))).String()
 	}),
 	// 2023-04-26
 	rule(years, `(?P<year>1[89][0-9]{2}|20[0-9]{2})-(?P<mm>0[1-9]|1[0-2])-(?P<dd>0[1-9]|[12][0-9]|3[01])`, func(m match, c *dateContext) string {
