@@ -139,11 +139,13 @@ func (db *DB) init() error {
 		return fmt.Errorf("open store %s: %w", db.path, err)
 	}
 	switch {
-	case ready || schema != "":
+	case ready || schema != "" && schema != schemaVersion:
 		return db.checkSchema()
-	case !empty:
+	case schema == "" && !empty:
 		return fmt.Errorf("open store %s: a bbolt file without storyline's schema: %w", db.path, storyline.ErrDamaged)
 	}
+	// A new store, or one of this schema that lacks the buckets added
+	// since it was made (the story profiles): they are created.
 	err := db.update(func(tx *bolt.Tx) error {
 		for _, name := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {

@@ -92,6 +92,49 @@ func TestOpenBadFiles(t *testing.T) {
 	}
 }
 
+// TestOlderStoreGainsNewBuckets opens a store of this schema made before
+// the story profiles were kept: it opens, gains the bucket, and keeps its
+// articles.
+func TestOlderStoreGainsNewBuckets(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "older.db")
+	db, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := storetest.Article("a", "Sergei Lavrov met his Turkish counterpart in Moscow.")
+	if st := db.PutArticles(context.Background(), []storyline.ArticlePut{{Article: a}}); st[0].Err != nil {
+		t.Fatal(st[0].Err)
+	}
+	db.Close()
+	b, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket([]byte("story_profiles")) }); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	db, err = store.Open(path)
+	if err != nil {
+		t.Fatalf("a store of this schema without the profiles bucket: %v", err)
+	}
+	if _, err := db.Article(context.Background(), "a"); err != nil {
+		t.Errorf("article lost: %v", err)
+	}
+	db.Close()
+	b, err = bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	b.View(func(tx *bolt.Tx) error {
+		if tx.Bucket([]byte("story_profiles")) == nil {
+			t.Error("the profiles bucket was not created")
+		}
+		return nil
+	})
+}
+
 // TestForeignFilesAreLeftAlone opens bbolt files that are not storyline
 // stores of this schema: each is refused, and not one byte of it changes.
 func TestForeignFilesAreLeftAlone(t *testing.T) {
