@@ -6,21 +6,10 @@ package main
 import (
 	"context"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/storyline/storyline/internal/cli"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	go func() {
-		// The first Ctrl-C stops the server cleanly; a second one, while
-		// an ingest finishes what it has in hand, ends the process at once.
-		<-ctx.Done()
-		stop()
-	}()
-	code := cli.Serve(ctx, os.Args[1:], os.Stdout, os.Stderr, cli.ServeOptions{})
-	stop()
-	os.Exit(code)
+	cli.Main(func(ctx context.Context) int { return cli.Serve(ctx, os.Args[1:], os.Stdout, os.Stderr, cli.ServeOptions{}) })
 }
