@@ -19,15 +19,9 @@ func findDates(text string, toks []token, dct time.Time) []storyline.Entity {
 	}
 	lower := strings.ToLower(text)
 	var found []storyline.Entity
-	// covered marks the bytes of the mentions found so far: a later rule's
-	// match that touches one is dropped, at the cost of its own length.
-	covered := make([]bool, len(text))
-	taken := func(s, e int) bool { return slices.Contains(covered[s:e], true) }
-	take := func(s, e int) {
-		for i := s; i < e; i++ {
-			covered[i] = true
-		}
-	}
+	// A later rule's match that touches a mention found is dropped.
+	marks := newByteMarks(len(text))
+	taken, take := marks.taken, marks.take
 	for _, r := range dateRules {
 		names := r.re.SubexpNames()
 		for _, loc := range r.matches(text, lower) {

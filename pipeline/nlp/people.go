@@ -453,16 +453,12 @@ func longestFirst(es []storyline.Entity) []storyline.Entity {
 	for _, e := range es {
 		end = max(end, e.End)
 	}
-	// covered marks the bytes of the mentions kept: a check costs a
-	// mention's length, not the number kept.
-	covered := make([]bool, end)
+	marks := newByteMarks(end)
 	var kept []storyline.Entity
 	for _, e := range byLen {
-		if !slices.Contains(covered[e.Start:e.End], true) {
+		if !marks.taken(e.Start, e.End) {
 			kept = append(kept, e)
-			for k := e.Start; k < e.End; k++ {
-				covered[k] = true
-			}
+			marks.take(e.Start, e.End)
 		}
 	}
 	slices.SortFunc(kept, func(a, b storyline.Entity) int { return a.Start - b.Start })

@@ -47,3 +47,20 @@ func dropOverlapping(ents, keep []storyline.Entity) []storyline.Entity {
 	ix := newSpanIndex(keep)
 	return slices.DeleteFunc(ents, func(e storyline.Entity) bool { return ix.overlaps(e.Start, e.End) })
 }
+
+// byteMarks marks the bytes of the spans taken so far, for sets of spans
+// that grow while they are asked: a check or a mark costs a span's length,
+// not the number of spans taken.
+type byteMarks []bool
+
+func newByteMarks(n int) byteMarks { return make(byteMarks, n) }
+
+// taken reports whether a byte of [start, end) is marked.
+func (m byteMarks) taken(start, end int) bool { return slices.Contains(m[start:end], true) }
+
+// take marks the bytes of [start, end).
+func (m byteMarks) take(start, end int) {
+	for i := start; i < end; i++ {
+		m[i] = true
+	}
+}
