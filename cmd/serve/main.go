@@ -11,5 +11,7 @@ import (
 )
 
 func main() {
-	cli.Main(func(ctx context.Context) int { return cli.Serve(ctx, os.Args[1:], os.Stdout, os.Stderr, cli.ServeOptions{}) })
+	cli.Main(func(ctx context.Context) int {
+		return cli.Serve(ctx, os.Args[1:], os.Stdout, os.Stderr, cli.ServeOptions{})
+	})
 }
