@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"maps"
 	"slices"
 	"sync"
 
@@ -89,4 +90,16 @@ func PersonEntities(es []storyline.Entity) []storyline.Entity {
 		}
 	}
 	return out
+}
+
+// MostUsed returns the name counted most, ties to the first in sort order,
+// so that the name shown does not depend on the order reports were read.
+func MostUsed(counts map[string]int) string {
+	best := ""
+	for _, n := range slices.Sorted(maps.Keys(counts)) {
+		if best == "" || counts[n] > counts[best] {
+			best = n
+		}
+	}
+	return best
 }

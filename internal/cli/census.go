@@ -87,7 +87,7 @@ func runTally(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stde
 		}
 		out := slices.Collect(maps.Values(tallies))
 		for k, t := range tallies {
-			t.Name = mostUsed(names[k])
+			t.Name = identity.MostUsed(names[k])
 			t.Reports, t.Stories = len(t.reports), len(t.stories)
 		}
 		slices.SortFunc(out, func(a, b *tally) int {
@@ -106,17 +106,6 @@ func runTally(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stde
 		}
 		return exitOK
 	})
-}
-
-// mostUsed is the name used most, ties to the first in sort order.
-func mostUsed(counts map[string]int) string {
-	best := ""
-	for n, c := range counts {
-		if best == "" || c > counts[best] || c == counts[best] && n < best {
-			best = n
-		}
-	}
-	return best
 }
 
 func runPeople(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {

@@ -153,24 +153,13 @@ func buildCatalog(ctx context.Context, src catalogSource) (*catalog, error) {
 		return nil, err
 	}
 	for k, p := range c.people {
-		p.Name = mostCounted(p.counts)
+		p.Name = identity.MostUsed(p.counts)
 		p.Spellings = sortedSet(p.Spellings)
 		p.Reports = sortedSet(p.Reports)
 		p.Stories = sortedSet(p.Stories)
 		p.Met = append([]string{}, slices.Sorted(maps.Keys(met[k]))...)
 	}
 	return c, nil
-}
-
-// mostCounted returns the key counted most, the first in order on a tie.
-func mostCounted(counts map[string]int) string {
-	best := ""
-	for _, k := range slices.Sorted(maps.Keys(counts)) {
-		if best == "" || counts[k] > counts[best] {
-			best = k
-		}
-	}
-	return best
 }
 
 func sortedSet(xs []string) []string {
