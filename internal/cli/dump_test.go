@@ -14,10 +14,11 @@ import (
 	"github.com/storyline/storyline/internal/eval"
 )
 
-// TestDumpQueries asks the fixtures' store the questions an analyst asks,
-// and checks each answer against what the gold says of the five reports.
-func TestDumpQueries(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "news.db")
+// fixtureStore ingests the fixtures' gold texts into a new store and
+// returns it with their gold.
+func fixtureStore(t *testing.T) (db string, gold []eval.Doc) {
+	t.Helper()
+	db = filepath.Join(t.TempDir(), "news.db")
 	if r := ingest(t, "-db", db, fixtureFile(t, "docs.jsonl")); r.code != exitOK {
 		t.Fatalf("ingest: exit %d: %s", r.code, r.stderr)
 	}
@@ -25,6 +26,13 @@ func TestDumpQueries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return db, gold
+}
+
+// TestDumpQueries asks the fixtures' store the questions an analyst asks,
+// and checks each answer against what the gold says of the five reports.
+func TestDumpQueries(t *testing.T) {
+	db, gold := fixtureStore(t)
 	// want lists the gold reports for which keep holds.
 	want := func(keep func(g eval.Doc) bool) []string {
 		var ids []string
@@ -152,14 +160,7 @@ func entitiesAt(text string, words ...string) []storyline.Entity {
 // TestPeopleCountriesList checks the store's census against the gold: how
 // many reports name each person and country, and one line per report.
 func TestPeopleCountriesList(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "news.db")
-	if r := ingest(t, "-db", db, fixtureFile(t, "docs.jsonl")); r.code != exitOK {
-		t.Fatalf("ingest: exit %d: %s", r.code, r.stderr)
-	}
-	gold, err := eval.ReadGoldFS(fixtures.FS, "gold.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, gold := fixtureStore(t)
 	reportsOf := func(typ storyline.EntityType, key func(string) string) map[string]int {
 		n := map[string]int{}
 		for _, g := range gold {
