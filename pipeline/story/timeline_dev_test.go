@@ -249,7 +249,7 @@ func tune(name string, gold []eval.Story, arts map[string]*storyline.Article, en
 			for _, pr := range []float64{0, 0.5, 1, 2} {
 				for _, early := range []float64{0, 1, 2} {
 					for _, later := range []float64{0.3, 1} {
-						rankTuned = rankWeights{Reports: 1, Triggered: tr, Who: who, Precise: pr, Early: early, Later: later, Echo: saved.Echo}
+						rankTuned = rankWeights{Reports: 1, Triggered: tr, Who: who, Precise: pr, Early: early, Later: later, Echo: saved.Echo, Again: saved.Again}
 						var pred []eval.Story
 						for _, g := range gold {
 							pred = append(pred, predictStory(g, arts, ents))

@@ -204,3 +204,29 @@ func TestFixtureTimeline(t *testing.T) {
 		}
 	}
 }
+
+// TestRankHoldsDownASecondEntryOfADate: of two events on one date, the
+// lighter one weighs half what it would alone, so that another date comes
+// before it; an event alone on its date keeps its weight.
+func TestRankHoldsDownASecondEntryOfADate(t *testing.T) {
+	item := func(id string) []mentionItem { return []mentionItem{{article: id}} }
+	events := []storyline.Event{
+		{When: "2010-09-09", What: "shooting", Articles: []string{"a", "b", "c"}},
+		{When: "2010-09-09", What: "arrest", Articles: []string{"d"}},
+		{When: "2012-09-10", What: "trial", Articles: []string{"e"}},
+	}
+	groups := [][]mentionItem{item("a"), item("d"), item("e")}
+	alone := make([]float64, len(events))
+	for i := range events {
+		alone[i] = math.Round(eventScore(events[i], groups[i], math.MaxInt32)*1000) / 1000
+	}
+	rankEvents(events, groups, math.MaxInt32)
+	for i, want := range []float64{alone[0], math.Round(alone[1]*rankTuned.Again*1000) / 1000, alone[2]} {
+		if events[i].Weight != want {
+			t.Errorf("%s %s weighs %v, want %v", events[i].When, events[i].What, events[i].Weight, want)
+		}
+	}
+	if events[1].Weight >= events[2].Weight {
+		t.Errorf("the day's second entry (%v) outranks another date's (%v)", events[1].Weight, events[2].Weight)
+	}
+}
