@@ -139,6 +139,42 @@ func (r storedReports) Reports(ctx context.Context, ids []string) ([]story.Repor
 	return out, nil
 }
 
+// Entities returns the entities of the reports ids that have an
+// extraction of the version, without their text (nor the check that the
+// text is the one extracted, which needs it): what a rebuild's first pass needs to
+// learn whom each report is about. It reads on every core.
+func (r storedReports) Entities(ctx context.Context, ids []string) (map[string][]storyline.Entity, error) {
+	if rel, ok := r.s.(interface{ ReleaseMapped() error }); ok {
+		defer func() { _ = rel.ReleaseMapped() }()
+	}
+	read := make([][]storyline.Entity, len(ids))
+	workers := min(runtime.GOMAXPROCS(0), len(ids))
+	g, gctx := errgroup.WithContext(ctx)
+	for w := range workers {
+		g.Go(func() error {
+			for i := w; i < len(ids); i += workers {
+				x, err := r.s.Extraction(gctx, ids[i])
+				if errors.Is(err, storyline.ErrNotFound) || err == nil && x.Version != r.version {
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				read[i] = x.Entities
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	out := make(map[string][]storyline.Entity, len(ids))
+	for i, es := range read {
+		out[ids[i]] = es
+	}
+	return out, nil
+}
+
 // report reads report id, or nil when it has no current extraction.
 func (r storedReports) report(ctx context.Context, id string) (*story.Report, error) {
 	a, err := r.s.Article(ctx, id)

@@ -9,10 +9,12 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/identity"
 )
 
 // Reports is where Build reads the reports it groups: the ID and
@@ -196,10 +198,58 @@ const floor = 0.06
 // with no bound (45 days: 0.904).
 const window = 90
 
+// nameWindow is how many days apart two dated reports of one subject
+// (sameSubject: about one person, a full name each uses at least twice,
+// and sharing an anchor besides that name) may be and still be compared:
+// three years, what a trial after a shooting or a sentence after a trial
+// takes. The person's name is an anchor of both, so a follow-up is compared
+// with the reports about that person, not with every report of the years
+// between. On ECB+ dev, B-cubed F1 0.944 -> 0.954 (two years: 0.951, one:
+// 0.942).
+const nameWindow = 3*365 + 1
+
 // comparable reports whether two reports are published close enough in
-// time to be compared; a report of unknown date is compared with all.
+// time to be compared: within window days, or nameWindow days when they
+// are of one subject; a report of unknown date is compared with all.
 func comparable(a, b *profile) bool {
-	return a.day == noDay || b.day == noDay || abs(a.day-b.day) <= window
+	if a.day == noDay || b.day == noDay {
+		return true
+	}
+	d := abs(a.day - b.day)
+	return d <= window || d <= nameWindow && sameSubject(subjectOf(a), subjectOf(b))
+}
+
+// subject is what sameSubject compares of a report, by key: the full
+// names it is about, and its word anchors that are no word of those names
+// (what is told of them: the shooting, the plant, the town), sorted.
+type subject struct {
+	names, topic []uint64
+}
+
+func subjectOf(p *profile) subject {
+	names := aboutOf(p)
+	inName := map[string]bool{}
+	var s subject
+	for _, n := range names {
+		s.names = append(s.names, key(n))
+		for _, w := range strings.Fields(n) {
+			inName[w] = true
+		}
+	}
+	for _, w := range p.anchors[:len(p.anchors)-len(names)] {
+		if !inName[identity.Key(w)] {
+			s.topic = append(s.topic, key(w))
+		}
+	}
+	slices.Sort(s.names)
+	slices.Sort(s.topic)
+	return s
+}
+
+// sameSubject reports whether two reports are about one person and share
+// an anchor besides the names of the people they are about.
+func sameSubject(a, b subject) bool {
+	return shared(a.names, b.names) > 0 && shared(a.topic, b.topic) > 0
 }
 
 func abs(d int32) int32 {
@@ -219,4 +269,4 @@ func dayString(day int32) string {
 
 // Version changes whenever a rule of this package changes the stories it
 // makes from the same extractions.
-const Version = "story-4"
+const Version = "story-5"

@@ -4,7 +4,8 @@
 //
 // Grouping (profile.go, similarity.go, cluster.go) compares the reports
 // that share an anchor word and were published within a quarter of each
-// other, and merges groups by average-link with a contrast between groups;
+// other, or within three years when both are about one person (a full
+// name each uses twice) and share an anchor besides, and merges groups by average-link with a contrast between groups;
 // Build (rebuild.go) sweeps a whole store by day and Update (update.go)
 // regroups only what new or changed reports can reach through the story
 // index. Both give the same stories, whatever order the reports came in.

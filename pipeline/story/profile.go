@@ -33,7 +33,7 @@ type profile struct {
 	day   int32    // publication day (days since 1970-01-01), or noDay
 	terms []weight // sorted by key, L2-normalised
 	// anchors are the report's weightiest terms, under which it is indexed
-	// for candidates.
+	// for candidates, then the full names it is about (names), sorted.
 	anchors []string
 	// marks are the names (people, places, organisations, as written with
 	// capitals mid-sentence) and the numbers (not years) the report uses,
@@ -125,6 +125,7 @@ func newProfile(r Report, idf termWeight) profile {
 			p.marks = append(p.marks, weight{p.terms[i].key, float32(idf(t.text))})
 		}
 	}
+	p.anchors = append(p.anchors, aboutWhom(r.Entities)...)
 	slices.SortFunc(p.terms, byKey)
 	slices.SortFunc(p.marks, byKey)
 	people := map[string]bool{}
@@ -150,6 +151,49 @@ func newProfile(r Report, idf termWeight) profile {
 	}
 	slices.Sort(p.years)
 	return p
+}
+
+// aboutWhom are the identity keys of the full names a report uses at least
+// twice, sorted: the people it is about, not those it names in passing. A
+// follow-up told years later names them again ("Jose Luis Orozco" at the
+// shooting and at the death sentence two years on), so they anchor a
+// report for comparison beyond the window. A key has a space, and a word
+// anchor never does (isName).
+func aboutWhom(es []storyline.Entity) []string {
+	norms := map[string]int{}
+	for _, e := range es {
+		if e.Type == storyline.Person && strings.Contains(e.Norm, " ") {
+			norms[e.Norm]++
+		}
+	}
+	// A key per name, not per mention: keys are dear, and a report names
+	// its people many times.
+	uses := make(map[string]int, len(norms))
+	for norm, n := range norms {
+		if k := identity.Key(norm); strings.Contains(k, " ") {
+			uses[k] += n
+		}
+	}
+	var out []string
+	for k, n := range uses {
+		if n >= 2 {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// isName reports whether an anchor is a full name of aboutWhom.
+func isName(anchor string) bool { return strings.Contains(anchor, " ") }
+
+// aboutOf are the full names among p's anchors: the last ones, sorted.
+func aboutOf(p *profile) []string {
+	i := len(p.anchors)
+	for i > 0 && isName(p.anchors[i-1]) {
+		i--
+	}
+	return p.anchors[i:]
 }
 
 // calendar words are written with capitals but name no one: two reports of

@@ -42,12 +42,11 @@ func Build(ctx context.Context, src Reports, version string) (storyline.StoryUpd
 // store: reports are compared only within window days of each other (those
 // of unknown date with all, so they are taken first and kept), and a set of
 // linked reports whose last day is more than window days behind the sweep
-// can gain no report, so it is grouped, told, put and let go.
+// can gain no report, so it is grouped, told, put and let go. Reports of
+// one subject are compared up to nameWindow days apart, so a first pass
+// (subjects) finds, for each report, the last later one of its subject,
+// and a set is held past its window only until that report comes.
 func BuildInParts(ctx context.Context, src Reports, put func(storyline.StoryUpdate) error) error {
-	type dated struct {
-		id  string
-		day int32
-	}
 	var all []dated
 	err := src.Dated(ctx, func(id string, published time.Time) error {
 		all = append(all, dated{id, dayOf(published)})
@@ -61,6 +60,9 @@ func BuildInParts(ctx context.Context, src Reports, put func(storyline.StoryUpda
 	slices.SortFunc(all, func(a, b dated) int { return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.id, b.id)) })
 
 	sw := newSweep()
+	if sw.reachOf, err = subjects(ctx, src, all); err != nil {
+		return err
+	}
 	// closeOpen groups and tells the sets that closed, on every core, puts
 	// them and lets their reports go.
 	closeOpen := func(sets []*linked) error {
@@ -100,7 +102,6 @@ func BuildInParts(ctx context.Context, src Reports, put func(storyline.StoryUpda
 		}
 		return put(part)
 	}
-	const batch = 256
 	next := int32(0) // the index of the next report the sweep takes
 	for start := 0; start < len(all); start += batch {
 		ids := make([]string, 0, batch)
@@ -127,6 +128,15 @@ func BuildInParts(ctx context.Context, src Reports, put func(storyline.StoryUpda
 	}
 	return closeOpen(sw.closeAll())
 }
+
+// dated is a report of a rebuild, by its ID and day.
+type dated struct {
+	id  string
+	day int32
+}
+
+// batch is how many reports a rebuild reads at once.
+const batch = 256
 
 // dayOf is the day of a publication time, or noDay.
 func dayOf(published time.Time) int32 {
@@ -165,6 +175,9 @@ type sweep struct {
 	dated   map[string][]int32 // anchor → dated reports, by day
 	parent  map[int32]int32    // union-find over links
 	open    map[int32]*linked  // by root
+	// reachOf are the reports, by index, that a later one more than window
+	// days after them is of one subject with: the day of the last such.
+	reachOf map[int32]int32
 }
 
 // linked is a set of reports that links join, with the candidate edges
@@ -174,11 +187,155 @@ type linked struct {
 	edges   []edge // by index; some may lead out of the set
 	last    int32  // latest day of its reports
 	undated bool   // it holds a report of unknown date, which any may join
+	// reach is the last day of a report about one of its people that may
+	// still be compared with one of its reports.
+	reach int32
 }
 
 func newSweep() *sweep {
 	return &sweep{profiles: map[int32]*profile{}, held: held{}, undated: map[string][]int32{}, dated: map[string][]int32{},
 		parent: map[int32]int32{}, open: map[int32]*linked{}}
+}
+
+// subjects is a first pass over the dated reports of all, in their order:
+// for each report that a later one more than window days after it is of
+// one subject with (sameSubject), by its index in all, the day of the last
+// such. It reads who each report is about, then profiles only the reports
+// whose people are reported on again more than window days away, holding
+// nameWindow days of their subjects.
+func subjects(ctx context.Context, src Reports, all []dated) (map[int32]int32, error) {
+	var dated []int32
+	for i, d := range all {
+		if d.day != noDay {
+			dated = append(dated, int32(i))
+		}
+	}
+	names := make([][]uint64, len(all))
+	days := map[uint64][]int32{} // of the reports about each person, in order
+	err := entitiesOf(ctx, src, all, dated, func(i int32, es []storyline.Entity) {
+		for _, n := range aboutWhom(es) {
+			names[i] = append(names[i], key(n))
+			days[key(n)] = append(days[key(n)], all[i].day)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	var far []int32
+	for _, i := range dated {
+		if slices.ContainsFunc(names[i], func(k uint64) bool { return farApart(days[k], all[i].day) }) {
+			far = append(far, i)
+		}
+	}
+	names, days = nil, nil
+
+	type seen struct {
+		i, day int32
+		s      subject
+	}
+	reach := map[int32]int32{}
+	recent := map[uint64][]*seen{} // by name, in order
+	// filed are the names of recent, as filed, in order: the names too
+	// old go from the front, those used again and those not alike.
+	type file struct {
+		name uint64
+		day  int32
+	}
+	var filed []file
+	err = readEach(ctx, src, all, far, func(i int32, r Report) {
+		full := newProfile(r, everyday())
+		p := &seen{i, full.day, subjectOf(&full)}
+		for len(filed) > 0 && p.day-filed[0].day > nameWindow {
+			name := filed[0].name
+			list := recent[name]
+			for len(list) > 0 && p.day-list[0].day > nameWindow {
+				list = list[1:]
+			}
+			if len(list) == 0 {
+				delete(recent, name)
+			} else {
+				recent[name] = list
+			}
+			filed = filed[1:]
+		}
+		for _, name := range p.s.names {
+			list := recent[name]
+			filed = append(filed, file{name, p.day})
+			for _, q := range list {
+				if p.day-q.day > window && sameSubject(q.s, p.s) {
+					reach[q.i] = max(reach[q.i], p.day)
+				}
+			}
+			recent[name] = append(list, p)
+		}
+	})
+	return reach, err
+}
+
+// farApart reports whether days, sorted, hold one more than window and at
+// most nameWindow days away from day.
+func farApart(days []int32, day int32) bool {
+	if i, _ := slices.BinarySearch(days, day+window+1); i < len(days) && days[i] <= day+nameWindow {
+		return true
+	}
+	i, _ := slices.BinarySearch(days, day-nameWindow)
+	return i < len(days) && days[i] < day-window
+}
+
+// entityReader reads the entities of reports without their text, which a
+// first pass over the store does not need: a Reports may offer it.
+type entityReader interface {
+	Entities(ctx context.Context, ids []string) (map[string][]storyline.Entity, error)
+}
+
+// entitiesOf reads the entities of the reports of all at the indexes idx,
+// in batches, and calls fn with them in the order of idx: without the
+// reports' text when src is an entityReader. Any it does not have are
+// left out, or given with entities the extraction of its text no longer
+// matches, which can only hold a set longer.
+func entitiesOf(ctx context.Context, src Reports, all []dated, idx []int32, fn func(i int32, es []storyline.Entity)) error {
+	er, ok := src.(entityReader)
+	if !ok {
+		return readEach(ctx, src, all, idx, func(i int32, r Report) { fn(i, r.Entities) })
+	}
+	for start := 0; start < len(idx); start += batch {
+		part := idx[start:min(len(idx), start+batch)]
+		ids := make([]string, len(part))
+		for k, i := range part {
+			ids[k] = all[i].id
+		}
+		ents, err := er.Entities(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for k, i := range part {
+			if es, ok := ents[ids[k]]; ok {
+				fn(i, es)
+			}
+		}
+	}
+	return nil
+}
+
+// readEach reads the reports of all at the indexes idx, in batches, and
+// calls fn with each in the order of idx.
+func readEach(ctx context.Context, src Reports, all []dated, idx []int32, fn func(i int32, r Report)) error {
+	for start := 0; start < len(idx); start += batch {
+		part := idx[start:min(len(idx), start+batch)]
+		ids := make([]string, len(part))
+		at := make(map[string]int32, len(part))
+		for k, i := range part {
+			ids[k], at[all[i].id] = all[i].id, i
+		}
+		reports, err := src.Reports(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for _, r := range reports {
+			fn(at[r.Article.ID], r)
+		}
+	}
+	return nil
 }
 
 func (s *sweep) find(i int32) int32 {
@@ -201,9 +358,13 @@ func (s *sweep) addBatch(idx []int32, ps []profile) {
 	if first := &ps[0]; first.day != noDay {
 		for _, p := range ps {
 			for _, a := range p.anchors {
+				keep := int32(window)
+				if isName(a) {
+					keep = nameWindow
+				}
 				old := s.dated[a]
 				k := 0
-				for k < len(old) && (s.profiles[old[k]] == nil || !comparable(first, s.profiles[old[k]])) {
+				for k < len(old) && (s.profiles[old[k]] == nil || first.day-s.profiles[old[k]].day > keep) {
 					k++
 				}
 				s.dated[a] = old[k:]
@@ -217,7 +378,7 @@ func (s *sweep) addBatch(idx []int32, ps []profile) {
 		p, i := &ps[k], idx[k]
 		s.profiles[i] = p
 		s.parent[i] = i
-		s.open[i] = &linked{members: []int32{i}, last: p.day, undated: p.day == noDay}
+		s.open[i] = &linked{members: []int32{i}, last: p.day, undated: p.day == noDay, reach: max(p.day, s.reachOf[i])}
 		for _, a := range p.anchors {
 			before[k] = append(before[k], s.undated[a], s.dated[a])
 			if p.day == noDay {
@@ -286,6 +447,7 @@ func (s *sweep) union(i, j int32) {
 	x.members = append(x.members, y.members...)
 	x.edges = append(x.edges, y.edges...)
 	x.last = max(x.last, y.last)
+	x.reach = max(x.reach, y.reach)
 	x.undated = x.undated || y.undated
 	delete(s.open, b)
 }
@@ -296,7 +458,7 @@ func (s *sweep) closable(day int32) []*linked {
 	if day == noDay {
 		return nil
 	}
-	return s.take(func(set *linked) bool { return !set.undated && day-set.last > window })
+	return s.take(func(set *linked) bool { return !set.undated && day-set.last > window && day > set.reach })
 }
 
 // closeAll takes out every open set: the sweep is over.

@@ -1,5 +1,7 @@
 package story
 
+import "cmp"
+
 // Evidence beside the words, tuned on ECB+ dev (see README, "Stories").
 const (
 	// samePerson is added when two reports name a person in common.
@@ -23,7 +25,7 @@ func similarity(a, b *profile) float64 {
 	return s
 }
 
-func shared(a, b []string) int {
+func shared[T cmp.Ordered](a, b []T) int {
 	n := 0
 	for i, j := 0, 0; i < len(a) && j < len(b); {
 		switch {

@@ -62,7 +62,15 @@ func Update(ctx context.Context, src Reports, idx Index, changed []string, versi
 		if err != nil {
 			return u, fmt.Errorf("story index: %w", err)
 		}
-		for _, ids := range anchored {
+		// The reports about its people are comparable for longer.
+		var far map[string][]string
+		if names := aboutOf(&p); p.day != noDay && len(names) > 0 {
+			far, err = idx.Anchored(ctx, names, dayString(p.day-nameWindow), dayString(p.day+nameWindow))
+			if err != nil {
+				return u, fmt.Errorf("story index: %w", err)
+			}
+		}
+		for _, ids := range slices.Concat(slices.Collect(maps.Values(anchored)), slices.Collect(maps.Values(far))) {
 			for _, id := range ids {
 				if !inChanged[id] {
 					candidateIDs[id] = true

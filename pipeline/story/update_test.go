@@ -132,10 +132,19 @@ func syntheticReports() []Report {
 				"The %s followed weeks of talks, and %s said more would follow.",
 				strings.Fields(kind)[0], place, names, kind, r, strings.Fields(kind)[1], strings.Fields(names)[r%3])
 			a := &storyline.Article{ID: fmt.Sprintf("s%d-r%d", s, r), Text: text, Published: day.AddDate(0, 0, 20*s+r)}
-			out = append(out, Report{Article: a})
+			out = append(out, Report{Article: a, Entities: about(strings.Fields(names)[0])})
 		}
 	}
-	return out
+	// A follow-up about the first story's person, two years on.
+	late := &storyline.Article{ID: "s0-late", Published: day.AddDate(2, 0, 0),
+		Text: "Two years on, QuillonA was sentenced in the trial verdict case from OrvantoA; the court heard the jury again."}
+	return append(out, Report{Article: late, Entities: about("QuillonA")})
+}
+
+// about are the entities of a report about one person: named twice.
+func about(name string) []storyline.Entity {
+	e := storyline.Entity{Type: storyline.Person, Norm: name + " Vestry"}
+	return []storyline.Entity{e, e}
 }
 
 // TestUpdateGivesWhatBuildGives adds reports one batch at a time, in
@@ -207,6 +216,9 @@ func TestUpdateGivesWhatBuildGives(t *testing.T) {
 	if got, want := whole.sorted(), rebuilt.sorted(); !reflect.DeepEqual(got, want) {
 		t.Errorf("after a report changed, an update gives %v, a build %v", ids(got), ids(want))
 	}
+	if whole.storyOf["s0-late"] != whole.storyOf["s0-r1"] {
+		t.Errorf("the follow-up two years on is in story %q, not in that of the reports about its person", whole.storyOf["s0-late"])
+	}
 	if whole.storyOf[moved.Article.ID] != whole.storyOf[reports[len(reports)-1].Article.ID] {
 		t.Errorf("the rewritten report is in story %s, not in that of the report it now copies", whole.storyOf[moved.Article.ID])
 	}
@@ -222,22 +234,30 @@ func ids(stories []storyline.Story) [][]string {
 
 // TestReportsFarApartAreNotCompared: the same words months apart are two
 // stories (a second storm of the same name, a trial's retrial); weeks
-// apart, or with a date unknown, one.
+// apart, or with a date unknown, one; about one person, up to nameWindow
+// days apart, one.
 func TestReportsFarApartAreNotCompared(t *testing.T) {
 	text := "Storm Quillon floods the Orvanto coast; Tessaly Marbeck orders evacuations of Orvanto and Quillon Bay."
 	day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
 		name    string
 		second  time.Time
+		about   string // a person both reports are about
 		stories int
 	}{
-		{"weeks apart", day.AddDate(0, 0, window), 1},
-		{"months apart", day.AddDate(0, 0, window+1), 2},
-		{"date unknown", time.Time{}, 1},
+		{"weeks apart", day.AddDate(0, 0, window), "", 1},
+		{"months apart", day.AddDate(0, 0, window+1), "", 2},
+		{"date unknown", time.Time{}, "", 1},
+		{"about one person, years apart", day.AddDate(0, 0, nameWindow), "Tessaly", 1},
+		{"about one person, too many years apart", day.AddDate(0, 0, nameWindow+1), "Tessaly", 2},
 	} {
+		var es []storyline.Entity
+		if tc.about != "" {
+			es = about(tc.about)
+		}
 		m := newMemory()
-		m.reports["a"] = Report{Article: &storyline.Article{ID: "a", Text: text, Published: day}}
-		m.reports["b"] = Report{Article: &storyline.Article{ID: "b", Text: text, Published: tc.second}}
+		m.reports["a"] = Report{Article: &storyline.Article{ID: "a", Text: text, Published: day}, Entities: es}
+		m.reports["b"] = Report{Article: &storyline.Article{ID: "b", Text: text, Published: tc.second}, Entities: es}
 		u, err := Build(context.Background(), m, "v")
 		if err != nil {
 			t.Fatal(err)
@@ -245,5 +265,45 @@ func TestReportsFarApartAreNotCompared(t *testing.T) {
 		if len(u.Put) != tc.stories {
 			t.Errorf("%s: %d stories, want %d", tc.name, len(u.Put), tc.stories)
 		}
+	}
+}
+
+// TestBuildHoldsASetForALaterReportAboutItsPeople: a rebuild reads more
+// than a batch of reports between a report and its follow-up about the
+// same person two years on, and still groups the two, as an update does.
+func TestBuildHoldsASetForALaterReportAboutItsPeople(t *testing.T) {
+	ctx := context.Background()
+	text := "Storm Quillon floods the Orvanto coast; Tessaly Marbeck orders evacuations of Orvanto and Quillon Bay."
+	day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	m := newMemory()
+	m.reports["a"] = Report{Article: &storyline.Article{ID: "a", Text: text, Published: day}, Entities: about("Tessaly")}
+	for i := range 3 * batch {
+		id := fmt.Sprintf("filler-%04d", i)
+		m.reports[id] = Report{Article: &storyline.Article{ID: id, Published: day.AddDate(0, 0, 1+i/2),
+			Text: fmt.Sprintf("Zephyr%04d Kallow%04d opened the Brindle%04d fair.", i, i, i)}}
+	}
+	m.reports["b"] = Report{Article: &storyline.Article{ID: "b", Text: text, Published: day.AddDate(2, 0, 0)}, Entities: about("Tessaly")}
+	u, err := Build(ctx, m, "v")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.apply(u)
+	if m.storyOf["a"] == "" || m.storyOf["a"] != m.storyOf["b"] {
+		t.Errorf("a build put the report and its follow-up in stories %q and %q, want one", m.storyOf["a"], m.storyOf["b"])
+	}
+	// An update that adds the follow-up last gives the same.
+	delete(m.reports, "b")
+	u, err = Build(ctx, m, "v")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.apply(u)
+	m.reports["b"] = Report{Article: &storyline.Article{ID: "b", Text: text, Published: day.AddDate(2, 0, 0)}, Entities: about("Tessaly")}
+	if u, err = Update(ctx, m, m, []string{"b"}, "v"); err != nil {
+		t.Fatal(err)
+	}
+	m.apply(u)
+	if m.storyOf["a"] == "" || m.storyOf["a"] != m.storyOf["b"] {
+		t.Errorf("an update put the report and its follow-up in stories %q and %q, want one", m.storyOf["a"], m.storyOf["b"])
 	}
 }
