@@ -132,9 +132,25 @@ func answers(t *testing.T, l dumpLine, args []string) bool {
 // country, place and story, dates, and pairs of them — and checks that
 // the dump answered from the index writes exactly the lines of the full
 // dump (a walk of every report) that answer it, byte for byte: the same
-// reports, and the same canonical names.
+// reports, and the same canonical names. It asks again after 'extract run
+// -all' has extracted the stale report again and rebuilt the stories.
 func TestDumpQueriesFromTheIndex(t *testing.T) {
 	db := queryStore(t)
+	if stale := checkAnswers(t, db); stale != 1 {
+		t.Fatalf("the store has %d stale reports, want 1", stale)
+	}
+	if r := extract(t, "run", "-all", "-db", db); r.code != exitOK {
+		t.Fatalf("extract run -all: exit %d: %s", r.code, r.stderr)
+	}
+	if stale := checkAnswers(t, db); stale != 0 {
+		t.Fatalf("after extract run -all, %d stale reports", stale)
+	}
+}
+
+// checkAnswers compares the answers of the store at db to its full dump,
+// and returns how many reports that dump marks stale.
+func checkAnswers(t *testing.T, db string) (stale int) {
+	t.Helper()
 	r := extract(t, "dump", "-db", db)
 	if r.code != exitOK {
 		t.Fatalf("dump: exit %d: %s", r.code, r.stderr)
@@ -148,7 +164,6 @@ func TestDumpQueriesFromTheIndex(t *testing.T) {
 		}
 		values[flag][v] = true
 	}
-	stale := 0
 	for _, l := range lines {
 		if l.Stale {
 			stale++
@@ -170,8 +185,8 @@ func TestDumpQueriesFromTheIndex(t *testing.T) {
 			}
 		}
 	}
-	if stale != 1 || len(values["-story"]) < 3 {
-		t.Fatalf("the store has %d stale reports and %d stories; want 1 and 3 or more", stale, len(values["-story"]))
+	if len(values["-story"]) < 3 {
+		t.Fatalf("the store has %d stories, want 3 or more", len(values["-story"]))
 	}
 	var queries [][]string
 	for _, flag := range slices.Sorted(maps.Keys(values)) {
@@ -204,4 +219,5 @@ func TestDumpQueriesFromTheIndex(t *testing.T) {
 	if found < len(queries) {
 		t.Errorf("%d queries found %d lines in all: the test asks too little", len(queries), found)
 	}
+	return stale
 }
