@@ -17,6 +17,7 @@ type Store interface {
 	pipeline.Store
 	pipeline.StoryStore
 	web.Store
+	indexReader
 	Validators(ctx context.Context, url string) (id, etag, lastModified string, err error)
 	StoryOf(ctx context.Context) (map[string]string, error)
 	StoriesState(ctx context.Context) (storyline.StoriesState, error)

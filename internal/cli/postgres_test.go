@@ -45,6 +45,22 @@ func TestPostgresLikeBbolt(t *testing.T) {
 	}
 }
 
+// The dump answers its query flags from PostgreSQL's query index as it
+// does from bbolt's: the lines of the full dump that answer, byte for byte.
+func TestPostgresDumpQueriesFromTheIndex(t *testing.T) {
+	t.Parallel()
+	db := fillQueryStore(t, pgtest.URL(t))
+	if stale := checkAnswers(t, db); stale != 1 {
+		t.Fatalf("the store has %d stale reports, want 1", stale)
+	}
+	if r := extract(t, "run", "-all", "-db", db); r.code != exitOK {
+		t.Fatalf("extract run -all: exit %d: %s", r.code, r.stderr)
+	}
+	if stale := checkAnswers(t, db); stale != 0 {
+		t.Fatalf("after extract run -all, %d stale reports", stale)
+	}
+}
+
 // fixtureDir writes the fixture pages to a directory and returns it.
 func fixtureDir(t *testing.T) string {
 	t.Helper()

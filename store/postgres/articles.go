@@ -108,7 +108,7 @@ func putArticles(ctx context.Context, tx pgx.Tx, stored []*storyline.Article, pu
 	}
 	var q queue
 	rs := make([]storyline.Stored, len(batch))
-	var changed []string
+	var changed, written []string
 	for k, i := range batch {
 		a := *stored[i]
 		h := heads[a.ID]
@@ -138,6 +138,7 @@ func putArticles(ctx context.Context, tx pgx.Tx, stored []*storyline.Article, pu
 		if r.Outcome == storyline.Updated {
 			changed = append(changed, a.ID)
 		}
+		written = append(written, a.ID)
 		doc, err := json.Marshal(&a)
 		if err != nil {
 			return nil, err
@@ -162,7 +163,10 @@ func putArticles(ctx context.Context, tx pgx.Tx, stored []*storyline.Article, pu
 		heads[a.ID] = header{found: true, hash: a.Hash, duplicateOf: a.DuplicateOf, etag: a.ETag, lastModified: a.LastModified}
 	}
 	markChanged(&q, changed)
-	return rs, q.run(ctx, tx)
+	if err := q.run(ctx, tx); err != nil {
+		return nil, err
+	}
+	return rs, reindex(ctx, tx, written)
 }
 
 // timeLayout is how a publication time is kept: with its own offset, since

@@ -154,6 +154,9 @@ func (db *DB) PutExtractions(ctx context.Context, xs []*storyline.Extraction) []
 		if err := q.run(ctx, tx); err != nil {
 			return nil, err
 		}
+		if err := reindex(ctx, tx, changed); err != nil {
+			return nil, err
+		}
 		return func() {
 			for i, err := range itemErrs {
 				fail(i, err)

@@ -85,6 +85,12 @@ func open(ctx context.Context, rawURL string, mode openMode) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open store %s: %w", name, err)
 	}
+	if mode != readOnly {
+		if err := db.buildIndex(ctx); err != nil {
+			pool.Close()
+			return nil, fmt.Errorf("open store %s: %w", name, err)
+		}
+	}
 	return db, nil
 }
 

@@ -34,6 +34,12 @@ func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) storetest.Store { return open(t) })
 }
 
+// TestQueryConformance runs the query index's part of the suite.
+func TestQueryConformance(t *testing.T) {
+	t.Parallel()
+	storetest.RunQueries(t, func(t *testing.T) storetest.QueryStore { return open(t) })
+}
+
 // rowVersions lists every row of the store's tables with the transaction
 // that wrote it (xmin): a row rewritten, even to the same values, changes.
 func rowVersions(t *testing.T, url string) []string {
@@ -46,7 +52,7 @@ func rowVersions(t *testing.T, url string) []string {
 	defer conn.Close(ctx)
 	var out []string
 	for _, table := range []string{"meta", "articles", "urls", "fingerprints", "extractions", "stories", "story_of",
-		"stale_stories", "story_changed", "story_keys", "anchors", "story_profiles", "schema_version"} {
+		"stale_stories", "story_changed", "story_keys", "anchors", "story_profiles", "query_index", "schema_version"} {
 		rows, err := conn.Query(ctx, "SELECT ctid::text || ' ' || xmin::text FROM "+table+" ORDER BY ctid")
 		if err != nil {
 			t.Fatal(err)

@@ -79,6 +79,16 @@ CREATE TABLE story_profiles (
 	profile bytea NOT NULL
 );
 `,
+	// 2: the query index (store.Terms), filled by Open in Go.
+	`
+CREATE TABLE query_index (
+	kind    text COLLATE "C" NOT NULL,
+	value   text COLLATE "C" NOT NULL,
+	article text COLLATE "C" NOT NULL,
+	PRIMARY KEY (kind, value, article)
+);
+CREATE INDEX query_index_article ON query_index (article);
+`,
 }
 
 // SchemaVersion is the number of the last step of the schema this
