@@ -216,3 +216,13 @@ func fixtureDocs(t *testing.T) []map[string]string {
 	slices.SortFunc(docs, func(a, b map[string]string) int { return strings.Compare(a["id"], b["id"]) })
 	return docs
 }
+
+// Killed ingests and extract runs leave a PostgreSQL store with every
+// article whole, and a last run stores each article once, extracted.
+func TestKilledIngestLosesNothingPostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills real processes for a minute (run without -short)")
+	}
+	t.Parallel()
+	killIngests(t, pgtest.URL(t), 10, 3)
+}
