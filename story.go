@@ -110,3 +110,13 @@ type StoryUpdate struct {
 	Unindex []string
 	Version string // of the stories and extractions that made it
 }
+
+// StoriesState says how current the stored stories are.
+type StoriesState struct {
+	Version string // the version that made them; "" when never built
+	Stale   int    // stories whose articles or extractions changed since
+	Stories int
+	// Unassigned counts the extracted articles in no story: stored or
+	// extracted since the stories were built.
+	Unassigned int
+}

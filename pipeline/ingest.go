@@ -192,11 +192,29 @@ func Ingest(ctx context.Context, c Collector, s Store, extractor func() (Extract
 	return report, err
 }
 
-// storeArticles writes one batch of collected articles: the store tells
+// storeArticles writes one batch of collected articles, deciding and
+// writing as one section of a shared store (see exclusive): a copy stored
+// by another process a moment ago is found, and the first copy wins.
+func storeArticles(ctx context.Context, s Store, batch []storyline.Collected) []storyline.Stored {
+	var results []storyline.Stored
+	err := exclusively(ctx, s, sectionDedup, func(ctx context.Context) error {
+		results = decideAndStore(ctx, s, batch)
+		return nil
+	})
+	if err != nil {
+		results = make([]storyline.Stored, len(batch))
+		for i := range results {
+			results[i].Err = err
+		}
+	}
+	return results
+}
+
+// decideAndStore writes one batch of collected articles: the store tells
 // which are new or changed, the near-duplicate search names the first copy
 // of each (an update may have become, or stopped being, a copy), and one
 // transaction stores them all. The results are in the order of batch.
-func storeArticles(ctx context.Context, s Store, batch []storyline.Collected) []storyline.Stored {
+func decideAndStore(ctx context.Context, s Store, batch []storyline.Collected) []storyline.Stored {
 	results := make([]storyline.Stored, len(batch))
 	if len(batch) == 0 {
 		return results

@@ -54,8 +54,17 @@ type StoriesReport struct {
 // extractorVersion. It groups again only the reports that are new or
 // changed, with the stories they may join; it rebuilds every story from
 // scratch when all is set, when the stories were made by another version,
-// or when there are none yet. Both give the same stories.
-func Stories(ctx context.Context, s StoryStore, extractorVersion string, all bool) (StoriesReport, error) {
+// or when there are none yet. Both give the same stories. On a shared
+// store, one process at a time brings the stories up to date.
+func Stories(ctx context.Context, s StoryStore, extractorVersion string, all bool) (report StoriesReport, err error) {
+	err = exclusively(ctx, s, sectionStories, func(ctx context.Context) error {
+		report, err = stories(ctx, s, extractorVersion, all)
+		return err
+	})
+	return report, err
+}
+
+func stories(ctx context.Context, s StoryStore, extractorVersion string, all bool) (StoriesReport, error) {
 	version := StoriesVersion(extractorVersion)
 	src := storedReports{s: s, version: extractorVersion}
 	stored, err := s.StoriesVersion(ctx)

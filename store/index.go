@@ -37,6 +37,10 @@ var (
 // every store is indexed again on its next open for writing.
 const indexVersion = "1"
 
+// IndexVersion is indexVersion for the other stores, which file articles
+// under the same Terms and rebuild their index when it changes.
+const IndexVersion = indexVersion
+
 // A TermKind is what a term of the query index says of an article.
 type TermKind string
 

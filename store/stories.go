@@ -340,15 +340,9 @@ func (db *DB) StoryWork(ctx context.Context) ([]string, error) {
 	return ids, nil
 }
 
-// StoriesState says how current the stored stories are.
-type StoriesState struct {
-	Version string // the version that made them; "" when never built
-	Stale   int    // stories whose articles or extractions changed since
-	Stories int
-	// Unassigned counts the extracted articles in no story: stored or
-	// extracted since the stories were built.
-	Unassigned int
-}
+// StoriesState says how current the stored stories are: the domain's
+// type, which every store returns.
+type StoriesState = storyline.StoriesState
 
 // StoriesState reports how current the stored stories are.
 func (db *DB) StoriesState(ctx context.Context) (StoriesState, error) {

@@ -18,6 +18,7 @@ import (
 	"github.com/storyline/storyline/pipeline"
 	"github.com/storyline/storyline/pipeline/nlp"
 	"github.com/storyline/storyline/store"
+	"github.com/storyline/storyline/store/postgres"
 )
 
 // tally is one line of `extract people` or `extract countries`: who or
@@ -33,7 +34,7 @@ type tally struct {
 
 // currentEntities calls fn with each article's entities of the current
 // extraction, person names made canonical within its story.
-func currentEntities(ctx context.Context, s *store.DB, fn func(a *storyline.Article, story string, ents []storyline.Entity)) error {
+func currentEntities(ctx context.Context, s Store, fn func(a *storyline.Article, story string, ents []storyline.Entity)) error {
 	storyOf, err := s.StoryOf(ctx)
 	if err != nil {
 		return err
@@ -59,7 +60,7 @@ func runTally(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stde
 		return status
 	}
 	fail := failure(stderr, cmd)
-	return withStore(*db, store.OpenReadOnly, fail, func(s *store.DB) int {
+	return withStore(ctx, *db, forReading, fail, func(s Store) int {
 		tallies := map[string]*tally{}
 		names := map[string]map[string]int{} // key → canonical names → mentions
 		err := currentEntities(ctx, s, func(a *storyline.Article, st string, ents []storyline.Entity) {
@@ -129,7 +130,7 @@ func runList(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 		return status
 	}
 	fail := failure(stderr, "extract list")
-	return withStore(*db, store.OpenReadOnly, fail, func(s *store.DB) int {
+	return withStore(ctx, *db, forReading, fail, func(s Store) int {
 		storyOf, err := s.StoryOf(ctx)
 		if err != nil {
 			return fail(err)
@@ -159,7 +160,7 @@ func runVersion(ctx context.Context, fs *flag.FlagSet, args []string, stdout, st
 	if err != nil {
 		return failure(stderr, "extract version")(err)
 	}
-	fmt.Fprintf(stdout, "extractor  %s\nstories    %s\nstore      schema %s\ngo         %s\n",
-		x.Version(), pipeline.StoriesVersion(x.Version()), store.SchemaVersion, runtime.Version())
+	fmt.Fprintf(stdout, "extractor  %s\nstories    %s\nstore      schema %s (bbolt), %d (postgres)\ngo         %s\n",
+		x.Version(), pipeline.StoriesVersion(x.Version()), store.SchemaVersion, postgres.SchemaVersion, runtime.Version())
 	return exitOK
 }

@@ -161,7 +161,7 @@ func containPanic(cmd string, stderr io.Writer, status *int) {
 
 // dbFlag defines the -db flag every command that opens the store has.
 func dbFlag(fs *flag.FlagSet) *string {
-	return fs.String("db", DefaultDB, "store `file`")
+	return fs.String("db", DefaultDB, "the store: a bbolt `file`, or a PostgreSQL database's postgres:// URL")
 }
 
 // parseNoArgs parses the flags of a command that takes no other

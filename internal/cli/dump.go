@@ -13,7 +13,6 @@ import (
 
 	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/identity"
-	"github.com/storyline/storyline/store"
 )
 
 // dumpLine is one line of `extract dump`.
@@ -73,7 +72,7 @@ func runDump(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 		return exitUsage
 	}
 	fail := failure(stderr, "extract dump")
-	return withStore(*db, store.OpenReadOnly, fail, func(s *store.DB) int {
+	return withStore(ctx, *db, forReading, fail, func(s Store) int {
 		storyOf, err := s.StoryOf(ctx)
 		if err != nil {
 			return fail(err)

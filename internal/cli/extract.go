@@ -20,7 +20,6 @@ import (
 	"github.com/storyline/storyline/pipeline"
 	"github.com/storyline/storyline/pipeline/nlp"
 	"github.com/storyline/storyline/pipeline/story"
-	"github.com/storyline/storyline/store"
 )
 
 func runExtract(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
@@ -30,7 +29,7 @@ func runExtract(ctx context.Context, fs *flag.FlagSet, args []string, stdout, st
 		return status
 	}
 	fail := failure(stderr, "extract")
-	return withStore(*db, store.OpenExisting, fail, func(s *store.DB) int {
+	return withStore(ctx, *db, forWork, fail, func(s Store) int {
 		x, err := nlp.New()
 		if err != nil {
 			return fail(err)
@@ -42,17 +41,6 @@ func runExtract(ctx context.Context, fs *flag.FlagSet, args []string, stdout, st
 		}
 		return finishStatus(stderr, "extract", "extractions made so far are stored", err, report.Failed)
 	})
-}
-
-// withStore opens the store at path with open, runs fn on it and closes
-// it; a store that cannot be opened ends the command with fail.
-func withStore(path string, open func(string) (*store.DB, error), fail func(error) int, fn func(*store.DB) int) int {
-	s, err := open(path)
-	if err != nil {
-		return fail(err)
-	}
-	defer s.Close()
-	return fn(s)
 }
 
 func runEval(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {

@@ -16,7 +16,6 @@ import (
 	"github.com/storyline/storyline/pipeline"
 	"github.com/storyline/storyline/pipeline/collect"
 	"github.com/storyline/storyline/pipeline/nlp"
-	"github.com/storyline/storyline/store"
 )
 
 // IngestOptions let tests tune the collector: point it at a test server,
@@ -88,7 +87,7 @@ is not even downloaded.
 		}
 		co.Since = t
 	}
-	s, err := store.Open(*db)
+	s, err := openStore(ctx, *db, forWriting)
 	if err != nil {
 		return failure(stderr, "ingest")(err)
 	}
@@ -127,7 +126,7 @@ func loadModel() func() (*nlp.Extractor, error) {
 // extracts what was collected and brings the stories up to date; it says
 // what it did on stderr, a line for each source when verbose. Both ingest
 // and serve run it.
-func ingestInto(ctx context.Context, s *store.DB, co collect.Options, sources []string, model func() (*nlp.Extractor, error),
+func ingestInto(ctx context.Context, s Store, co collect.Options, sources []string, model func() (*nlp.Extractor, error),
 	verbose bool, stderr io.Writer) (*pipeline.IngestReport, error) {
 	var extractor func() (pipeline.Extractor, error)
 	if model != nil {

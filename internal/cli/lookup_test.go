@@ -24,9 +24,15 @@ import (
 // that mentions dates.
 func queryStore(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	db := filepath.Join(dir, "news.db")
+	db := filepath.Join(t.TempDir(), "news.db")
 	t.Cleanup(func() { storetest.CheckFile(t, db) })
+	return fillQueryStore(t, db)
+}
+
+// fillQueryStore makes the store of queryStore at db, a file or a URL.
+func fillQueryStore(t *testing.T, db string) string {
+	t.Helper()
+	dir := t.TempDir()
 	docs, err := fs.ReadFile(fixtures.FS, "docs.jsonl")
 	if err != nil {
 		t.Fatal(err)

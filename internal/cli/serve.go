@@ -14,7 +14,6 @@ import (
 	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/internal/web"
 	"github.com/storyline/storyline/pipeline/collect"
-	"github.com/storyline/storyline/store"
 )
 
 // DefaultAddr is where serve listens when -addr is not given: loopback.
@@ -60,11 +59,11 @@ while the pages go on being served. Without, it opens the store read-only.
 		return exitUsage
 	}
 	fail := failure(stderr, "serve")
-	open, sources := store.OpenReadOnly, fs.Args()
+	mode, sources := forReading, fs.Args()
 	if len(sources) > 0 {
-		open = store.Open
+		mode = forWriting
 	}
-	s, err := open(*db)
+	s, err := openStore(ctx, *db, mode)
 	if errors.Is(err, storyline.ErrStoreInUse) {
 		return fail(fmt.Errorf("%w: stop the other writer, or let serve run the ingests (serve -every 1h SOURCE...)", err))
 	}

@@ -12,12 +12,11 @@ import (
 	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/identity"
 	"github.com/storyline/storyline/pipeline"
-	"github.com/storyline/storyline/store"
 )
 
 // refreshStories brings the stored stories up to date, rebuilding every
 // one with force, and says on stderr what it did.
-func refreshStories(ctx context.Context, s *store.DB, extractorVersion string, force bool, stderr io.Writer) error {
+func refreshStories(ctx context.Context, s Store, extractorVersion string, force bool, stderr io.Writer) error {
 	start := time.Now()
 	r, err := pipeline.Stories(ctx, s, extractorVersion, force)
 	if err != nil || r.Changed == 0 {
@@ -48,7 +47,7 @@ func runStories(ctx context.Context, fs *flag.FlagSet, args []string, stdout, st
 		return status
 	}
 	fail := failure(stderr, "extract stories")
-	return withStore(*db, store.OpenReadOnly, fail, func(s *store.DB) int {
+	return withStore(ctx, *db, forReading, fail, func(s Store) int {
 		st, err := s.StoriesState(ctx)
 		if err != nil {
 			return fail(err)
@@ -98,7 +97,7 @@ func runStories(ctx context.Context, fs *flag.FlagSet, args []string, stdout, st
 // storyNames names the people of the stored reports as identity.People
 // does. It holds their person entities and, for the census, reads the
 // texts once more.
-func storyNames(ctx context.Context, s *store.DB, storyOf map[string]string) (*identity.People, error) {
+func storyNames(ctx context.Context, s Store, storyOf map[string]string) (*identity.People, error) {
 	byScope := map[string][][]storyline.Entity{}
 	err := s.ForEach(ctx, func(a *storyline.Article, x *storyline.Extraction) error {
 		if x != nil && x.ArticleHash == a.Hash { // a stale extraction's offsets are not this text's

@@ -37,7 +37,12 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"StoryProfiles", testStoryProfiles},
 		{"Extracted", testExtracted},
 	} {
-		t.Run(tc.name, func(t *testing.T) { tc.test(t, open(t)) })
+		t.Run(tc.name, func(t *testing.T) {
+			// Each test has a store of its own: a server's stores are
+			// made and checked side by side.
+			t.Parallel()
+			tc.test(t, open(t))
+		})
 	}
 }
 
