@@ -41,8 +41,13 @@ type Options struct {
 	Timeout time.Duration
 	// MaxBodyBytes caps one response body.
 	MaxBodyBytes int
-	// Since skips feed and sitemap entries dated before it (zero: none).
-	Since time.Time
+	// Since skips feed and sitemap entries dated before it (zero: none),
+	// and WARC records whose WARC-Date is before it; Until skips WARC
+	// records dated at or after it (zero: none).
+	Since, Until time.Time
+	// Hosts, when not empty, keeps only the WARC records of these hosts
+	// (lower case) and their subdomains.
+	Hosts []string
 	// Depth is how many levels of same-site links to follow from an
 	// article page; 0 follows none beyond feeds and sitemaps.
 	Depth int
@@ -157,6 +162,10 @@ type run struct {
 
 // open reads one source: a web URL, a directory or a file.
 func (r *run) open(src string) {
+	if isWebURL(src) && isWARCName(urlPath(src)) {
+		r.streamWARCURL(src)
+		return
+	}
 	if isWebURL(src) {
 		r.web.visit(src, src, time.Time{}, r.opts.Depth, nil)
 		return
