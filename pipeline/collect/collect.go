@@ -1,7 +1,8 @@
 // Package collect turns sources into articles: web pages and the feeds and
-// sitemaps that list them (fetched with colly, the only HTTP client of
-// storyline), local HTML and text files, directories of them, and JSON Lines
-// corpora.
+// sitemaps that list them (fetched with colly), local HTML and text files,
+// directories of them, JSON Lines corpora, and WARC archives (read through
+// nlnwa/gowarc, local or downloaded with net/http as they are read: colly
+// holds a whole body in memory).
 //
 // It is the only package that imports github.com/gocolly/colly/v2 and
 // github.com/markusmobius/go-trafilatura.
@@ -135,7 +136,8 @@ func New(opts Options) *Collector {
 // Collect reads every source and sends one result per article found, per
 // unchanged page and per input that failed on out. A source is an http(s)
 // URL of an article page, a feed or a sitemap, a local .html, .txt, .jsonl
-// or feed (.xml) file, or a directory of such files. Collect returns when
+// or feed (.xml) file, a WARC file (.warc, .warc.gz; local or an http(s)
+// URL), or a directory of such files. Collect returns when
 // every source is done or ctx is cancelled; it does not close out.
 func (c *Collector) Collect(ctx context.Context, sources []string, out chan<- storyline.Collected) {
 	r := &run{ctx: ctx, out: out, opts: c.opts, web: c.newWeb(ctx, out, sources), files: map[string]bool{}}

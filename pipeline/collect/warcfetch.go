@@ -23,7 +23,9 @@ func urlPath(s string) string {
 }
 
 // streamWARCURL reads a WARC file from an http(s) URL as it downloads:
-// records are read from the body as it arrives, never the whole file held.
+// records are read from the body as it arrives, never the whole file held
+// (so not through colly, which keeps a whole body in memory; a CC-NEWS
+// file is about 1 GB).
 // The URL's own host may be private (the user named it); a redirect
 // elsewhere meets the same guard as a crawl. Whether the file is gzipped
 // is read from its bytes, so the body is taken as the server sends it,
