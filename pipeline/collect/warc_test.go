@@ -338,3 +338,21 @@ func TestWARCInterrupt(t *testing.T) {
 	}
 	close(out)
 }
+
+// TestWARCDirectory: the WARC files of a directory are read, plain and
+// gzipped, beside its other sources.
+func TestWARCDirectory(t *testing.T) {
+	page, _ := fs.ReadFile(fixtures.FS, "pages/003_f3404cdb3d03a3cb.html")
+	dir := t.TempDir()
+	for i, name := range []string{"a.warc.gz", "b.WARC"} {
+		data, _ := warcBytes(t, i == 0, []testRecord{{typ: gowarc.Response, uri: fmt.Sprintf("https://x.example/%d", i), date: crawlDate,
+			block: httpMessage(200, string(page), "Content-Type: text/html")}})
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	articles, errs, _ := splitWARC(collectAll(t, dir))
+	if len(errs) > 0 || articles["https://x.example/0"] == nil || articles["https://x.example/1"] == nil {
+		t.Errorf("articles %v, errors %v; want one from each file", articles, errs)
+	}
+}
