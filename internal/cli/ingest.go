@@ -46,7 +46,9 @@ func Ingest(ctx context.Context, args []string, stdout, stderr io.Writer, opts I
 	intAtLeast(fs, &co.MaxBodyBytes, "max-bytes", collect.DefaultMaxBodyBytes, 1, "largest response body accepted, in `bytes`")
 	intAtLeast(fs, &co.Depth, "depth", 0, 0, "`levels` of same-site links to follow from article pages (0: none beyond feeds and sitemaps)")
 	fs.BoolVar(&co.AllowPrivate, "allow-private", co.AllowPrivate, "connect to loopback, private and link-local addresses that no SOURCE names (refused by default)")
-	since := fs.String("since", "", "skip feed and sitemap entries dated before this `date` (YYYY-MM-DD)")
+	since := fs.String("since", "", "skip feed and sitemap entries, and WARC records (by WARC-Date), dated before this `date` (YYYY-MM-DD)")
+	until := fs.String("until", "", "skip WARC records dated after this `date` (YYYY-MM-DD, the day itself kept)")
+	hosts := fs.String("host", "", "read only the WARC records of these `hosts` (comma-separated) and their subdomains")
 	urlsFile := fs.String("urls", "", "also ingest the sources listed in this `file`, one a line (- for standard input; blank lines and # comments passed over)")
 	verbose := fs.Bool("v", false, fmt.Sprintf("a summary line for each source (without -v, one in all when there are more than %d)", perSourceLines))
 	extractToo := fs.Bool("extract", true, "extract the entities of what was collected (false: leave it to 'extract run')")
@@ -56,7 +58,9 @@ func Ingest(ctx context.Context, args []string, stdout, stderr io.Writer, opts I
 Collects articles into the store and extracts their entities. A SOURCE is an
 http(s) URL of an article page, a feed (RSS, Atom, JSON Feed) or a sitemap
 (a sitemap index, a Google News sitemap): each entry is fetched. Or a local
-.html, .txt, .jsonl or feed file, or a directory of them. Re-ingesting an
+.html, .txt, .jsonl or feed file, or a directory of them. A WARC file
+(.warc, .warc.gz: local, or an http(s) URL read as it downloads) gives an
+article for each HTML response it keeps. Re-ingesting an
 unchanged article writes nothing; a page the server says is unchanged (304)
 is not even downloaded.
 
@@ -87,6 +91,15 @@ is not even downloaded.
 		}
 		co.Since = t
 	}
+	if *until != "" {
+		t, err := time.Parse(time.DateOnly, *until)
+		if err != nil {
+			fmt.Fprintf(stderr, "ingest: -until %q: want YYYY-MM-DD\n", *until)
+			return exitUsage
+		}
+		co.Until = t.AddDate(0, 0, 1)
+	}
+	co.Hosts = warcHosts(*hosts)
 	s, err := openStore(ctx, *db, forWriting)
 	if err != nil {
 		return failure(stderr, "ingest")(err)
@@ -229,4 +242,15 @@ func summarize(w io.Writer, sources []*pipeline.SourceSummary, verbose bool) {
 		all.NotStarted += src.NotStarted
 	}
 	fmt.Fprintln(w, counts(fmt.Sprintf("%d sources", len(sources)), all)+" (-v for each source)")
+}
+
+// warcHosts splits -host's list into lower-case host names.
+func warcHosts(list string) []string {
+	var hosts []string
+	for h := range strings.SplitSeq(list, ",") {
+		if h = strings.ToLower(strings.TrimSuffix(strings.TrimSpace(h), ".")); h != "" {
+			hosts = append(hosts, h)
+		}
+	}
+	return hosts
 }

@@ -1,7 +1,8 @@
 // Package collect turns sources into articles: web pages and the feeds and
-// sitemaps that list them (fetched with colly, the only HTTP client of
-// storyline), local HTML and text files, directories of them, and JSON Lines
-// corpora.
+// sitemaps that list them (fetched with colly), local HTML and text files,
+// directories of them, JSON Lines corpora, and WARC archives (read through
+// nlnwa/gowarc, local or downloaded with net/http as they are read: colly
+// holds a whole body in memory).
 //
 // It is the only package that imports github.com/gocolly/colly/v2 and
 // github.com/markusmobius/go-trafilatura.
@@ -41,8 +42,13 @@ type Options struct {
 	Timeout time.Duration
 	// MaxBodyBytes caps one response body.
 	MaxBodyBytes int
-	// Since skips feed and sitemap entries dated before it (zero: none).
-	Since time.Time
+	// Since skips feed and sitemap entries dated before it (zero: none),
+	// and WARC records whose WARC-Date is before it; Until skips WARC
+	// records dated at or after it (zero: none).
+	Since, Until time.Time
+	// Hosts, when not empty, keeps only the WARC records of these hosts
+	// (lower case) and their subdomains.
+	Hosts []string
 	// Depth is how many levels of same-site links to follow from an
 	// article page; 0 follows none beyond feeds and sitemaps.
 	Depth int
@@ -130,7 +136,8 @@ func New(opts Options) *Collector {
 // Collect reads every source and sends one result per article found, per
 // unchanged page and per input that failed on out. A source is an http(s)
 // URL of an article page, a feed or a sitemap, a local .html, .txt, .jsonl
-// or feed (.xml) file, or a directory of such files. Collect returns when
+// or feed (.xml) file, a WARC file (.warc, .warc.gz; local or an http(s)
+// URL), or a directory of such files. Collect returns when
 // every source is done or ctx is cancelled; it does not close out.
 //
 // Once ctx is cancelled, Collect begins nothing more, but it still sends
@@ -165,6 +172,10 @@ type run struct {
 
 // open reads one source: a web URL, a directory or a file.
 func (r *run) open(src string) {
+	if isWebURL(src) && isWARCName(urlPath(src)) {
+		r.streamWARCURL(src)
+		return
+	}
 	if isWebURL(src) {
 		r.web.visit(src, src, time.Time{}, r.opts.Depth, nil)
 		return

@@ -39,6 +39,7 @@ type fileKind struct {
 // holds a feed, and a feed is read as one even when named .html.
 var fileKinds = []fileKind{
 	{ends: []string{".jsonl"}, byName: true, stream: (*run).streamJSONL},
+	{ends: []string{".warc", ".warc.gz"}, byName: true, stream: (*run).streamWARCFile},
 	{ends: []string{".txt"}, byName: true, parse: parseTextFile},
 	{ends: []string{".xml", ".rss", ".atom"}, sniff: isFeed, parse: parseFeedFile},
 	{ends: []string{".html", ".htm"}, byName: true, sniff: looksLikeHTML, parse: parsePageFile},

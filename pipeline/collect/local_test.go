@@ -91,7 +91,7 @@ func TestFileKinds(t *testing.T) {
 		{"STORY.HTM", story, "STORY.HTM: Story"},
 		{"data.xml", "<data/>", "unsupported source: not an HTML page, a feed or a text file"},
 		// A directory holding only this file.
-		{"notes/notes.md", "", "unsupported source: no .jsonl, .txt, .xml, .rss, .atom, .html or .htm files in directory"},
+		{"notes/notes.md", "", "unsupported source: no .jsonl, .warc, .warc.gz, .txt, .xml, .rss, .atom, .html or .htm files in directory"},
 	}
 	for _, tc := range tests {
 		dir := t.TempDir()

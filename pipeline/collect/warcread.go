@@ -1,0 +1,321 @@
+package collect
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/nlnwa/gowarc/v3"
+
+	"github.com/storyline/storyline"
+)
+
+var (
+	// ErrWARCDamaged is returned for a WARC record that cannot be read
+	// whole: a broken gzip member, a header that is no WARC header, a block
+	// whose digest or length does not match its header. The records after
+	// it are read.
+	ErrWARCDamaged = errors.New("damaged WARC record")
+	// ErrWARCTruncated is returned when a WARC file ends inside a record.
+	ErrWARCTruncated = errors.New("WARC file truncated")
+	// ErrNotWARC is returned for a file that stopped being read after
+	// maxBadRecords damaged records in a row.
+	ErrNotWARC = errors.New("not a WARC file, or damaged throughout")
+)
+
+// Bounds of the WARC reader.
+const (
+	// maxWARCHeader bounds the WARC header and the HTTP header of a record
+	// as read ahead of the library to learn a record's size (a few hundred
+	// bytes in practice).
+	maxWARCHeader = 64 << 10
+	// maxBadRecords in a row end a file: one error for a file that is no
+	// WARC, not one per stretch of garbage.
+	maxBadRecords = 100
+	// maxDrain bounds the decompressed bytes of one gzip member that are
+	// read only to get past it (a record over the size limit): past that
+	// the member is taken for a gzip bomb and passed over by scanning.
+	maxDrain = 1 << 30
+)
+
+// warcRecord is one record of a WARC stream, or the reason it is not.
+type warcRecord struct {
+	// N counts the records of the stream from 1; Offset is where the
+	// record (its gzip member) starts in the stream.
+	N      int
+	Offset int64
+	// Record is the parsed record, nil when Err is set. The caller closes
+	// it.
+	Record gowarc.WarcRecord
+	// Err says why this record was not read: damaged (ErrWARCDamaged), or
+	// larger than the limit (storyline.ErrTooLarge). The stream goes on.
+	Err error
+	// Type is the record's WARC-Type, also when Err is set and it was
+	// known.
+	Type string
+}
+
+// warcReader reads the records of one WARC stream, plain or gzipped
+// member by member, through nlnwa/gowarc's unmarshaler. It adds what the
+// library leaves to its caller: a record declaring a block larger than the
+// limit is passed over before the library would buffer it, a damaged
+// record is reported with its number and offset and the next one found,
+// the end of a truncated file is told from damage, and reads stop when
+// the context is cancelled.
+type warcReader struct {
+	in  *countingReader
+	br  *bufio.Reader
+	un  gowarc.Unmarshaler
+	max int64 // largest block read
+	n   int   // records begun
+	bad int   // damaged records in a row
+}
+
+func newWARCReader(ctx context.Context, r io.Reader, maxBlock int) *warcReader {
+	in := &countingReader{ctx: ctx, r: r}
+	return &warcReader{
+		in: in,
+		br: bufio.NewReaderSize(in, 1<<20),
+		un: gowarc.NewUnmarshaler(
+			// Lengths and digests are checked (a mismatch is damage);
+			// lenient syntax (a bare LF, a missing end-of-record marker)
+			// is read as the library repairs it.
+			gowarc.WithSpecViolationPolicy(gowarc.ErrWarn),
+			gowarc.WithSyntaxErrorPolicy(gowarc.ErrWarn),
+			gowarc.WithUnknownRecordTypePolicy(gowarc.ErrIgnore),
+			// Blocks are at most max plus the HTTP header (checked in
+			// sizeOf): they stay in memory, never spill to a temp file.
+			gowarc.WithBufferMaxMemBytes(int64(maxBlock)+maxWARCHeader),
+		),
+		max: int64(maxBlock) + maxWARCHeader,
+	}
+}
+
+// pos is the offset in the stream of the next byte to be read.
+func (w *warcReader) pos() int64 { return w.in.n - int64(w.br.Buffered()) }
+
+// next returns the next record. The error is io.EOF at the end of the
+// stream, and otherwise ends the stream: ErrWARCTruncated, ErrNotWARC, a
+// read error, or the context's error.
+func (w *warcReader) next() (warcRecord, error) {
+	if w.bad >= maxBadRecords {
+		return warcRecord{}, fmt.Errorf("%w: %d damaged records in a row at offset %d, the rest not read", ErrNotWARC, w.bad, w.pos())
+	}
+	start := w.pos()
+	if h, ok := w.sizeOf(); ok && (h.length > w.max || h.headerErr != nil) {
+		w.n++
+		return w.pass(start, h)
+	}
+	rec, skipped, validation, err := w.un.Unmarshal(w.br)
+	if ferr := w.fatal(); ferr != nil {
+		closeRecord(rec)
+		return warcRecord{}, ferr
+	}
+	at := start + skipped
+	if err == nil {
+		if damage := damaged(validation); damage != nil {
+			err = damage
+		}
+	}
+	switch {
+	case err == nil:
+		w.n++
+		w.bad = 0
+		return warcRecord{N: w.n, Offset: at, Record: rec, Type: rec.Type().String()}, nil
+	case errors.Is(err, io.EOF) && w.pos() == start:
+		return warcRecord{}, io.EOF
+	case errors.Is(err, gowarc.ErrNoRecord):
+		// Bytes after the last record that hold none.
+		return warcRecord{}, fmt.Errorf("%w: %d bytes after record %d (offset %d) hold no record", ErrWARCTruncated, w.pos()-start, w.n, start)
+	}
+	closeRecord(rec)
+	w.n++
+	// A block cut short by the end of the file is truncation; a whole
+	// block whose digest is wrong is damage, even in the last record.
+	var digest *gowarc.DigestError
+	if _, perr := w.br.Peek(1); perr == io.EOF && !errors.As(err, &digest) {
+		return warcRecord{}, fmt.Errorf("%w: the file ends inside record %d (offset %d), %d records before it read: %w", ErrWARCTruncated, w.n, at, w.n-1, err)
+	}
+	if w.pos() == start {
+		// Make progress: the next call scans on for a record.
+		_, _ = w.br.Discard(1)
+	}
+	w.bad++
+	return warcRecord{N: w.n, Offset: at, Err: fmt.Errorf("%w: %w", ErrWARCDamaged, err)}, nil
+}
+
+// fatal is the error that ends the stream, if reading it failed for a
+// reason other than its content: the context, the network.
+func (w *warcReader) fatal() error {
+	if err := w.in.ctx.Err(); err != nil {
+		return err
+	}
+	return w.in.err
+}
+
+// damaged returns the first validation finding that means a record's
+// block is not what its header says; syntax leniencies are no damage.
+func damaged(validation []error) error {
+	for _, v := range validation {
+		var de *gowarc.DigestError
+		var le *gowarc.ContentLengthError
+		if errors.As(v, &de) || errors.As(v, &le) {
+			return v
+		}
+	}
+	return nil
+}
+
+func closeRecord(rec gowarc.WarcRecord) {
+	if rec != nil {
+		_ = rec.Close()
+	}
+}
+
+// warcHead is what sizeOf reads of a record's header ahead of the library.
+type warcHead struct {
+	gzipped   bool
+	typ       string
+	length    int64
+	headerLen int   // bytes of the WARC header, blank line included (plain records)
+	headerErr error // the header does not end within maxWARCHeader
+}
+
+// sizeOf reads the WARC header of the record at the reader's position
+// without consuming it, decompressing the start of its gzip member if it
+// has one. ok is false when there is no record right here (the library
+// scans for the next one) or its header is cut short by the end of the
+// stream (the library reports that).
+func (w *warcReader) sizeOf() (h warcHead, ok bool) {
+	// What is buffered is looked at first: waiting for a whole window of
+	// a stream that stalls would hold back the records before the stall.
+	for _, n := range []int{min(max(w.br.Buffered(), 4<<10), maxWARCHeader), maxWARCHeader} {
+		h, head, full, ok := w.peekHead(n)
+		if !ok {
+			return h, false
+		}
+		if end := bytes.Index(head, []byte("\r\n\r\n")); end >= 0 {
+			return parseHead(h, head, end), true
+		}
+		if !full {
+			return h, false // the stream ends first
+		}
+	}
+	h.headerErr = fmt.Errorf("%w: no end of the WARC header in its first %d bytes", ErrWARCDamaged, maxWARCHeader)
+	return h, true
+}
+
+// peekHead returns the start of the record at the reader's position,
+// decompressed, from the next n bytes of the stream; full is false when
+// the stream had fewer. ok is false when no record starts here.
+func (w *warcReader) peekHead(n int) (h warcHead, head []byte, full, ok bool) {
+	peek, err := w.br.Peek(n)
+	full = err == nil
+	switch {
+	case len(peek) >= 2 && peek[0] == 0x1f && peek[1] == 0x8b:
+		h.gzipped = true
+		gz, err := gzip.NewReader(bytes.NewReader(peek))
+		if err != nil {
+			return h, nil, full, false
+		}
+		gz.Multistream(false)
+		head, _ = io.ReadAll(io.LimitReader(gz, maxWARCHeader))
+		return h, head, full, true
+	case bytes.HasPrefix(peek, []byte("WARC/")):
+		return h, peek, full, true
+	}
+	return h, nil, full, false
+}
+
+// parseHead reads the length and type of a record from its WARC header,
+// head[:end].
+func parseHead(h warcHead, head []byte, end int) warcHead {
+	h.headerLen = end + 4
+	for line := range strings.Lines(string(head[:end])) {
+		name, value, _ := strings.Cut(line, ":")
+		value = strings.TrimSpace(value)
+		switch strings.ToLower(strings.TrimSpace(name)) {
+		case "content-length":
+			if n, err := strconv.ParseInt(value, 10, 64); err == nil {
+				h.length = n
+			}
+		case "warc-type":
+			h.typ = value
+		}
+	}
+	return h
+}
+
+// pass gets past a record that is not read: too large, or with a header
+// too long. A gzip member is decompressed to its end (at most maxDrain
+// bytes); a plain record's header and block are skipped. Only a response
+// counts as an error: a large video kept as a resource record is no fault.
+func (w *warcReader) pass(start int64, h warcHead) (warcRecord, error) {
+	rec := warcRecord{N: w.n, Offset: start, Type: h.typ, Err: h.headerErr}
+	if rec.Err == nil {
+		rec.Err = fmt.Errorf("%w: a %s record of %d bytes, limit %d: skipped", storyline.ErrTooLarge, h.typ, h.length, w.max)
+	}
+	if h.gzipped {
+		gz, err := gzip.NewReader(w.br)
+		if err == nil {
+			gz.Multistream(false)
+			var n int64
+			n, err = io.Copy(io.Discard, io.LimitReader(gz, maxDrain))
+			if err == nil && n == maxDrain {
+				err = fmt.Errorf("%w: gzip member decompresses to more than %d bytes", ErrWARCDamaged, int64(maxDrain))
+			}
+		}
+		if ferr := w.fatal(); ferr != nil {
+			return warcRecord{}, ferr
+		}
+		if err != nil {
+			if _, perr := w.br.Peek(1); perr == io.EOF {
+				return warcRecord{}, fmt.Errorf("%w: the file ends inside record %d (offset %d): %w", ErrWARCTruncated, w.n, start, err)
+			}
+			rec.Err = fmt.Errorf("%w: %w", rec.Err, err)
+		}
+		return rec, nil
+	}
+	skip := int64(h.headerLen) + h.length
+	if h.headerErr != nil {
+		skip = 1 // the library scans on from the next byte
+	}
+	for skip > 0 {
+		n, err := w.br.Discard(int(min(skip, 1<<20)))
+		skip -= int64(n)
+		if ferr := w.fatal(); ferr != nil {
+			return warcRecord{}, ferr
+		}
+		if err != nil {
+			return warcRecord{}, fmt.Errorf("%w: the file ends inside record %d (offset %d)", ErrWARCTruncated, w.n, start)
+		}
+	}
+	return rec, nil
+}
+
+// countingReader counts the bytes read from r and keeps its first error
+// other than io.EOF; a cancelled context ends the reads.
+type countingReader struct {
+	ctx context.Context
+	r   io.Reader
+	n   int64
+	err error
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if err != nil && err != io.EOF && c.err == nil {
+		c.err = err
+	}
+	return n, err
+}
