@@ -47,12 +47,19 @@ type transport struct {
 	// robots is asked about every request, each hop of a redirect too,
 	// before it takes a slot; nil asks nothing.
 	robots *robots
+	// pace, when set, is asked before each request takes its host's slot.
+	pace func(ctx context.Context, host string) error
 }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	if t.robots != nil {
 		if err := t.robots.check(ctx, req.URL); err != nil {
+			return nil, err
+		}
+	}
+	if t.pace != nil {
+		if err := t.pace(ctx, req.URL.Host); err != nil {
 			return nil, err
 		}
 	}
