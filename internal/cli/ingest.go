@@ -51,6 +51,7 @@ func Ingest(ctx context.Context, args []string, stdout, stderr io.Writer, opts I
 	urlsFile := fs.String("urls", "", "also ingest the sources listed in this `file`, one a line (- for standard input; blank lines and # comments passed over)")
 	verbose := fs.Bool("v", false, fmt.Sprintf("a summary line for each source (without -v, one in all when there are more than %d)", perSourceLines))
 	extractToo := fs.Bool("extract", true, "extract the entities of what was collected (false: leave it to 'extract run')")
+	qf := addQueueFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `usage: ingest [flags] SOURCE...
 
@@ -76,7 +77,7 @@ is not even downloaded.
 		}
 		sources = append(sources, more...)
 	}
-	if len(sources) == 0 {
+	if len(sources) == 0 && !qf.worker {
 		fs.Usage()
 		return exitUsage
 	}
@@ -87,6 +88,9 @@ is not even downloaded.
 			return exitUsage
 		}
 		co.Since = t
+	}
+	if qf.on() {
+		return runQueued(ctx, qf, *db, co, sources, *extractToo, stderr)
 	}
 	s, err := store.Open(*db)
 	if err != nil {

@@ -1,0 +1,466 @@
+package queue
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/pipeline"
+)
+
+// Worker is what a worker process does with the work it takes.
+type Worker struct {
+	Store pipeline.Store
+	// Collector returns a collector for the sources of one ingest's
+	// choices.
+	Collector func(since time.Time, depth int) pipeline.Collector
+	// Extractor is asked for the extractor when the first article is to
+	// be extracted (a model loads meanwhile).
+	Extractor func() (pipeline.Extractor, error)
+	// Stories, when set, brings the stories up to date; it is called after
+	// extractions were stored, once they pause for storiesQuiet.
+	Stories func(ctx context.Context, extractorVersion string) error
+	// Log receives a line per failure; it must be safe for concurrent use.
+	Log pipeline.Logger
+	// Sources and Articles bound the messages taken at once of each kind.
+	Sources, Articles int
+}
+
+// storiesQuiet is how long extraction pauses before the stories are
+// brought up to date: often enough to keep them current, rarely enough
+// that a backfill does not regroup after every batch.
+const storiesQuiet = 2 * time.Second
+
+// WorkReport counts what a worker did.
+type WorkReport struct {
+	Sources   int // sources done and acknowledged
+	Extracted int // extractions made and stored
+	Current   int // articles whose extraction was current already
+	Retried   int // messages whose work failed, to be delivered again
+	Dead      int // messages moved to the dead letters
+}
+
+// counts is a WorkReport that the worker's goroutines add to.
+type counts struct {
+	mu sync.Mutex
+	r  WorkReport
+}
+
+func (c *counts) add(f func(r *WorkReport)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	f(&c.r)
+}
+
+// Work takes work until ctx is cancelled, then returns what it did and
+// nil: messages held unacknowledged are handed back to be delivered again
+// at once. It returns an error only when the work cannot go on (the
+// extractor fails to load). A server that goes away is waited for. A nil
+// w.Collector takes no sources; a nil w.Extractor no articles.
+func (q *Queue) Work(ctx context.Context, w Worker) (*WorkReport, error) {
+	w.Sources = max(w.Sources, 1)
+	w.Articles = max(w.Articles, 1)
+	c := &counts{}
+	err := q.work(ctx, w, c)
+	if ctx.Err() != nil {
+		err = nil // stopped: what was held is handed back
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r := c.r
+	return &r, err
+}
+
+func (q *Queue) work(ctx context.Context, w Worker, c *counts) error {
+	fetch, err := q.js.Consumer(ctx, WorkStream, fetchConsumer)
+	if err != nil {
+		return fmt.Errorf("queue: consumer %s: %w", fetchConsumer, err)
+	}
+	extract, err := q.js.Consumer(ctx, WorkStream, extractConsumer)
+	if err != nil {
+		return fmt.Errorf("queue: consumer %s: %w", extractConsumer, err)
+	}
+	q.counts = c
+	g, gctx := errgroup.WithContext(ctx)
+	if w.Collector != nil {
+		g.Go(func() error {
+			return q.loop(gctx, fetch, w.Sources, func(msgs []jetstream.Msg) error {
+				q.doSources(gctx, w, msgs)
+				return nil
+			})
+		})
+	}
+	if w.Extractor != nil {
+		q.extractLoops(gctx, g, w, extract)
+	}
+	return g.Wait()
+}
+
+// extractLoops starts the extraction and the stories in g.
+func (q *Queue) extractLoops(gctx context.Context, g *errgroup.Group, w Worker, extract jetstream.Consumer) {
+	due := make(chan string, 1) // the extractor version whose stories are due
+	extractor := sync.OnceValues(w.Extractor)
+	g.Go(func() error {
+		return q.loop(gctx, extract, w.Articles, func(msgs []jetstream.Msg) error {
+			x, err := extractor()
+			if err != nil {
+				for _, m := range msgs {
+					m.Nak()
+				}
+				return fmt.Errorf("queue: load the extractor: %w", err)
+			}
+			if q.doArticles(gctx, w, x, msgs) {
+				select {
+				case due <- x.Version():
+				default:
+				}
+			}
+			return nil
+		})
+	})
+	if w.Stories != nil {
+		g.Go(func() error {
+			// A worker killed after its last extraction left the
+			// stories behind: the next one to start brings them up to date.
+			if x, err := extractor(); err == nil {
+				select {
+				case due <- x.Version():
+				default: // due already
+				}
+			}
+			storiesLoop(gctx, w, due)
+			return nil
+		})
+	}
+}
+
+// loop takes up to n messages at a time from c and hands them to do, until
+// ctx is cancelled or do fails.
+func (q *Queue) loop(ctx context.Context, c jetstream.Consumer, n int, do func([]jetstream.Msg) error) error {
+	quiet := time.Duration(0) // pause after a failed fetch: the server may be restarting
+	for ctx.Err() == nil {
+		msgs, err := take(ctx, c, n)
+		if err != nil && ctx.Err() == nil {
+			quiet = min(max(2*quiet, 100*time.Millisecond), 2*time.Second)
+			select {
+			case <-time.After(quiet):
+			case <-ctx.Done():
+			}
+			continue
+		}
+		quiet = 0
+		if len(msgs) == 0 {
+			continue
+		}
+		if ctx.Err() != nil {
+			handBack(msgs)
+			return nil
+		}
+		if err := do(msgs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// waitForWork bounds one wait for a message, so that a pull request the
+// server lost in a restart is soon replaced.
+const waitForWork = 5 * time.Second
+
+// take waits for a message of c, then takes what else is ready, up to n
+// in all: a backlog is worked on in batches, a trickle at once.
+func take(ctx context.Context, c jetstream.Consumer, n int) ([]jetstream.Msg, error) {
+	wctx, cancel := context.WithTimeout(ctx, waitForWork)
+	defer cancel()
+	first, err := c.Fetch(1, jetstream.FetchContext(wctx))
+	if err != nil {
+		return nil, err
+	}
+	var msgs []jetstream.Msg
+	for m := range first.Messages() {
+		msgs = append(msgs, m)
+	}
+	if len(msgs) == 0 || n == 1 {
+		if err := first.Error(); err != nil && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, nats.ErrTimeout) {
+			return msgs, err
+		}
+		return msgs, nil
+	}
+	more, err := c.FetchNoWait(n - 1)
+	if err != nil {
+		return msgs, nil
+	}
+	for m := range more.Messages() {
+		msgs = append(msgs, m)
+	}
+	return msgs, nil
+}
+
+// handBack makes msgs deliverable again at once: a worker that stops does
+// not make its work wait out the ack wait.
+func handBack(msgs []jetstream.Msg) {
+	for _, m := range msgs {
+		m.Nak()
+	}
+}
+
+// working tells the server, three times per ack wait, that msgs are still
+// being worked on, until the returned function is called.
+func (q *Queue) working(msgs []jetstream.Msg) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(q.cfg.AckWait / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				for _, m := range msgs {
+					m.InProgress()
+				}
+			case <-done:
+				return
+			}
+		}
+	})
+	return func() {
+		close(done)
+		wg.Wait()
+	}
+}
+
+// failed settles a message whose work failed: delivered again after a
+// pause that grows with each delivery, or, on its last delivery or for a
+// permanent error, sent to the dead letters with its error and terminated.
+func (q *Queue) failed(ctx context.Context, m jetstream.Msg, kind string, err error, log pipeline.Logger) {
+	n := uint64(1)
+	if meta, merr := m.Metadata(); merr == nil {
+		n = meta.NumDelivered
+	}
+	if !errors.Is(err, errPermanent) && n < uint64(q.cfg.MaxDeliver) {
+		log("queue: %s: delivery %d of %d failed, trying again: %v", kind, n, q.cfg.MaxDeliver, err)
+		q.counts.add(func(r *WorkReport) { r.Retried++ })
+		m.NakWithDelay(min(time.Second<<(n-1), time.Minute))
+		return
+	}
+	h := nats.Header{}
+	h.Set(ErrorHeader, err.Error())
+	h.Set(SubjectHeader, m.Subject())
+	h.Set(DeliveriesHeader, strconv.FormatUint(n, 10))
+	id := kind + " " + string(m.Data())
+	if meta, merr := m.Metadata(); merr == nil {
+		id = "dead " + strconv.FormatUint(meta.Sequence.Stream, 10)
+	}
+	if _, perr := q.publishRaw(context.WithoutCancel(ctx), deadPrefix+kind, id, m.Data(), h); perr != nil {
+		log("queue: %s: %v; keeping it for another delivery: %v", kind, err, perr)
+		m.Nak()
+		return
+	}
+	q.counts.add(func(r *WorkReport) { r.Dead++ })
+	log("queue: %s: given up after %d deliveries, moved to %s: %v", kind, n, DeadStream, err)
+	m.TermWithReason(err.Error())
+}
+
+// doSources collects the sources of msgs, stores their articles, queues
+// each stored article for extraction and acknowledges each source whose
+// articles are all stored and queued.
+func (q *Queue) doSources(ctx context.Context, w Worker, msgs []jetstream.Msg) {
+	stop := q.working(msgs)
+	defer stop()
+	type state struct {
+		msg      jetstream.Msg
+		src      Source
+		articles []toExtract
+		stored   int
+		failures []error
+		storeErr error
+	}
+	// The sources of one ingest's choices are collected together.
+	type choice struct {
+		since time.Time
+		depth int
+	}
+	groups := map[choice][]*state{}
+	for _, m := range msgs {
+		var src Source
+		if err := json.Unmarshal(m.Data(), &src); err != nil || src.Source == "" {
+			q.failed(ctx, m, "fetch", fmt.Errorf("%w: not a source: %q", errPermanent, m.Data()), w.Log)
+			continue
+		}
+		k := choice{src.Since, src.Depth}
+		groups[k] = append(groups[k], &state{msg: m, src: src})
+	}
+	for k, group := range groups {
+		bySource := map[string]*state{}
+		var sources []string
+		for _, st := range group {
+			if bySource[st.src.Source] == nil {
+				sources = append(sources, st.src.Source)
+			} else {
+				st.msg.Ack() // the same source twice in one batch: once is enough
+				continue
+			}
+			bySource[st.src.Source] = st
+		}
+		owner := func(r storyline.Collected) []*state {
+			if st := bySource[r.Source]; st != nil {
+				return []*state{st}
+			}
+			return group // a source the collector renamed: it counts for all
+		}
+		results := make(chan storyline.Collected)
+		go func() {
+			defer close(results)
+			w.Collector(k.since, k.depth).Collect(ctx, sources, results)
+		}()
+		writeCtx := context.WithoutCancel(ctx) // what was collected is stored
+		var batch []storyline.Collected
+		flush := func() {
+			for i, stored := range pipeline.StoreCollected(writeCtx, w.Store, batch) {
+				r := batch[i]
+				for _, st := range owner(r) {
+					if stored.Err != nil {
+						st.storeErr = fmt.Errorf("%s: %w", r.Input, stored.Err)
+						continue
+					}
+					st.stored++
+					st.articles = append(st.articles, toExtract{ID: r.Article.ID, Hash: r.Article.ContentHash()})
+				}
+			}
+			batch = batch[:0]
+		}
+		for r := range results {
+			switch {
+			case r.Err != nil:
+				if ctx.Err() == nil {
+					w.Log("ingest: %s: %v", r.Input, r.Err)
+				}
+				for _, st := range owner(r) {
+					st.failures = append(st.failures, fmt.Errorf("%s: %w", r.Input, r.Err))
+				}
+			case r.NotModified:
+				for _, st := range owner(r) {
+					st.stored++
+					if r.KnownID != "" {
+						st.articles = append(st.articles, toExtract{ID: r.KnownID})
+					}
+				}
+			case r.Skipped != "":
+			default:
+				batch = append(batch, r)
+				if len(batch) == 256 {
+					flush()
+				}
+			}
+		}
+		flush()
+		for _, st := range group {
+			if bySource[st.src.Source] != st {
+				continue
+			}
+			switch {
+			case ctx.Err() != nil:
+				// Cut short: what was stored stays; the source is done
+				// again by the next worker to take it.
+				st.msg.Nak()
+			case st.storeErr != nil:
+				q.failed(ctx, st.msg, "fetch", st.storeErr, w.Log)
+			case st.stored == 0 && len(st.failures) > 0:
+				q.failed(ctx, st.msg, "fetch", errors.Join(st.failures...), w.Log)
+			default:
+				// Entries of a feed that failed were logged, as an ingest
+				// in one process logs them; the rest is done.
+				if err := q.queueArticles(ctx, st.articles); err != nil {
+					w.Log("queue: %s: %v", st.src.Source, err)
+					st.msg.Nak()
+					continue
+				}
+				st.msg.Ack()
+				q.counts.add(func(r *WorkReport) { r.Sources++ })
+			}
+		}
+	}
+}
+
+// queueArticles publishes the stored articles for extraction.
+func (q *Queue) queueArticles(ctx context.Context, arts []toExtract) error {
+	for _, a := range arts {
+		if _, err := q.publish(ctx, extractSubject, a.id(), a, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// doArticles extracts the articles of msgs and acknowledges each whose
+// extraction is stored (or was current). It reports whether any
+// extraction was written.
+func (q *Queue) doArticles(ctx context.Context, w Worker, x pipeline.Extractor, msgs []jetstream.Msg) (wrote bool) {
+	stop := q.working(msgs)
+	defer stop()
+	var ids []string
+	var held []jetstream.Msg
+	for _, m := range msgs {
+		var a toExtract
+		if err := json.Unmarshal(m.Data(), &a); err != nil || a.ID == "" {
+			q.failed(ctx, m, "extract", fmt.Errorf("%w: not an article: %q", errPermanent, m.Data()), w.Log)
+			continue
+		}
+		ids = append(ids, a.ID)
+		held = append(held, m)
+	}
+	if len(ids) == 0 {
+		return false
+	}
+	report, errs := pipeline.ExtractArticles(ctx, w.Store, x, ids)
+	q.counts.add(func(r *WorkReport) {
+		r.Extracted += report.Extracted
+		r.Current += report.Current
+	})
+	for i, m := range held {
+		switch err := errs[i]; {
+		case err == nil:
+			m.Ack()
+		case ctx.Err() != nil:
+			m.Nak()
+		default:
+			q.failed(ctx, m, "extract", fmt.Errorf("%s: %w", ids[i], err), w.Log)
+		}
+	}
+	return report.Extracted > 0
+}
+
+// storiesLoop brings the stories up to date once extraction has paused
+// for storiesQuiet after writing, until ctx is cancelled.
+func storiesLoop(ctx context.Context, w Worker, due <-chan string) {
+	for {
+		var version string
+		select {
+		case version = <-due:
+		case <-ctx.Done():
+			return
+		}
+	quiet:
+		for {
+			select {
+			case version = <-due:
+			case <-time.After(storiesQuiet):
+				break quiet
+			case <-ctx.Done():
+				return
+			}
+		}
+		if err := w.Stories(ctx, version); err != nil && ctx.Err() == nil {
+			w.Log("stories: %v", err)
+		}
+	}
+}
