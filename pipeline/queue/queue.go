@@ -198,6 +198,21 @@ func (q *Queue) Pending(ctx context.Context) (Backlog, error) {
 	return b, nil
 }
 
+// Accepted returns how many messages the work stream has taken since it
+// was made, duplicates dropped: with the work done, one per source and one
+// per version of each article stored.
+func (q *Queue) Accepted(ctx context.Context) (uint64, error) {
+	st, err := q.js.Stream(ctx, WorkStream)
+	if err != nil {
+		return 0, fmt.Errorf("queue: %w", err)
+	}
+	info, err := st.Info(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("queue: %w", err)
+	}
+	return info.State.LastSeq, nil
+}
+
 // DeadLetters returns how many messages the dead-letter stream holds.
 func (q *Queue) DeadLetters(ctx context.Context) (uint64, error) {
 	st, err := q.js.Stream(ctx, DeadStream)
