@@ -22,7 +22,10 @@
 // A message whose work fails is delivered again after a growing delay; on
 // its last delivery (Config.MaxDeliver) it goes to the dead-letter stream
 // with its error in a header and is terminated, so a poison message costs a
-// bounded number of attempts and is kept for a person to read.
+// bounded number of attempts and is kept for a person to read. A message
+// that a worker dies on every time reaches its last delivery with no one
+// to say so: JetStream's max-deliveries advisory does, and the workers
+// that hear it move the message to the dead letters.
 //
 // Politeness across workers: a shared limiter in a JetStream key-value
 // bucket holds, per host, the time the next request may start; each worker
@@ -32,7 +35,7 @@
 // Caveats: a feed, a sitemap or a directory is one message, so its entries
 // are fetched by the worker that holds it (the limiter still paces every
 // request); local files must be readable at the same path by every worker.
-// A message a worker dies on at its last delivery stays in the stream
-// undelivered (JetStream stops there): `nats stream info STORYLINE_WORK`
-// shows it.
+// An advisory sent while no worker runs is lost: the message it is about
+// stays in the work stream, undelivered (`nats stream info STORYLINE_WORK`
+// counts it).
 package queue

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -425,5 +426,83 @@ func TestWorkersShareTheHostsPace(t *testing.T) {
 	}
 	if span, want := starts[n-1].Sub(starts[0]), time.Duration(n-1)*interval*9/10; span < want {
 		t.Errorf("%d requests within %v, want at least %v", n, span, want)
+	}
+}
+
+func TestMessagesThatKillEveryWorkerGoToTheDeadLetters(t *testing.T) {
+	srv := natstest.Start(t)
+	s := testStore(t)
+	cfg := Config{AckWait: 500 * time.Millisecond, MaxDeliver: 2}
+	q := openQueue(t, srv, cfg)
+	ctx := context.Background()
+	if _, err := q.Publish(ctx, []Source{{Source: "/no/such/page.html"}}); err != nil {
+		t.Fatal(err)
+	}
+	// A worker that only extracts, watching for abandoned messages.
+	wctx, cancel := context.WithCancel(ctx)
+	done := make(chan *WorkReport)
+	go func() {
+		w := worker(s, &wordCounter{}, t.Logf)
+		w.Collector = nil
+		r, _ := q.Work(wctx, w)
+		done <- r
+	}()
+	// Workers that take the source and die on it, twice.
+	for range cfg.MaxDeliver {
+		dying := openQueue(t, srv, cfg)
+		c, err := dying.js.Consumer(ctx, WorkStream, fetchConsumer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := c.Next(jetstream.FetchMaxWait(5 * time.Second))
+		if err != nil {
+			t.Fatalf("the dying worker got no message: %v", err)
+		}
+		if meta, err := m.Metadata(); err == nil {
+			t.Logf("taken, delivery %d", meta.NumDelivered)
+		}
+		dying.Close()
+	}
+	// JetStream finds a message past its deliveries when a worker asks
+	// for the next one: a fetching worker asks, and gets nothing.
+	c, err := q.js.Consumer(ctx, WorkStream, fetchConsumer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err := c.Next(jetstream.FetchMaxWait(2 * time.Second)); err == nil {
+		t.Fatalf("delivered a third time: %s", m.Data())
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		n, err := q.DeadLetters(ctx)
+		if err == nil && n == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d dead letters (%v) after the last delivery was abandoned, want 1", n, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	if r := <-done; r.Dead != 1 {
+		t.Errorf("the watching worker did %+v, want 1 dead letter", r)
+	}
+	dead, err := q.js.Stream(ctx, DeadStream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := dead.GetMsg(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Header.Get(ErrorHeader); !strings.Contains(got, "delivered 2 times, never acknowledged") {
+		t.Errorf("dead letter's error = %q", got)
+	}
+	work, err := q.js.Stream(ctx, WorkStream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info, err := work.Info(ctx); err != nil || info.State.Msgs != 0 {
+		t.Errorf("the work stream still holds %d messages (%v), want none", info.State.Msgs, err)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"sync"
 	"time"
 
@@ -90,6 +89,11 @@ func (q *Queue) work(ctx context.Context, w Worker, c *counts) error {
 		return fmt.Errorf("queue: consumer %s: %w", extractConsumer, err)
 	}
 	q.counts = c
+	stopWatch, err := q.watchAbandoned(ctx, w.Log)
+	if err != nil {
+		return err
+	}
+	defer stopWatch()
 	g, gctx := errgroup.WithContext(ctx)
 	if w.Collector != nil {
 		g.Go(func() error {
@@ -236,38 +240,6 @@ func (q *Queue) working(msgs []jetstream.Msg) (stop func()) {
 		close(done)
 		wg.Wait()
 	}
-}
-
-// failed settles a message whose work failed: delivered again after a
-// pause that grows with each delivery, or, on its last delivery or for a
-// permanent error, sent to the dead letters with its error and terminated.
-func (q *Queue) failed(ctx context.Context, m jetstream.Msg, kind string, err error, log pipeline.Logger) {
-	n := uint64(1)
-	if meta, merr := m.Metadata(); merr == nil {
-		n = meta.NumDelivered
-	}
-	if !errors.Is(err, errPermanent) && n < uint64(q.cfg.MaxDeliver) {
-		log("queue: %s: delivery %d of %d failed, trying again: %v", kind, n, q.cfg.MaxDeliver, err)
-		q.counts.add(func(r *WorkReport) { r.Retried++ })
-		m.NakWithDelay(min(time.Second<<(n-1), time.Minute))
-		return
-	}
-	h := nats.Header{}
-	h.Set(ErrorHeader, err.Error())
-	h.Set(SubjectHeader, m.Subject())
-	h.Set(DeliveriesHeader, strconv.FormatUint(n, 10))
-	id := kind + " " + string(m.Data())
-	if meta, merr := m.Metadata(); merr == nil {
-		id = "dead " + strconv.FormatUint(meta.Sequence.Stream, 10)
-	}
-	if _, perr := q.publishRaw(context.WithoutCancel(ctx), deadPrefix+kind, id, m.Data(), h); perr != nil {
-		log("queue: %s: %v; keeping it for another delivery: %v", kind, err, perr)
-		m.Nak()
-		return
-	}
-	q.counts.add(func(r *WorkReport) { r.Dead++ })
-	log("queue: %s: given up after %d deliveries, moved to %s: %v", kind, n, DeadStream, err)
-	m.TermWithReason(err.Error())
 }
 
 // doSources collects the sources of msgs, stores their articles, queues
