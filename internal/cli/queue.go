@@ -33,9 +33,9 @@ func addQueueFlags(fs *flag.FlagSet) *queueFlags {
 	fs.StringVar(&qf.url, "queue", "", "publish the sources to the NATS JetStream work queue at this `URL` (nats://host:4222) instead of collecting them")
 	fs.BoolVar(&qf.worker, "worker", false, "with -queue: take work from the queue (fetch, store, extract, stories) until stopped; no SOURCE")
 	durationFlag(fs, &qf.cfg.AckWait, "ack-wait", queue.DefaultAckWait, 0, true,
-		"with -queue: a message held this `long` without word from its worker (one killed) is delivered again")
+		"with -queue: a message held for this `duration` without word from its worker (one killed) is delivered again")
 	intAtLeast(fs, &qf.maxDeliver, "max-deliver", queue.DefaultMaxDeliver, 1,
-		"with -queue: deliveries of a message whose work fails before it goes to the dead letters (`n`)")
+		"with -queue: `n` deliveries of a message whose work fails, then it goes to the dead letters")
 	return qf
 }
 
