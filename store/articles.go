@@ -126,7 +126,13 @@ func putArticle(tx *bolt.Tx, a *storyline.Article, p storyline.ArticlePut) (stor
 	}
 	articles := tx.Bucket(bucketArticles)
 	articles.FillPercent = fillPercent
-	return r, articles.Put([]byte(a.ID), value)
+	if err := articles.Put([]byte(a.ID), value); err != nil {
+		return r, err
+	}
+	if r.Outcome == storyline.Unchanged {
+		return r, nil // only the validators changed: nothing the index files
+	}
+	return r, reindex(tx, []byte(a.ID))
 }
 
 // articleHeader is what a write needs of a stored article, decoded without

@@ -17,6 +17,8 @@
 //	urls          requested URL → ID, for conditional requests
 //	fingerprints  near-duplicate band key + article handle, no value
 //	handles       article handle (6 bytes of SHA-256 of the ID) → ID
+//	query_index   term (index.go) + 0 + ID, no value: the query index
+//	query_terms   ID → the terms it is filed under
 //
 // Values are JSON compressed with zstd (codec.go): JSON once decompressed,
 // and the extractions' repetitive JSON shrinks several times. Every write

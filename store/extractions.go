@@ -70,7 +70,10 @@ func (db *DB) PutExtractions(ctx context.Context, xs []*storyline.Extraction) []
 		}
 		b := tx.Bucket(bucketExtractions)
 		b.FillPercent = fillPercent
-		return b.Put(id, values[i])
+		if err := b.Put(id, values[i]); err != nil {
+			return err
+		}
+		return reindex(tx, id)
 	}, fail)
 	return errs
 }

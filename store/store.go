@@ -28,7 +28,8 @@ var (
 	bucketHandles      = []byte("handles")
 	keySchema          = []byte("schema")
 	allBuckets         = [][]byte{bucketMeta, bucketArticles, bucketExtractions, bucketURLs, bucketFingerprints, bucketHandles,
-		bucketStories, bucketStoryOf, bucketStale, bucketStoryKeys, bucketAnchors, bucketProfiles, bucketChanged}
+		bucketStories, bucketStoryOf, bucketStale, bucketStoryKeys, bucketAnchors, bucketProfiles, bucketChanged,
+		bucketIndex, bucketTerms}
 )
 
 // fillPercent packs the pages of buckets that mostly grow: bbolt's default
@@ -102,6 +103,10 @@ func open(path string, readOnly bool) (db *DB, err error) {
 		if err := db.init(); err != nil {
 			b.Close()
 			return nil, err
+		}
+		if err := db.buildIndex(context.Background()); err != nil {
+			b.Close()
+			return nil, fmt.Errorf("open store %s: %w", path, err)
 		}
 	} else if err := db.checkSchema(); err != nil {
 		b.Close()

@@ -78,17 +78,13 @@ func runDump(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 		if err != nil {
 			return fail(err)
 		}
-		names, err := storyNames(ctx, s, storyOf)
-		if err != nil {
-			return fail(err)
-		}
 		w := bufio.NewWriter(stdout)
 		write := jsonLines(w)
 		if format == "csv" {
 			write = csvRows(w, *snippets)
 		}
 		missing, stale := 0, 0
-		err = s.ForEach(ctx, func(a *storyline.Article, x *storyline.Extraction) error {
+		dump := func(names *identity.People, a *storyline.Article, x *storyline.Extraction) error {
 			line := dumpLine{ID: a.ID, URL: a.URL, Title: a.Title, Source: a.Source, Published: a.PublishedDate(),
 				DuplicateOf: a.DuplicateOf, Story: storyOf[a.ID], Entities: []dumpEntity{}}
 			var ents []storyline.Entity
@@ -116,7 +112,31 @@ func runDump(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 				line.Text = &a.Text
 			}
 			return write(line)
-		})
+		}
+		members := membersOf(storyOf)
+		ids, indexed, err := q.candidates(ctx, s, members, storyOf)
+		switch {
+		case err != nil:
+		case indexed:
+			// The reports the index finds, their people named over their
+			// stories.
+			var reports map[string]report
+			var names *identity.People
+			if reports, names, err = loadScopes(ctx, s, ids, members, storyOf); err != nil {
+				break
+			}
+			for _, id := range ids {
+				if err = dump(names, reports[id].a, reports[id].x); err != nil {
+					break
+				}
+			}
+		default:
+			var names *identity.People
+			if names, err = storyNames(ctx, s, storyOf); err != nil {
+				break
+			}
+			err = s.ForEach(ctx, func(a *storyline.Article, x *storyline.Extraction) error { return dump(names, a, x) })
+		}
 		if ferr := w.Flush(); err == nil {
 			err = ferr
 		}
