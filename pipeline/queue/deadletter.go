@@ -10,21 +10,19 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
-
-	"github.com/storyline/storyline/pipeline"
 )
 
 // failed settles a message whose work failed: delivered again after a
 // pause that grows with each delivery, or, on its last delivery or for a
 // permanent error, sent to the dead letters with its error and terminated.
-func (q *Queue) failed(ctx context.Context, m jetstream.Msg, kind string, err error, log pipeline.Logger) {
+func (s *shift) failed(ctx context.Context, m jetstream.Msg, kind string, err error) {
 	n := uint64(1)
 	if meta, merr := m.Metadata(); merr == nil {
 		n = meta.NumDelivered
 	}
-	if !errors.Is(err, errPermanent) && n < uint64(q.cfg.MaxDeliver) {
-		log("queue: %s: delivery %d of %d failed, trying again: %v", kind, n, q.cfg.MaxDeliver, err)
-		q.counts.add(func(r *WorkReport) { r.Retried++ })
+	if !errors.Is(err, errPermanent) && n < uint64(s.cfg.MaxDeliver) {
+		s.w.Log("queue: %s: delivery %d of %d failed, trying again: %v", kind, n, s.cfg.MaxDeliver, err)
+		s.counts.add(func(r *WorkReport) { r.Retried++ })
 		m.NakWithDelay(min(time.Second<<(n-1), time.Minute))
 		return
 	}
@@ -36,13 +34,13 @@ func (q *Queue) failed(ctx context.Context, m jetstream.Msg, kind string, err er
 	if meta, merr := m.Metadata(); merr == nil {
 		id = "dead " + strconv.FormatUint(meta.Sequence.Stream, 10)
 	}
-	if _, perr := q.publishRaw(context.WithoutCancel(ctx), deadPrefix+kind, id, m.Data(), h); perr != nil {
-		log("queue: %s: %v; keeping it for another delivery: %v", kind, err, perr)
+	if _, perr := s.publishRaw(context.WithoutCancel(ctx), deadPrefix+kind, id, m.Data(), h); perr != nil {
+		s.w.Log("queue: %s: %v; keeping it for another delivery: %v", kind, err, perr)
 		m.Nak()
 		return
 	}
-	q.counts.add(func(r *WorkReport) { r.Dead++ })
-	log("queue: %s: given up after %d deliveries, moved to %s: %v", kind, n, DeadStream, err)
+	s.counts.add(func(r *WorkReport) { r.Dead++ })
+	s.w.Log("queue: %s: given up after %d deliveries, moved to %s: %v", kind, n, DeadStream, err)
 	m.TermWithReason(err.Error())
 }
 
@@ -56,8 +54,8 @@ const maxDeliveriesAdvisory = "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES." + Wo
 // keep it in the work stream, never delivered again and counted nowhere.
 // Every worker watches; the dead letter's Nats-Msg-Id makes the move
 // happen once.
-func (q *Queue) watchAbandoned(ctx context.Context, log pipeline.Logger) (stop func(), err error) {
-	sub, err := q.nc.Subscribe(maxDeliveriesAdvisory, func(m *nats.Msg) {
+func (s *shift) watchAbandoned(ctx context.Context) (stop func(), err error) {
+	sub, err := s.nc.Subscribe(maxDeliveriesAdvisory, func(m *nats.Msg) {
 		var adv struct {
 			Consumer   string `json:"consumer"`
 			StreamSeq  uint64 `json:"stream_seq"`
@@ -66,7 +64,7 @@ func (q *Queue) watchAbandoned(ctx context.Context, log pipeline.Logger) (stop f
 		if json.Unmarshal(m.Data, &adv) != nil || adv.StreamSeq == 0 {
 			return
 		}
-		q.bury(context.WithoutCancel(ctx), adv.Consumer, adv.StreamSeq, adv.Deliveries, log)
+		s.bury(context.WithoutCancel(ctx), adv.Consumer, adv.StreamSeq, adv.Deliveries)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("queue: watch %s: %w", maxDeliveriesAdvisory, err)
@@ -76,12 +74,12 @@ func (q *Queue) watchAbandoned(ctx context.Context, log pipeline.Logger) (stop f
 
 // bury moves message seq of the work stream, abandoned by its workers, to
 // the dead letters.
-func (q *Queue) bury(ctx context.Context, consumer string, seq, deliveries uint64, log pipeline.Logger) {
+func (s *shift) bury(ctx context.Context, consumer string, seq, deliveries uint64) {
 	ctx, cancel := context.WithTimeout(ctx, opTimeout)
 	defer cancel()
-	st, err := q.js.Stream(ctx, WorkStream)
+	st, err := s.js.Stream(ctx, WorkStream)
 	if err != nil {
-		log("queue: abandoned message %d: %v", seq, err)
+		s.w.Log("queue: abandoned message %d: %v", seq, err)
 		return
 	}
 	m, err := st.GetMsg(ctx, seq)
@@ -89,7 +87,7 @@ func (q *Queue) bury(ctx context.Context, consumer string, seq, deliveries uint6
 		return // another worker moved it
 	}
 	if err != nil {
-		log("queue: abandoned message %d: %v", seq, err)
+		s.w.Log("queue: abandoned message %d: %v", seq, err)
 		return
 	}
 	reason := fmt.Sprintf("delivered %d times, never acknowledged: the worker holding it stopped each time (killed, out of memory, crashed)", deliveries)
@@ -97,16 +95,16 @@ func (q *Queue) bury(ctx context.Context, consumer string, seq, deliveries uint6
 	h.Set(ErrorHeader, reason)
 	h.Set(SubjectHeader, m.Subject)
 	h.Set(DeliveriesHeader, strconv.FormatUint(deliveries, 10))
-	if _, err := q.publishRaw(ctx, deadPrefix+consumer, "dead "+strconv.FormatUint(seq, 10), m.Data, h); err != nil {
-		log("queue: abandoned message %d: %v", seq, err)
+	if _, err := s.publishRaw(ctx, deadPrefix+consumer, "dead "+strconv.FormatUint(seq, 10), m.Data, h); err != nil {
+		s.w.Log("queue: abandoned message %d: %v", seq, err)
 		return
 	}
 	if err := st.DeleteMsg(ctx, seq); err != nil {
 		if !errors.Is(err, jetstream.ErrMsgNotFound) {
-			log("queue: abandoned message %d: moved to %s but not deleted: %v", seq, DeadStream, err)
+			s.w.Log("queue: abandoned message %d: moved to %s but not deleted: %v", seq, DeadStream, err)
 		}
 		return
 	}
-	q.counts.add(func(r *WorkReport) { r.Dead++ })
-	log("queue: %s: %s, moved to %s: %s", consumer, m.Data, DeadStream, reason)
+	s.counts.add(func(r *WorkReport) { r.Dead++ })
+	s.w.Log("queue: %s: %s, moved to %s: %s", consumer, m.Data, DeadStream, reason)
 }

@@ -83,8 +83,6 @@ type Queue struct {
 	nc  *nats.Conn
 	js  jetstream.JetStream
 	cfg Config
-	// counts is what the running Work did; a Queue runs one Work at a time.
-	counts *counts
 }
 
 // opTimeout bounds one request to the server: a publish, a stream update.
@@ -106,7 +104,7 @@ func Open(ctx context.Context, serverURL string, cfg Config) (*Queue, error) {
 		nc.Close()
 		return nil, fmt.Errorf("queue: %w", err)
 	}
-	q := &Queue{nc: nc, js: js, cfg: cfg, counts: &counts{}}
+	q := &Queue{nc: nc, js: js, cfg: cfg}
 	if err := q.setUp(ctx); err != nil {
 		nc.Close()
 		return nil, fmt.Errorf("queue: %s: %w", Redact(serverURL), err)

@@ -68,53 +68,60 @@ func (c *counts) add(f func(r *WorkReport)) {
 func (q *Queue) Work(ctx context.Context, w Worker) (*WorkReport, error) {
 	w.Sources = max(w.Sources, 1)
 	w.Articles = max(w.Articles, 1)
-	c := &counts{}
-	err := q.work(ctx, w, c)
+	s := &shift{Queue: q, w: w}
+	err := s.run(ctx)
 	if ctx.Err() != nil {
 		err = nil // stopped: what was held is handed back
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	r := c.r
+	s.counts.mu.Lock()
+	defer s.counts.mu.Unlock()
+	r := s.counts.r
 	return &r, err
 }
 
-func (q *Queue) work(ctx context.Context, w Worker, c *counts) error {
-	fetch, err := q.js.Consumer(ctx, WorkStream, fetchConsumer)
+// shift is one Work call: the queue, what the worker does with what it
+// takes, and what it did.
+type shift struct {
+	*Queue
+	w      Worker
+	counts counts
+}
+
+func (s *shift) run(ctx context.Context) error {
+	fetch, err := s.js.Consumer(ctx, WorkStream, fetchConsumer)
 	if err != nil {
 		return fmt.Errorf("queue: consumer %s: %w", fetchConsumer, err)
 	}
-	extract, err := q.js.Consumer(ctx, WorkStream, extractConsumer)
+	extract, err := s.js.Consumer(ctx, WorkStream, extractConsumer)
 	if err != nil {
 		return fmt.Errorf("queue: consumer %s: %w", extractConsumer, err)
 	}
-	q.counts = c
-	stopWatch, err := q.watchAbandoned(ctx, w.Log)
+	stopWatch, err := s.watchAbandoned(ctx)
 	if err != nil {
 		return err
 	}
 	defer stopWatch()
 	g, gctx := errgroup.WithContext(ctx)
-	if w.Collector != nil {
+	if s.w.Collector != nil {
 		g.Go(func() error {
-			return q.loop(gctx, fetch, w.Sources, func(msgs []jetstream.Msg) error {
-				q.doSources(gctx, w, msgs)
+			return s.loop(gctx, fetch, s.w.Sources, func(msgs []jetstream.Msg) error {
+				s.doSources(gctx, msgs)
 				return nil
 			})
 		})
 	}
-	if w.Extractor != nil {
-		q.extractLoops(gctx, g, w, extract)
+	if s.w.Extractor != nil {
+		s.extractLoops(gctx, g, extract)
 	}
 	return g.Wait()
 }
 
 // extractLoops starts the extraction and the stories in g.
-func (q *Queue) extractLoops(gctx context.Context, g *errgroup.Group, w Worker, extract jetstream.Consumer) {
+func (s *shift) extractLoops(gctx context.Context, g *errgroup.Group, extract jetstream.Consumer) {
 	due := make(chan string, 1) // the extractor version whose stories are due
-	extractor := sync.OnceValues(w.Extractor)
+	extractor := sync.OnceValues(s.w.Extractor)
 	g.Go(func() error {
-		return q.loop(gctx, extract, w.Articles, func(msgs []jetstream.Msg) error {
+		return s.loop(gctx, extract, s.w.Articles, func(msgs []jetstream.Msg) error {
 			x, err := extractor()
 			if err != nil {
 				for _, m := range msgs {
@@ -122,7 +129,7 @@ func (q *Queue) extractLoops(gctx context.Context, g *errgroup.Group, w Worker, 
 				}
 				return fmt.Errorf("queue: load the extractor: %w", err)
 			}
-			if q.doArticles(gctx, w, x, msgs) {
+			if s.doArticles(gctx, x, msgs) {
 				select {
 				case due <- x.Version():
 				default:
@@ -131,7 +138,7 @@ func (q *Queue) extractLoops(gctx context.Context, g *errgroup.Group, w Worker, 
 			return nil
 		})
 	})
-	if w.Stories != nil {
+	if s.w.Stories != nil {
 		g.Go(func() error {
 			// A worker killed after its last extraction left the
 			// stories behind: the next one to start brings them up to date.
@@ -141,7 +148,7 @@ func (q *Queue) extractLoops(gctx context.Context, g *errgroup.Group, w Worker, 
 				default: // due already
 				}
 			}
-			storiesLoop(gctx, w, due)
+			storiesLoop(gctx, s.w, due)
 			return nil
 		})
 	}
@@ -245,8 +252,8 @@ func (q *Queue) working(msgs []jetstream.Msg) (stop func()) {
 // doSources collects the sources of msgs, stores their articles, queues
 // each stored article for extraction and acknowledges each source whose
 // articles are all stored and queued.
-func (q *Queue) doSources(ctx context.Context, w Worker, msgs []jetstream.Msg) {
-	stop := q.working(msgs)
+func (s *shift) doSources(ctx context.Context, msgs []jetstream.Msg) {
+	stop := s.working(msgs)
 	defer stop()
 	type state struct {
 		msg      jetstream.Msg
@@ -265,7 +272,7 @@ func (q *Queue) doSources(ctx context.Context, w Worker, msgs []jetstream.Msg) {
 	for _, m := range msgs {
 		var src Source
 		if err := json.Unmarshal(m.Data(), &src); err != nil || src.Source == "" {
-			q.failed(ctx, m, "fetch", fmt.Errorf("%w: not a source: %q", errPermanent, m.Data()), w.Log)
+			s.failed(ctx, m, "fetch", fmt.Errorf("%w: not a source: %q", errPermanent, m.Data()))
 			continue
 		}
 		k := choice{src.Since, src.Depth}
@@ -292,12 +299,12 @@ func (q *Queue) doSources(ctx context.Context, w Worker, msgs []jetstream.Msg) {
 		results := make(chan storyline.Collected)
 		go func() {
 			defer close(results)
-			w.Collector(k.since, k.depth).Collect(ctx, sources, results)
+			s.w.Collector(k.since, k.depth).Collect(ctx, sources, results)
 		}()
 		writeCtx := context.WithoutCancel(ctx) // what was collected is stored
 		var batch []storyline.Collected
 		flush := func() {
-			for i, stored := range pipeline.StoreCollected(writeCtx, w.Store, batch) {
+			for i, stored := range pipeline.StoreCollected(writeCtx, s.w.Store, batch) {
 				r := batch[i]
 				for _, st := range owner(r) {
 					if stored.Err != nil {
@@ -314,7 +321,7 @@ func (q *Queue) doSources(ctx context.Context, w Worker, msgs []jetstream.Msg) {
 			switch {
 			case r.Err != nil:
 				if ctx.Err() == nil {
-					w.Log("ingest: %s: %v", r.Input, r.Err)
+					s.w.Log("ingest: %s: %v", r.Input, r.Err)
 				}
 				for _, st := range owner(r) {
 					st.failures = append(st.failures, fmt.Errorf("%s: %w", r.Input, r.Err))
@@ -345,19 +352,19 @@ func (q *Queue) doSources(ctx context.Context, w Worker, msgs []jetstream.Msg) {
 				// again by the next worker to take it.
 				st.msg.Nak()
 			case st.storeErr != nil:
-				q.failed(ctx, st.msg, "fetch", st.storeErr, w.Log)
+				s.failed(ctx, st.msg, "fetch", st.storeErr)
 			case st.stored == 0 && len(st.failures) > 0:
-				q.failed(ctx, st.msg, "fetch", errors.Join(st.failures...), w.Log)
+				s.failed(ctx, st.msg, "fetch", errors.Join(st.failures...))
 			default:
 				// Entries of a feed that failed were logged, as an ingest
 				// in one process logs them; the rest is done.
-				if err := q.queueArticles(ctx, st.articles); err != nil {
-					w.Log("queue: %s: %v", st.src.Source, err)
+				if err := s.queueArticles(ctx, st.articles); err != nil {
+					s.w.Log("queue: %s: %v", st.src.Source, err)
 					st.msg.Nak()
 					continue
 				}
 				st.msg.Ack()
-				q.counts.add(func(r *WorkReport) { r.Sources++ })
+				s.counts.add(func(r *WorkReport) { r.Sources++ })
 			}
 		}
 	}
@@ -376,15 +383,15 @@ func (q *Queue) queueArticles(ctx context.Context, arts []toExtract) error {
 // doArticles extracts the articles of msgs and acknowledges each whose
 // extraction is stored (or was current). It reports whether any
 // extraction was written.
-func (q *Queue) doArticles(ctx context.Context, w Worker, x pipeline.Extractor, msgs []jetstream.Msg) (wrote bool) {
-	stop := q.working(msgs)
+func (s *shift) doArticles(ctx context.Context, x pipeline.Extractor, msgs []jetstream.Msg) (wrote bool) {
+	stop := s.working(msgs)
 	defer stop()
 	var ids []string
 	var held []jetstream.Msg
 	for _, m := range msgs {
 		var a toExtract
 		if err := json.Unmarshal(m.Data(), &a); err != nil || a.ID == "" {
-			q.failed(ctx, m, "extract", fmt.Errorf("%w: not an article: %q", errPermanent, m.Data()), w.Log)
+			s.failed(ctx, m, "extract", fmt.Errorf("%w: not an article: %q", errPermanent, m.Data()))
 			continue
 		}
 		ids = append(ids, a.ID)
@@ -393,8 +400,8 @@ func (q *Queue) doArticles(ctx context.Context, w Worker, x pipeline.Extractor, 
 	if len(ids) == 0 {
 		return false
 	}
-	report, errs := pipeline.ExtractArticles(ctx, w.Store, x, ids)
-	q.counts.add(func(r *WorkReport) {
+	report, errs := pipeline.ExtractArticles(ctx, s.w.Store, x, ids)
+	s.counts.add(func(r *WorkReport) {
 		r.Extracted += report.Extracted
 		r.Current += report.Current
 	})
@@ -405,7 +412,7 @@ func (q *Queue) doArticles(ctx context.Context, w Worker, x pipeline.Extractor, 
 		case ctx.Err() != nil:
 			m.Nak()
 		default:
-			q.failed(ctx, m, "extract", fmt.Errorf("%s: %w", ids[i], err), w.Log)
+			s.failed(ctx, m, "extract", fmt.Errorf("%s: %w", ids[i], err))
 		}
 	}
 	return report.Extracted > 0
