@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -132,17 +133,18 @@ func putArticle(tx *bolt.Tx, a *storyline.Article, p storyline.ArticlePut) (stor
 	if r.Outcome == storyline.Unchanged {
 		return r, nil // only the validators changed: nothing the index files
 	}
-	return r, reindex(tx, []byte(a.ID))
+	return r, reindex(tx, []byte(a.ID), a.Hash, a.Published, nil)
 }
 
 // articleHeader is what a write needs of a stored article, decoded without
 // its text.
 type articleHeader struct {
 	found        bool
-	Hash         string `json:"hash"`
-	DuplicateOf  string `json:"duplicate_of"`
-	ETag         string `json:"etag"`
-	LastModified string `json:"last_modified"`
+	Hash         string    `json:"hash"`
+	DuplicateOf  string    `json:"duplicate_of"`
+	ETag         string    `json:"etag"`
+	LastModified string    `json:"last_modified"`
+	Published    time.Time `json:"published"`
 }
 
 func header(tx *bolt.Tx, id string) articleHeader {

@@ -73,7 +73,7 @@ func (db *DB) PutExtractions(ctx context.Context, xs []*storyline.Extraction) []
 		if err := b.Put(id, values[i]); err != nil {
 			return err
 		}
-		return reindex(tx, id)
+		return reindex(tx, id, h.Hash, h.Published, xs[i])
 	}, fail)
 	return errs
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -103,7 +104,7 @@ func terms(published time.Time, current bool, ents []storedEntity) []Term {
 		return strings.IndexByte(t.Value, 0) >= 0 || t.Value == "" && t.Kind != TermUndated
 	})
 	slices.SortFunc(out, func(a, b Term) int {
-		return strings.Compare(string(a.Kind)+"\x00"+a.Value, string(b.Kind)+"\x00"+b.Value)
+		return cmp.Or(strings.Compare(string(a.Kind), string(b.Kind)), strings.Compare(a.Value, b.Value))
 	})
 	return slices.Compact(out)
 }
@@ -114,10 +115,12 @@ func termPrefix(t Term) []byte {
 	return append(append(append(k, t.Kind...), t.Value...), 0)
 }
 
-// reindex files article id under its terms now, in place of those it
-// was filed under: called in every transaction that writes the article
-// or its extraction.
-func reindex(tx *bolt.Tx, id []byte) error {
+// reindex files article id, whose stored content has the given hash and
+// publication time, under its terms now, in place of those it was filed
+// under: called in every transaction that writes the article or its
+// extraction, after the write. x is the extraction just written, or nil
+// to read the stored one.
+func reindex(tx *bolt.Tx, id []byte, hash string, published time.Time, x *storyline.Extraction) error {
 	index, filed := tx.Bucket(bucketIndex), tx.Bucket(bucketTerms)
 	for rest := bytes.Clone(filed.Get(id)); len(rest) > 0; {
 		prefix, after, ok := bytes.Cut(rest, []byte{0})
@@ -129,27 +132,22 @@ func reindex(tx *bolt.Tx, id []byte) error {
 		}
 		rest = after
 	}
-	data := tx.Bucket(bucketArticles).Get(id)
-	if data == nil {
-		return filed.Delete(id)
-	}
-	var a struct {
-		Hash      string    `json:"hash"`
-		Published time.Time `json:"published"`
-	}
-	if err := decode(data, &a); err != nil {
-		return fmt.Errorf("article %s: %w", id, err)
-	}
-	current := false
-	var x storedExtraction
-	if v := tx.Bucket(bucketExtractions).Get(id); v != nil {
-		if err := decode(v, &x); err != nil {
+	var stored storedExtraction
+	switch v := tx.Bucket(bucketExtractions).Get(id); {
+	case x != nil:
+		stored.ArticleHash = x.ArticleHash
+		stored.Entities = make([]storedEntity, len(x.Entities))
+		for i, e := range x.Entities {
+			stored.Entities[i] = storedEntity{Type: e.Type, Norm: e.Norm}
+		}
+	case v != nil:
+		if err := decode(v, &stored); err != nil {
 			return fmt.Errorf("extraction %s: %w", id, err)
 		}
-		current = x.ArticleHash == a.Hash
 	}
+	current := (x != nil || stored.ArticleHash != "") && stored.ArticleHash == hash
 	var list []byte
-	for _, t := range terms(a.Published, current, x.Entities) {
+	for _, t := range terms(published, current, stored.Entities) {
 		p := termPrefix(t)
 		list = append(list, p...)
 		if err := index.Put(append(p, id...), nil); err != nil {
@@ -270,7 +268,8 @@ func (db *DB) buildIndex(ctx context.Context) error {
 		}
 		err = db.update(func(tx *bolt.Tx) error {
 			for _, id := range ids {
-				if err := reindex(tx, []byte(id)); err != nil {
+				h := header(tx, id)
+				if err := reindex(tx, []byte(id), h.Hash, h.Published, nil); err != nil {
 					return err
 				}
 			}
