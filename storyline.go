@@ -178,4 +178,13 @@ type Collected struct {
 	// Skipped says why Input, a file a directory holds, was not read (a
 	// PDF, an image); it is no failure.
 	Skipped string
+	// NotStarted is set, with nothing else, for an input that was queued
+	// (a source, a file of a directory, a feed entry) but never begun
+	// because the run was stopped: the next run does it.
+	NotStarted bool
+	// Queued, on a result that carries nothing else, is how many more
+	// results to expect from Source than one per input known so far: a
+	// feed of n entries is one input that stands for n, so n-1. It only
+	// feeds progress and its estimate of the time left.
+	Queued int
 }

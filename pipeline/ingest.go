@@ -18,6 +18,12 @@ type SourceSummary struct {
 	// an image); SkippedFiles names the first maxSkippedNames of them.
 	Skipped      int
 	SkippedFiles []string
+	// When the run was stopped: CutShort counts the inputs under way that
+	// it cut short, NotStarted those queued (a source, a file of a
+	// directory, a feed or sitemap entry, a link to follow) that were never
+	// begun. The lines of a JSON Lines file not yet read are neither: a
+	// file is not counted line by line before it is read.
+	CutShort, NotStarted int
 }
 
 // maxSkippedNames bounds the names of skipped files a summary keeps.
@@ -27,6 +33,10 @@ const maxSkippedNames = 1000
 type IngestReport struct {
 	Sources    []*SourceSummary // in the order the sources were given
 	Extraction ExtractReport
+	// Results counts the results the collector gave (NotStarted ones too);
+	// Expected the results it said to expect, one a source and more as
+	// listings were read. They are equal once a run ends.
+	Results, Expected int
 }
 
 // Failed counts the inputs that failed, in collecting, storing or extracting.
@@ -59,6 +69,7 @@ func Ingest(ctx context.Context, c Collector, s Store, extractor func() (Extract
 	for _, src := range sources {
 		summary(src)
 	}
+	report.Expected = len(sources)
 
 	results := make(chan storyline.Collected)
 	go func() {
@@ -97,7 +108,7 @@ func Ingest(ctx context.Context, c Collector, s Store, extractor func() (Extract
 	// What was collected is stored even once ctx is cancelled: Ctrl-C
 	// stops the fetching, not the writing of what was fetched.
 	writeCtx := context.WithoutCancel(ctx)
-	done, failed := 0, 0
+	done, failed := 0, 0 // results of inputs begun, and of those the failed
 	for first := range results {
 		// The articles' one writer: gather what the collector sends within
 		// a moment, up to a batch, and write it in one transaction; while
@@ -105,11 +116,21 @@ func Ingest(ctx context.Context, c Collector, s Store, extractor func() (Extract
 		// without bound.
 		var batch []storyline.Collected
 		for _, r := range gather(first, results) {
+			if r.Queued != 0 {
+				report.Expected += r.Queued
+				continue
+			}
+			report.Results++
+			if r.NotStarted {
+				summary(r.Source).NotStarted++
+				continue
+			}
 			done++
 			switch {
 			case r.Err != nil && stopped(ctx, r.Err):
 				// Cut short by the interrupt, not failed: the next run
 				// fetches it.
+				summary(r.Source).CutShort++
 			case r.Err != nil:
 				failed++
 				summary(r.Source).Failed++
@@ -131,7 +152,7 @@ func Ingest(ctx context.Context, c Collector, s Store, extractor func() (Extract
 				batch = append(batch, r)
 			}
 			if progress != nil {
-				progress(done, failed)
+				progress(done, failed, report.Expected)
 			}
 		}
 		for i, st := range storeArticles(writeCtx, s, batch) {

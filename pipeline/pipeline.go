@@ -56,9 +56,10 @@ const idChunk = 1024
 // their own goroutines: it must be safe for concurrent use.
 type Logger func(format string, args ...any)
 
-// Progress is told after each collected input how many were done and how
-// many of those failed.
-type Progress func(done, failed int)
+// Progress is told after each collected input how many were done, how
+// many of those failed, and how many are expected in all so far (it grows
+// as feeds, sitemaps and directories are read).
+type Progress func(done, failed, expected int)
 
 // linger is how long a writer waits for more after the first item of a
 // batch: long enough that what a fast source sends goes into one

@@ -1,5 +1,7 @@
 // Package timex reads, writes and compares TIMEX3 DATE values in the forms
-// storyline writes them: days (2023-04-25, 2023-04-25TNI), months
+// storyline and the TimeML golds write them: days (2023-04-25, and with a
+// part of the day, 2023-04-25TNI, which golds and stores of rules before
+// version 12 hold), months
 // (2023-04), years (2023), decades (199), ISO weeks (2023-W14), weekends
 // (2023-W12-WE), weekdays (XXXX-WXX-3), quarters (2023-Q1), seasons
 // (2023-SU), the references PAST_REF, PRESENT_REF and FUTURE_REF, and

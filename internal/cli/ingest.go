@@ -105,9 +105,9 @@ is not even downloaded.
 		go model()
 	}
 	report, err := ingestInto(ctx, s, co, sources, model, *verbose, stderr)
-	stopped := "what was collected so far is stored and extracted; the stories wait for the next 'ingest' or 'extract run'"
+	stopped := stoppedCounts(report) + "; what was collected so far is stored and extracted; the stories wait for the next 'ingest' or 'extract run'"
 	if model == nil {
-		stopped = "what was collected so far is stored; 'extract run' extracts it"
+		stopped = stoppedCounts(report) + "; what was collected so far is stored; 'extract run' extracts it"
 	}
 	return finishStatus(stderr, "ingest", stopped, err, report.Failed())
 }
@@ -201,6 +201,9 @@ func summarize(w io.Writer, sources []*pipeline.SourceSummary, verbose bool) {
 				line += " (-v names them)"
 			}
 		}
+		if n.CutShort > 0 || n.NotStarted > 0 {
+			line += fmt.Sprintf(", %d cut short, %d not started", n.CutShort, n.NotStarted)
+		}
 		if n.Duplicates > 0 {
 			line += fmt.Sprintf("; %d of the new are copies of stored reports", n.Duplicates)
 		}
@@ -227,6 +230,8 @@ func summarize(w io.Writer, sources []*pipeline.SourceSummary, verbose bool) {
 		all.Failed += src.Failed
 		all.Duplicates += src.Duplicates
 		all.Skipped += src.Skipped
+		all.CutShort += src.CutShort
+		all.NotStarted += src.NotStarted
 	}
 	fmt.Fprintln(w, counts(fmt.Sprintf("%d sources", len(sources)), all)+" (-v for each source)")
 }

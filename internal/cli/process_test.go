@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -226,15 +228,27 @@ func TestInterruptStopsCleanly(t *testing.T) {
 	if !ok || exit.ExitCode() != 130 {
 		t.Fatalf("ingest after SIGINT: %v, want exit status 130\n%s", err, stderr.String())
 	}
-	if !strings.Contains(stderr.String(), "interrupted") || !strings.Contains(stderr.String(), "new,") {
-		t.Errorf("stderr does not say how far it got:\n%s", stderr.String())
+	// One summary accounts for every entry of the sitemap: collected,
+	// failed, cut short or not started, exactly.
+	m := regexp.MustCompile(`ingest: interrupted; (\d+) collected, (\d+) extracted, (\d+) failed, (\d+) cut short, (\d+) not started \(`).
+		FindStringSubmatch(stderr.String())
+	if m == nil {
+		t.Fatalf("stderr does not say how far it got:\n%s", stderr.String())
+	}
+	n := make([]int, len(m))
+	for i := 1; i < len(m); i++ {
+		n[i], _ = strconv.Atoi(m[i])
+	}
+	collected, extracted, failed, cut, notStarted := n[1], n[2], n[3], n[4], n[5]
+	if sum := collected + failed + cut + notStarted; sum != 200 || notStarted == 0 {
+		t.Errorf("%d collected + %d failed + %d cut short + %d not started = %d, want 200 with some not started", collected, failed, cut, notStarted, sum)
 	}
 	a, x := verifyStore(t, db)
 	if a == 0 || a == 200 {
 		t.Errorf("%d articles stored when interrupted midway", a)
 	}
-	if x != a {
-		t.Errorf("%d articles stored, %d of them extracted: an interrupted ingest extracts what it stored", a, x)
+	if x != a || a != collected || x != extracted {
+		t.Errorf("%d articles stored, %d of them extracted, summary %d collected, %d extracted: an interrupted ingest extracts what it stored, and says so", a, x, collected, extracted)
 	}
 	t.Logf("interrupted after %v: %d of 200 articles stored, %d extracted, exit 130:\n%s", time.Since(start).Round(time.Millisecond), a, x, stderr.String())
 }

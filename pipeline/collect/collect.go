@@ -137,11 +137,19 @@ func New(opts Options) *Collector {
 // URL of an article page, a feed or a sitemap, a local .html, .txt, .jsonl
 // or feed (.xml) file, or a directory of such files. Collect returns when
 // every source is done or ctx is cancelled; it does not close out.
+//
+// Once ctx is cancelled, Collect begins nothing more, but it still sends
+// what was under way and, for each input it had queued and not begun (a
+// source, a file of a directory, a feed or sitemap entry), a NotStarted
+// result, so that a stopped run can say exactly what it left: the caller
+// reads out until Collect returns. Notes with Queued set tell how many
+// results to expect as listings are read.
 func (c *Collector) Collect(ctx context.Context, sources []string, out chan<- storyline.Collected) {
 	r := &run{ctx: ctx, out: out, opts: c.opts, web: c.newWeb(ctx, out, sources), files: map[string]bool{}}
 	for _, src := range sources {
 		if ctx.Err() != nil {
-			break
+			notStarted(out, src, src)
+			continue
 		}
 		r.open(src)
 	}
@@ -199,14 +207,25 @@ func isWebURL(s string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
-// send delivers it, without credentials in its URLs, unless ctx is
-// cancelled first.
+// send delivers it, without credentials in its URLs, and reports whether
+// the run goes on. It delivers even once ctx is cancelled: an article
+// fetched, or a request cut short, is the caller's to store or count, and
+// the caller reads until Collect returns.
 func send(ctx context.Context, out chan<- storyline.Collected, it storyline.Collected) bool {
-	select {
-	case out <- withoutCredentials(it):
-		return true
-	case <-ctx.Done():
-		return false
+	out <- withoutCredentials(it)
+	return ctx.Err() == nil
+}
+
+// notStarted tells that input, queued from source, was never begun.
+func notStarted(out chan<- storyline.Collected, source, input string) {
+	out <- withoutCredentials(storyline.Collected{Source: source, Input: input, NotStarted: true})
+}
+
+// queued tells that source will give n more results than one per input
+// known so far (n < 0: fewer); a note of 0 is not sent.
+func queued(out chan<- storyline.Collected, source string, n int) {
+	if n != 0 {
+		out <- withoutCredentials(storyline.Collected{Source: source, Queued: n})
 	}
 }
 

@@ -67,8 +67,10 @@ func knownEnds() string {
 // a known ending, in lexical order.
 func (r *run) openDir(src string) {
 	var files, skipped []string
+	walkErrs := 0
 	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
+			walkErrs++
 			send(r.ctx, r.out, storyline.Collected{Source: src, Input: path, Err: err})
 			return nil
 		}
@@ -81,10 +83,18 @@ func (r *run) openDir(src string) {
 		}
 		return nil
 	})
+	// The directory was one input; it stands for a result per file, per
+	// file skipped and per error (one of them sent above already).
+	n := len(files) + len(skipped) + walkErrs - 1
+	if err != nil {
+		n++
+	}
+	if len(files) == 0 {
+		n++
+	}
+	queued(r.out, src, n)
 	for _, path := range skipped {
-		if !send(r.ctx, r.out, storyline.Collected{Source: src, Input: path, Skipped: "not a " + knownEnds() + " file"}) {
-			return
-		}
+		send(r.ctx, r.out, storyline.Collected{Source: src, Input: path, Skipped: "not a " + knownEnds() + " file"})
 	}
 	if err != nil {
 		send(r.ctx, r.out, storyline.Collected{Source: src, Input: src, Err: err})
@@ -94,10 +104,7 @@ func (r *run) openDir(src string) {
 	}
 	slices.Sort(files)
 	for _, f := range files {
-		if r.ctx.Err() != nil {
-			return
-		}
-		r.openFile(src, f, nil)
+		r.openFile(src, f, nil) // once stopped, each is told not started
 	}
 }
 
@@ -112,9 +119,14 @@ func (r *run) openFile(src, path string, chain []string) {
 		return
 	}
 	if r.files[abs] {
+		queued(r.out, src, -1) // read once already: no result of its own
 		return
 	}
 	r.files[abs] = true
+	if r.ctx.Err() != nil {
+		notStarted(r.out, src, path)
+		return
+	}
 	// Opening a named pipe blocks until a writer comes, and a device may
 	// never end: only regular files are read.
 	if info, err := os.Stat(path); err != nil {
@@ -148,23 +160,23 @@ func (r *run) openFile(src, path string, chain []string) {
 		fail(err)
 		return
 	}
+	listing := fileURL.String()
+	var nestErr error
+	if len(p.Entries) > 0 {
+		chain, nestErr = nest(chain, listing)
+	}
+	queued(r.out, src, r.web.results(p, chain, nestErr, listing, listing, true)-1)
 	if a := p.Article; a != nil {
 		a.ID, a.URL = abs, fileURL.String()
 		a.Fetched = r.opts.Now().UTC()
 		send(r.ctx, r.out, storyline.Collected{Source: src, Input: path, Article: a})
 	}
-	if len(p.Entries) == 0 {
-		return
-	}
-	listing := fileURL.String()
-	if chain, err = nest(chain, listing); err != nil {
-		fail(err)
+	if nestErr != nil {
+		fail(nestErr)
 		return
 	}
 	for _, e := range p.Entries {
-		if r.ctx.Err() != nil {
-			return
-		}
+		// Once stopped, visit and openFile tell each entry not started.
 		if err := cycle(chain, listing, listing, e.URL); err != nil {
 			fail(err)
 			continue
@@ -178,6 +190,35 @@ func (r *run) openFile(src, path string, chain []string) {
 			r.openFile(src, filepath.FromSlash(u.Path), chain)
 		}
 	}
+}
+
+// results counts the results that a page, feed or sitemap p will give: its
+// article, and for its entries either nestErr or one result for each that
+// is taken (its own, or the error of a cycle). Entries of a local file
+// (local) are taken when they are web or file URLs, those of a web page
+// whatever they are. chain, listing and final are cycle's.
+func (w *web) results(p Parsed, chain []string, nestErr error, listing, final string, local bool) int {
+	n := 0
+	if p.Article != nil {
+		n++
+	}
+	if len(p.Entries) > 0 && nestErr != nil {
+		return n + 1
+	}
+	for _, e := range p.Entries {
+		switch {
+		case cycle(chain, listing, final, e.URL) != nil:
+			n++
+		case !w.wanted(e.Listed):
+		case !local || isWebURL(e.URL):
+			n++
+		default:
+			if u, err := url.Parse(e.URL); err == nil && u.Scheme == "file" {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // fileType names the kind of a file that is not a regular one.
@@ -270,8 +311,15 @@ const maxBadLines = 100
 // is reported and skipped, not the end of the file; so is a line repeating
 // the id of an earlier one, which would otherwise replace it unseen.
 func (r *run) streamJSONL(src, path string) {
+	// The file was one input: it gives as many results as it is read.
+	sent := 0
+	defer func() { queued(r.out, src, sent-1) }()
+	emit := func(it storyline.Collected) bool {
+		sent++
+		return send(r.ctx, r.out, it)
+	}
 	fail := func(input string, err error) bool {
-		return send(r.ctx, r.out, storyline.Collected{Source: src, Input: input, Err: err})
+		return emit(storyline.Collected{Source: src, Input: input, Err: err})
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -316,7 +364,7 @@ func (r *run) streamJSONL(src, path string) {
 				idLine[a.ID] = n
 				a.Fetched = r.opts.Now().UTC()
 			}
-			if !send(r.ctx, r.out, storyline.Collected{Source: src, Input: input, Article: a, Err: perr}) {
+			if !emit(storyline.Collected{Source: src, Input: input, Article: a, Err: perr}) {
 				return
 			}
 		}

@@ -51,11 +51,25 @@ type transport struct {
 	pace func(ctx context.Context, host string) error
 }
 
+// errNotStarted is returned for a request that the run's end stopped
+// before it was sent: it was waiting for robots.txt or for a slot.
+var errNotStarted = errors.New("not started")
+
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
+	// A redirect's hop (req.Response set) belongs to a request under way.
+	stoppedBefore := func(err error) error {
+		if ctx.Err() != nil && req.Response == nil {
+			return fmt.Errorf("%w: %w", errNotStarted, ctx.Err())
+		}
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, stoppedBefore(err)
+	}
 	if t.robots != nil {
 		if err := t.robots.check(ctx, req.URL); err != nil {
-			return nil, err
+			return nil, stoppedBefore(err)
 		}
 	}
 	if t.pace != nil {
@@ -67,16 +81,22 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	// would let one slow host hold up the others.
 	host := t.hostSlots(req.URL.Host)
 	if err := acquire(ctx, host); err != nil {
-		return nil, err
+		return nil, stoppedBefore(err)
 	}
 	if err := acquire(ctx, t.slots); err != nil {
 		<-host
-		return nil, err
+		return nil, stoppedBefore(err)
 	}
 	release := func() {
 		<-t.slots
 		pause := t.delay + rand.N(t.delay/2+1)
 		time.AfterFunc(pause, func() { <-host })
+	}
+	// Both slots may be free when the run ends: a select picks at random,
+	// so the end is checked once more before anything is sent.
+	if err := ctx.Err(); err != nil {
+		release()
+		return nil, stoppedBefore(err)
 	}
 	resp, err := t.roundTrip(req)
 	if err != nil {

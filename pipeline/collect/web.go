@@ -127,7 +127,12 @@ func (w *web) visit(source, link string, listed time.Time, depth int, chain []st
 	w.requested[link] = true
 	w.mu.Unlock()
 	if seen {
-		return // listed twice in one run (a page and a feed item): one article
+		queued(w.out, source, -1) // listed twice in one run (a page and a feed item): one article
+		return
+	}
+	if w.ctx.Err() != nil {
+		notStarted(w.out, source, link)
+		return
 	}
 	rc := colly.NewContext()
 	rc.Put(ctxSource, source)
@@ -147,6 +152,9 @@ func (w *web) visit(source, link string, listed time.Time, depth int, chain []st
 			if v.LastModified != "" {
 				hdr.Set("If-Modified-Since", v.LastModified)
 			}
+		case w.ctx.Err() != nil:
+			notStarted(w.out, source, link)
+			return
 		case !errors.Is(err, storyline.ErrNotFound):
 			// A store that cannot answer is a fault to report; fetching
 			// anyway would hide it until the article fails to be stored.
@@ -189,6 +197,10 @@ func acceptedType(mediaType string) bool {
 
 func (w *web) onError(r *colly.Response, err error) {
 	source, input := r.Ctx.Get(ctxSource), r.Ctx.Get(ctxURL)
+	if errors.Is(err, errNotStarted) && w.ctx.Err() != nil { // not the client's own time limit
+		notStarted(w.out, source, input)
+		return
+	}
 	if refused := r.Ctx.Get(ctxRefused); refused != "" || errors.Is(err, colly.ErrAbortedAfterHeaders) {
 		err = fmt.Errorf("%w: content type %q is neither a page, a feed nor a sitemap", storyline.ErrUnsupported, refused)
 	} else if r.StatusCode == http.StatusNotModified {
@@ -220,13 +232,15 @@ func (w *web) onResponse(r *colly.Response) {
 		return
 	}
 	depth, _ := r.Ctx.GetAny(ctxDepth).(int)
+	chain, _ := r.Ctx.GetAny(ctxChain).([]string)
+	var nestErr error
 	if len(p.Entries) > 0 {
-		chain, _ := r.Ctx.GetAny(ctxChain).([]string)
-		chain, err := nest(chain, requested)
-		if err != nil {
-			send(w.ctx, w.out, storyline.Collected{Source: source, Input: requested, Err: err})
-			return
-		}
+		chain, nestErr = nest(chain, requested)
+	}
+	queued(w.out, source, w.results(p, chain, nestErr, requested, r.Request.URL.String(), false)-1)
+	if nestErr != nil {
+		send(w.ctx, w.out, storyline.Collected{Source: source, Input: requested, Err: nestErr})
+	} else {
 		for _, e := range p.Entries {
 			if err := cycle(chain, requested, r.Request.URL.String(), e.URL); err != nil {
 				send(w.ctx, w.out, storyline.Collected{Source: source, Input: e.URL, Err: err})
@@ -242,6 +256,11 @@ func (w *web) onResponse(r *colly.Response) {
 	if depth > 0 {
 		links := sameSiteLinks(r.Body, r.Request.URL)
 		take := w.follow(len(links))
+		capped := 0
+		if take < len(links) {
+			capped = 1
+		}
+		queued(w.out, source, take+capped)
 		if take < len(links) {
 			send(w.ctx, w.out, storyline.Collected{Source: source, Input: requested,
 				Err: fmt.Errorf("%w: the page links to %d pages of its site, %d followed (at most %d a page, %d a run)",

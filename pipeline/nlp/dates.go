@@ -234,10 +234,14 @@ var dateRules = []dateRule{
 	rule([]string{"yesterday", "tomorrow"}, `(?P<rel>(?i:yesterday|tomorrow))`, func(m match, c *dateContext) string {
 		return c.shiftDays(map[string]int{"yesterday": -1, "tomorrow": 1}[strings.ToLower(m.get("rel"))]).String()
 	}),
-	// Tuesday night: the day with its part, as TimeML writes it (1998-02-11TNI)
-	rule(days, `(?:(?P<rel>(?i:last|next|this|on|coming)) )?`+weekdayRE+` (?P<part>(?i:morning|afternoon|evening|night))`, func(m match, c *dateContext) string {
-		d := c.weekday(strings.ToLower(m.get("rel")), weekday(m.get("weekday")), m.start)
-		return d.At(dayParts[strings.ToLower(m.get("part"))]).String()
+	// Tuesday night: the mention spans the part, but its value is the day. A
+	// part of a day is a time of day, which the guidelines leave out; the dev
+	// golds lean that way (ESC writes the day for all 3; TimeML dev for 10
+	// of 19, and for 4 more whose span leaves the part out; where it writes
+	// a part it is not even sure which: "Wednesday night" is TEV in one
+	// report and TNI in another).
+	rule(days, `(?:(?P<rel>(?i:last|next|this|on|coming)) )?`+weekdayRE+` (?i:morning|afternoon|evening|night)`, func(m match, c *dateContext) string {
+		return c.weekday(strings.ToLower(m.get("rel")), weekday(m.get("weekday")), m.start).String()
 	}),
 	// last Tuesday / Tuesday
 	rule(days, `(?:(?P<rel>(?i:last|next|this|on|coming)) )?`+weekdayRE, func(m match, c *dateContext) string {
@@ -257,7 +261,6 @@ var dateRules = []dateRule{
 // Words of the rules' groups, and what they stand for.
 var (
 	quarterNumbers = map[string]int{"first": 1, "second": 2, "third": 3, "fourth": 4}
-	dayParts       = map[string]timex.Part{"morning": timex.Morning, "afternoon": timex.Afternoon, "evening": timex.Evening, "night": timex.Night}
 	seasons        = map[string]timex.SeasonName{"spring": timex.Spring, "summer": timex.Summer, "autumn": timex.Fall, "winter": timex.Winter}
 )
 
