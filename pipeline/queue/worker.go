@@ -262,6 +262,7 @@ func (s *shift) doSources(ctx context.Context, msgs []jetstream.Msg) {
 		stored   int
 		failures []error
 		storeErr error
+		cutShort bool // an input of it was never begun: the run stopped
 	}
 	// The sources of one ingest's choices are collected together.
 	type choice struct {
@@ -333,7 +334,12 @@ func (s *shift) doSources(ctx context.Context, msgs []jetstream.Msg) {
 						st.articles = append(st.articles, toExtract{ID: r.KnownID})
 					}
 				}
-			case r.Skipped != "":
+			case r.NotStarted:
+				for _, st := range owner(r) {
+					st.cutShort = true
+				}
+			case r.Skipped != "", r.Article == nil:
+				// Skipped, or a count of what to expect, for progress.
 			default:
 				batch = append(batch, r)
 				if len(batch) == 256 {
@@ -347,7 +353,7 @@ func (s *shift) doSources(ctx context.Context, msgs []jetstream.Msg) {
 				continue
 			}
 			switch {
-			case ctx.Err() != nil:
+			case ctx.Err() != nil || st.cutShort:
 				// Cut short: what was stored stays; the source is done
 				// again by the next worker to take it.
 				st.msg.Nak()
