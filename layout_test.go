@@ -66,6 +66,9 @@ func TestEachDependencyHasOneHome(t *testing.T) {
 		"github.com/gocolly/colly/v2":            {"/pipeline/collect"},
 		"github.com/markusmobius/go-trafilatura": {"/pipeline/collect"},
 		"github.com/mmcdole/gofeed":              {"/pipeline/collect"},
+		"github.com/nats-io/nats.go":             {"/pipeline/queue"},
+		// The server runs embedded in tests only, through this helper.
+		"github.com/nats-io/nats-server/v2": {"/internal/natstest"},
 		// The benchmark runs prose itself, as the baseline it measures against.
 		"github.com/jdkato/prose/v2": {"/pipeline/nlp", "/internal/bench"},
 	}

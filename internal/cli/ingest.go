@@ -52,6 +52,7 @@ func Ingest(ctx context.Context, args []string, stdout, stderr io.Writer, opts I
 	urlsFile := fs.String("urls", "", "also ingest the sources listed in this `file`, one a line (- for standard input; blank lines and # comments passed over)")
 	verbose := fs.Bool("v", false, fmt.Sprintf("a summary line for each source (without -v, one in all when there are more than %d)", perSourceLines))
 	extractToo := fs.Bool("extract", true, "extract the entities of what was collected (false: leave it to 'extract run')")
+	qf := addQueueFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `usage: ingest [flags] SOURCE...
 
@@ -79,7 +80,7 @@ is not even downloaded.
 		}
 		sources = append(sources, more...)
 	}
-	if len(sources) == 0 {
+	if len(sources) == 0 && !qf.worker {
 		fs.Usage()
 		return exitUsage
 	}
@@ -100,6 +101,9 @@ is not even downloaded.
 		co.Until = t.AddDate(0, 0, 1)
 	}
 	co.Hosts = warcHosts(*hosts)
+	if qf.on() {
+		return runQueued(ctx, qf, *db, co, sources, *extractToo, stderr)
+	}
 	s, err := openStore(ctx, *db, forWriting)
 	if err != nil {
 		return failure(stderr, "ingest")(err)

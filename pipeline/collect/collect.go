@@ -67,6 +67,11 @@ type Options struct {
 	// the URLs given to Collect may have such addresses: a feed, a link or
 	// a redirect cannot lead the crawler into the network it runs in.
 	AllowPrivate bool
+	// Pace, when set, is called before each request to a host (after its
+	// robots.txt check) and returns when the request may start: a limiter
+	// that workers on several machines share, so that the politeness delay
+	// holds across them. An error fails the request.
+	Pace func(ctx context.Context, host string) error
 }
 
 // Validators are what the store keeps of a fetched page to ask for it again

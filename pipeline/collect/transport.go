@@ -47,6 +47,8 @@ type transport struct {
 	// robots is asked about every request, each hop of a redirect too,
 	// before it takes a slot; nil asks nothing.
 	robots *robots
+	// pace, when set, is asked before each request takes its host's slot.
+	pace func(ctx context.Context, host string) error
 }
 
 // errNotStarted is returned for a request that the run's end stopped
@@ -68,6 +70,11 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if t.robots != nil {
 		if err := t.robots.check(ctx, req.URL); err != nil {
 			return nil, stoppedBefore(err)
+		}
+	}
+	if t.pace != nil {
+		if err := t.pace(ctx, req.URL.Host); err != nil {
+			return nil, err
 		}
 	}
 	// The host's slot first: waiting for it while holding a global one

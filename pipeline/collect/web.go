@@ -86,7 +86,7 @@ func (c *Collector) newWeb(ctx context.Context, out chan<- storyline.Collected, 
 	}
 	cc.WithTransport(&transport{base: base, slots: make(chan struct{}, o.Parallel), perHost: o.PerHost, delay: o.Delay,
 		retries: o.Retries, backoff: o.RetryBackoff, maxWait: maxRetryWait, maxBytes: int64(o.MaxBodyBytes),
-		timeout: o.Timeout, hosts: map[string]chan struct{}{}, robots: newRobots(base, o.UserAgent, o.Timeout)})
+		timeout: o.Timeout, hosts: map[string]chan struct{}{}, robots: newRobots(base, o.UserAgent, o.Timeout), pace: o.Pace})
 	// The client's timeout covers the retries' waits too; each request is
 	// bounded by the transport's timeouts.
 	cc.SetRequestTimeout(time.Duration(o.Retries+1)*o.Timeout + maxRetryWait)
