@@ -36,8 +36,16 @@ func hostileCorpus(t *testing.T) string {
 		t.Fatal(err)
 	}
 	// The same random bytes in a regular file: bad line after bad line.
+	// Each line starts with a byte that is not space, so that no line is
+	// blank (a blank line is not a bad one) and line 100 is always the
+	// hundredth bad line.
 	noise := make([]byte, 1<<20)
 	rand.Read(noise)
+	for i := range noise {
+		if i == 0 || noise[i-1] == '\n' {
+			noise[i] = 0xff
+		}
+	}
 	write("random-bytes.jsonl", noise)
 	// Line 2 of 65 MB, over the limit of one line; lines 1, 3 and 4 good.
 	var long bytes.Buffer
