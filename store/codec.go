@@ -8,6 +8,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/store/internal/doc"
 )
 
 // Values are JSON compressed with zstd: news text and, above all, the
@@ -56,50 +57,24 @@ func decode(data []byte, v any) error {
 	return nil
 }
 
-// storedExtraction is how an extraction is kept: short keys, and no entity
-// text, which the article's text holds already (text[start:end]).
+// storedExtraction is how an extraction is kept: its version and article
+// hash beside the stored form every store shares.
 type storedExtraction struct {
-	Version     string         `json:"v"`
-	ArticleHash string         `json:"h"`
-	Lang        string         `json:"l,omitempty"`
-	Skipped     string         `json:"k,omitempty"`
-	Entities    []storedEntity `json:"e"`
-}
-
-type storedEntity struct {
-	Type  storyline.EntityType `json:"t"`
-	Start int                  `json:"s"`
-	End   int                  `json:"x"`
-	Norm  string               `json:"n"`
-	Form  string               `json:"f,omitempty"`
-	// Country is a place's country code.
-	Country string `json:"c,omitempty"`
+	Version     string `json:"v"`
+	ArticleHash string `json:"h"`
+	doc.Extraction
 }
 
 func encodeExtraction(x *storyline.Extraction) ([]byte, error) {
-	s := storedExtraction{Version: x.Version, ArticleHash: x.ArticleHash, Lang: x.Lang, Skipped: x.Skipped,
-		Entities: make([]storedEntity, len(x.Entities))}
-	for i, e := range x.Entities {
-		s.Entities[i] = storedEntity{e.Type, e.Start, e.End, e.Norm, e.Form, e.Country}
-	}
-	return encode(s)
+	return encode(storedExtraction{Version: x.Version, ArticleHash: x.ArticleHash, Extraction: doc.Of(x)})
 }
 
 // decodeExtraction reads the extraction of the article with the given ID
-// and text. An entity whose offsets do not fit the text (the article
-// changed since) keeps an empty text; the extraction is stale anyway.
+// and text.
 func decodeExtraction(data []byte, id, text string) (*storyline.Extraction, error) {
 	var s storedExtraction
 	if err := decode(data, &s); err != nil {
 		return nil, err
 	}
-	x := &storyline.Extraction{ArticleID: id, Version: s.Version, ArticleHash: s.ArticleHash,
-		Lang: s.Lang, Skipped: s.Skipped, Entities: make([]storyline.Entity, len(s.Entities))}
-	for i, e := range s.Entities {
-		x.Entities[i] = storyline.Entity{Type: e.Type, Start: e.Start, End: e.End, Norm: e.Norm, Form: e.Form, Country: e.Country}
-		if 0 <= e.Start && e.Start <= e.End && e.End <= len(text) {
-			x.Entities[i].Text = text[e.Start:e.End]
-		}
-	}
-	return x, nil
+	return s.Extraction.Extraction(id, s.Version, s.ArticleHash, text), nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/identity"
+	"github.com/storyline/storyline/store/internal/doc"
 )
 
 // The query index files every article under the terms of Terms, so that
@@ -75,17 +76,17 @@ type Term struct {
 // nothing. A value holding a 0 byte, or empty but for TermUndated, is left
 // out. Every store files articles under exactly these terms.
 func Terms(a *storyline.Article, x *storyline.Extraction) []Term {
-	var ents []storedEntity
+	var ents []doc.Entity
 	if x != nil {
 		for _, e := range x.Entities {
-			ents = append(ents, storedEntity{Type: e.Type, Norm: e.Norm})
+			ents = append(ents, doc.Entity{Type: e.Type, Norm: e.Norm})
 		}
 	}
 	current := x != nil && x.ArticleHash == a.Hash
 	return terms(a.Published, current, ents)
 }
 
-func terms(published time.Time, current bool, ents []storedEntity) []Term {
+func terms(published time.Time, current bool, ents []doc.Entity) []Term {
 	var out []Term
 	if published.IsZero() {
 		out = append(out, Term{TermUndated, ""})
@@ -140,9 +141,9 @@ func reindex(tx *bolt.Tx, id []byte, hash string, published time.Time, x *storyl
 	switch v := tx.Bucket(bucketExtractions).Get(id); {
 	case x != nil:
 		stored.ArticleHash = x.ArticleHash
-		stored.Entities = make([]storedEntity, len(x.Entities))
+		stored.Entities = make([]doc.Entity, len(x.Entities))
 		for i, e := range x.Entities {
-			stored.Entities[i] = storedEntity{Type: e.Type, Norm: e.Norm}
+			stored.Entities[i] = doc.Entity{Type: e.Type, Norm: e.Norm}
 		}
 	case v != nil:
 		if err := decode(v, &stored); err != nil {

@@ -9,50 +9,21 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/store/internal/doc"
 )
 
-// storedExtraction is an extraction's doc: no entity text, which the
-// article's text holds (text[start:end]), and short keys.
-type storedExtraction struct {
-	Lang     string         `json:"l,omitempty"`
-	Skipped  string         `json:"k,omitempty"`
-	Entities []storedEntity `json:"e"`
-}
-
-type storedEntity struct {
-	Type    storyline.EntityType `json:"t"`
-	Start   int                  `json:"s"`
-	End     int                  `json:"x"`
-	Norm    string               `json:"n"`
-	Form    string               `json:"f,omitempty"`
-	Country string               `json:"c,omitempty"`
-}
-
 func encodeExtraction(x *storyline.Extraction) ([]byte, error) {
-	s := storedExtraction{Lang: x.Lang, Skipped: x.Skipped, Entities: make([]storedEntity, len(x.Entities))}
-	for i, e := range x.Entities {
-		s.Entities[i] = storedEntity{e.Type, e.Start, e.End, e.Norm, e.Form, e.Country}
-	}
-	return json.Marshal(s)
+	return json.Marshal(doc.Of(x))
 }
 
 // decodeExtraction reads an extraction of the article with the given ID and
-// text. An entity whose offsets do not fit the text (the article changed
-// since) keeps an empty text; the extraction is stale anyway.
-func decodeExtraction(id, version, hash string, doc []byte, text string) (*storyline.Extraction, error) {
-	var s storedExtraction
-	if err := decode(doc, &s); err != nil {
+// text.
+func decodeExtraction(id, version, hash string, data []byte, text string) (*storyline.Extraction, error) {
+	var d doc.Extraction
+	if err := decode(data, &d); err != nil {
 		return nil, err
 	}
-	x := &storyline.Extraction{ArticleID: id, Version: version, ArticleHash: hash, Lang: s.Lang, Skipped: s.Skipped,
-		Entities: make([]storyline.Entity, len(s.Entities))}
-	for i, e := range s.Entities {
-		x.Entities[i] = storyline.Entity{Type: e.Type, Start: e.Start, End: e.End, Norm: e.Norm, Form: e.Form, Country: e.Country}
-		if 0 <= e.Start && e.Start <= e.End && e.End <= len(text) {
-			x.Entities[i].Text = text[e.Start:e.End]
-		}
-	}
-	return x, nil
+	return d.Extraction(id, version, hash, text), nil
 }
 
 // PutExtractions stores a batch of extractions in one transaction, each
