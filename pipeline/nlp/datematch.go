@@ -79,6 +79,9 @@ func (r dateRule) matches(text, lower string) [][]int {
 			if k := strings.LastIndexAny(text[at:end], " \n\t"); end < len(text) && k >= len(t) {
 				end = at + k
 			}
+			if r.need != nil && !containsAny(text[start:end], r.need) {
+				continue
+			}
 			windows = append(windows, [2]int{start, end})
 		}
 	}
@@ -106,6 +109,15 @@ func (r dateRule) matches(text, lower string) [][]int {
 		}
 	}
 	return out
+}
+
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // skipPreposition drops a leading "on", as in "on Tuesday": the span is the

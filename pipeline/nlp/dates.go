@@ -37,8 +37,15 @@ const (
 // a literal prefix would otherwise try every position of it.
 type dateRule struct {
 	triggers []string
-	re       *regexp.Regexp
-	resolve  func(m match, c *dateContext) string
+	// need, when set, holds words as written one of which every match
+	// contains ("Mar" of "March", "Monday"): a trigger whose window holds
+	// none places no window. The lower-case triggers also stop at
+	// "market", "decision" and "today", where the regexps of month and
+	// weekday rules, without a literal prefix, tried every position and
+	// found nothing: the most time the date stage spent.
+	need    []string
+	re      *regexp.Regexp
+	resolve func(m match, c *dateContext) string
 }
 
 // match is one regexp match with its named groups.
@@ -53,12 +60,30 @@ func rule(triggers []string, pattern string, resolve func(m match, c *dateContex
 	return dateRule{triggers: triggers, re: regexp.MustCompile(`\b` + pattern + `\b`), resolve: resolve}
 }
 
+// monthRule is a rule whose pattern names a month as monthRE does, or by
+// its capitalized abbreviation.
+func monthRule(pattern string, resolve func(m match, c *dateContext) string) dateRule {
+	r := rule(months, pattern, resolve)
+	r.need = monthStems
+	return r
+}
+
+// weekdayRule is a rule whose pattern names a day as weekdayRE does.
+func weekdayRule(pattern string, resolve func(m match, c *dateContext) string) dateRule {
+	r := rule(days, pattern, resolve)
+	r.need = weekdays
+	return r
+}
+
 // Triggers of the rules.
 var (
-	months   = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
-	days     = []string{"day"} // every weekday's name ends so
-	years    = []string{"18", "19", "20"}
-	quarters = []string{"quarter"}
+	months = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+	days   = []string{"day"} // every weekday's name ends so
+	// What monthRE and weekdayRE match, as written.
+	monthStems = []string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+	weekdays   = []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+	years      = []string{"18", "19", "20"}
+	quarters   = []string{"quarter"}
 )
 
 // dateRules, longest forms first; overlapping matches of later rules are
@@ -69,16 +94,16 @@ var dateRules = []dateRule{
 		return c.namedDay(m.get("name"), m.get("year"), m.start)
 	}),
 	// Wednesday, April 24, 2024 / April 24, 2024 / April 24th 2024
-	rule(months, `(?:`+weekdayRE+`,? )?`+monthRE+` `+dayRE+`,? `+yearRE, func(m match, c *dateContext) string {
+	monthRule(`(?:`+weekdayRE+`,? )?`+monthRE+` `+dayRE+`,? `+yearRE, func(m match, c *dateContext) string {
 		return realDay(atoi(m.get("year")), month(m.get("month")), atoi(m.get("day"))).String()
 	}),
 	// Wednesday 24 April 2024 / 24 April, 2024
-	rule(months, `(?:`+weekdayRE+`,? )?(?:the )?`+dayRE+` (?:of )?`+monthRE+`,? `+yearRE, func(m match, c *dateContext) string {
+	monthRule(`(?:`+weekdayRE+`,? )?(?:the )?`+dayRE+` (?:of )?`+monthRE+`,? `+yearRE, func(m match, c *dateContext) string {
 		return realDay(atoi(m.get("year")), month(m.get("month")), atoi(m.get("day"))).String()
 	}),
 	// 10 Nov 11: a military and shipping report's day, month and two-digit
 	// year; not when a word follows the number ("on 3 Apr 20 soldiers died")
-	rule(months, `(?P<day>[12][0-9]|3[01]|0?[1-9]) (?P<month>Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (?P<yy>[0-9]{2})`, func(m match, c *dateContext) string {
+	monthRule(`(?P<day>[12][0-9]|3[01]|0?[1-9]) (?P<month>Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (?P<yy>[0-9]{2})`, func(m match, c *dateContext) string {
 		if rest := c.text[m.end:]; len(rest) > 1 && rest[0] == ' ' && unicode.IsLetter(rune(rest[1])) {
 			return ""
 		}
@@ -89,23 +114,23 @@ var dateRules = []dateRule{
 		return realDay(atoi(m.get("year")), time.Month(atoi(m.get("mm"))), atoi(m.get("dd"))).String()
 	}),
 	// 3 to 4 April / 3-4 April 2023
-	rule(months, `(?P<d1>[12][0-9]|3[01]|0?[1-9]) ?(?:to|-|–|and) ?(?P<d2>[12][0-9]|3[01]|0?[1-9]) `+monthRE+`(?:,? `+yearRE+`)?`, func(m match, c *dateContext) string {
+	monthRule(`(?P<d1>[12][0-9]|3[01]|0?[1-9]) ?(?:to|-|–|and) ?(?P<d2>[12][0-9]|3[01]|0?[1-9]) `+monthRE+`(?:,? `+yearRE+`)?`, func(m match, c *dateContext) string {
 		return c.dayRange(m.get("year"), month(m.get("month")), atoi(m.get("d1")), atoi(m.get("d2")), m.start)
 	}),
 	// April 3 to 4 / April 3-4, 2023
-	rule(months, monthRE+` (?P<d1>[12][0-9]|3[01]|0?[1-9]) ?(?:to|-|–) ?(?P<d2>[12][0-9]|3[01]|0?[1-9])(?:,? `+yearRE+`)?`, func(m match, c *dateContext) string {
+	monthRule(monthRE+` (?P<d1>[12][0-9]|3[01]|0?[1-9]) ?(?:to|-|–) ?(?P<d2>[12][0-9]|3[01]|0?[1-9])(?:,? `+yearRE+`)?`, func(m match, c *dateContext) string {
 		return c.dayRange(m.get("year"), month(m.get("month")), atoi(m.get("d1")), atoi(m.get("d2")), m.start)
 	}),
 	// Wednesday, April 24 / April 24
-	rule(months, `(?:`+weekdayRE+`,? )?`+monthRE+` `+dayRE, func(m match, c *dateContext) string {
+	monthRule(`(?:`+weekdayRE+`,? )?`+monthRE+` `+dayRE, func(m match, c *dateContext) string {
 		return c.monthDay(month(m.get("month")), atoi(m.get("day")), m.start).String()
 	}),
 	// 24 April / the 24th of April
-	rule(months, `(?:`+weekdayRE+`,? )?(?:the )?`+dayRE+` (?:of )?`+monthRE, func(m match, c *dateContext) string {
+	monthRule(`(?:`+weekdayRE+`,? )?(?:the )?`+dayRE+` (?:of )?`+monthRE, func(m match, c *dateContext) string {
 		return c.monthDay(month(m.get("month")), atoi(m.get("day")), m.start).String()
 	}),
 	// June last year / March this year
-	rule(months, modRE+monthRE+` (?P<rel>(?i:last|this|next)) (?i:year)`, func(m match, c *dateContext) string {
+	monthRule(modRE+monthRE+` (?P<rel>(?i:last|this|next)) (?i:year)`, func(m match, c *dateContext) string {
 		r, ok := c.ref()
 		if !ok {
 			return timex.Month(timex.X, month(m.get("month"))).String()
@@ -140,15 +165,15 @@ var dateRules = []dateRule{
 		return c.lastQuarter(0).String()
 	}),
 	// early April 2023 / April 2023
-	rule(months, modRE+monthRE+`,? (?:of )?`+yearRE, func(m match, c *dateContext) string {
+	monthRule(modRE+monthRE+`,? (?:of )?`+yearRE, func(m match, c *dateContext) string {
 		return timex.Month(atoi(m.get("year")), month(m.get("month"))).String()
 	}),
 	// last February / next March / this April
-	rule(months, `(?P<rel>(?i:last|next|this|past|previous|coming)) `+monthRE, func(m match, c *dateContext) string {
+	monthRule(`(?P<rel>(?i:last|next|this|past|previous|coming)) `+monthRE, func(m match, c *dateContext) string {
 		return c.relativeMonth(strings.ToLower(m.get("rel")), month(m.get("month"))).String()
 	}),
 	// early April / April / mid-May
-	rule(months, modRE+monthRE, func(m match, c *dateContext) string {
+	monthRule(modRE+monthRE, func(m match, c *dateContext) string {
 		if m.get("month") == "May" && !strings.Contains(strings.ToLower(c.text[m.start:m.end]), " ") && !c.monthContext(m.start) {
 			return "" // the verb "May" opening a sentence
 		}
@@ -240,11 +265,11 @@ var dateRules = []dateRule{
 	// of 19, and for 4 more whose span leaves the part out; where it writes
 	// a part it is not even sure which: "Wednesday night" is TEV in one
 	// report and TNI in another).
-	rule(days, `(?:(?P<rel>(?i:last|next|this|on|coming)) )?`+weekdayRE+` (?i:morning|afternoon|evening|night)`, func(m match, c *dateContext) string {
+	weekdayRule(`(?:(?P<rel>(?i:last|next|this|on|coming)) )?`+weekdayRE+` (?i:morning|afternoon|evening|night)`, func(m match, c *dateContext) string {
 		return c.weekday(strings.ToLower(m.get("rel")), weekday(m.get("weekday")), m.start).String()
 	}),
 	// last Tuesday / Tuesday
-	rule(days, `(?:(?P<rel>(?i:last|next|this|on|coming)) )?`+weekdayRE, func(m match, c *dateContext) string {
+	weekdayRule(`(?:(?P<rel>(?i:last|next|this|on|coming)) )?`+weekdayRE, func(m match, c *dateContext) string {
 		return c.weekday(strings.ToLower(m.get("rel")), weekday(m.get("weekday")), m.start).String()
 	}),
 	// the first quarter of 2023 / the third quarter
