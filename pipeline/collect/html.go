@@ -331,7 +331,10 @@ func blocks(root *html.Node) []string {
 	return out
 }
 
-// collapse trims s and folds every run of white space into one space.
+// collapse trims s, folds every run of white space into one space and
+// drops the other control characters (C0, DEL, C1): titles and metadata
+// are printed, and an ESC or a BEL in a title would reach the terminal of
+// whoever reads them.
 func collapse(s string) string {
 	var b strings.Builder
 	space := false
@@ -340,10 +343,13 @@ func collapse(s string) string {
 			space = true
 			continue
 		}
-		if space {
-			b.WriteByte(' ')
-			space = false
+		if unicode.IsControl(r) {
+			continue
 		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
 		b.WriteRune(r)
 	}
 	return b.String()
