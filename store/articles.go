@@ -12,6 +12,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/store/internal/brief"
 )
 
 // PutArticles stores a batch of articles in one transaction, each keyed by
@@ -54,7 +55,7 @@ func (db *DB) PutArticles(ctx context.Context, puts []storyline.ArticlePut) []st
 	}
 	fail := func(batch []int, err error) {
 		for _, i := range batch {
-			results[i].Err = fmt.Errorf("store: put article %s: %w", stored[i].ID, err)
+			results[i].Err = fmt.Errorf("store: put article %s: %w", brief.ID(stored[i].ID), err)
 		}
 	}
 	if err := ctx.Err(); err != nil {

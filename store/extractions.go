@@ -8,6 +8,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/store/internal/brief"
 )
 
 // PutExtractions stores a batch of extractions, each under its ArticleID
@@ -21,7 +22,9 @@ import (
 // each extraction is tried alone. Errors are in the order of xs.
 func (db *DB) PutExtractions(ctx context.Context, xs []*storyline.Extraction) []error {
 	errs := make([]error, len(xs))
-	fail := func(i int, err error) { errs[i] = fmt.Errorf("store: put extraction %s: %w", xs[i].ArticleID, err) }
+	fail := func(i int, err error) {
+		errs[i] = fmt.Errorf("store: put extraction %s: %w", brief.ID(xs[i].ArticleID), err)
+	}
 	if err := ctx.Err(); err != nil {
 		for i := range xs {
 			fail(i, err)

@@ -12,6 +12,8 @@ import (
 	"github.com/go-shiori/dom"
 	"github.com/markusmobius/go-trafilatura"
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/storyline/storyline"
@@ -103,15 +105,34 @@ func ParseHTML(r io.Reader, pageURL *url.URL) (a *storyline.Article, err error) 
 
 // parsePage decodes and parses a page. A page that is valid UTF-8 is read as
 // UTF-8 whatever its bytes suggest to a charset detector, which takes a page
-// with a single "©" for Latin-1; any other page is left to the detector
-// go-trafilatura itself uses.
+// with a single "©" for Latin-1. Any other page is read in the charset its
+// <meta> names, else left to the detector go-trafilatura itself uses: on a
+// page in KOI8-R beside a paragraph in English the detector guessed
+// Latin-1, whatever the page declared.
 func parsePage(data []byte) (*html.Node, error) {
+	if enc := declaredCharset(data); enc != nil && !utf8.Valid(data) {
+		if decoded, err := enc.NewDecoder().Bytes(data); err == nil {
+			data = decoded
+		}
+	}
 	if !utf8.Valid(data) {
 		return dom.Parse(bytes.NewReader(data))
 	}
 	// As the detector's reader does: composed characters, no soft hyphens.
 	data = norm.NFC.Bytes(bytes.ReplaceAll(data, []byte("\u00ad"), nil))
 	return html.Parse(bytes.NewReader(data))
+}
+
+// declaredCharset is the encoding a page's <meta> names, or nil. UTF-8 is
+// not taken at its word (the page is not UTF-8), nor windows-1252: the
+// prescan's default when nothing is declared, and the detector reads
+// Latin-1 pages well.
+func declaredCharset(data []byte) encoding.Encoding {
+	enc, name, _ := charset.DetermineEncoding(data, "")
+	if name == "utf-8" || name == "windows-1252" {
+		return nil
+	}
+	return enc
 }
 
 // blockTags end a block of text: each becomes its own paragraph. They are
@@ -310,7 +331,10 @@ func blocks(root *html.Node) []string {
 	return out
 }
 
-// collapse trims s and folds every run of white space into one space.
+// collapse trims s, folds every run of white space into one space and
+// drops the other control characters (C0, DEL, C1): titles and metadata
+// are printed, and an ESC or a BEL in a title would reach the terminal of
+// whoever reads them.
 func collapse(s string) string {
 	var b strings.Builder
 	space := false
@@ -319,10 +343,13 @@ func collapse(s string) string {
 			space = true
 			continue
 		}
-		if space {
-			b.WriteByte(' ')
-			space = false
+		if unicode.IsControl(r) {
+			continue
 		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
 		b.WriteRune(r)
 	}
 	return b.String()

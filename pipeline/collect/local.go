@@ -166,7 +166,7 @@ func (r *run) openFile(src, path string, chain []string) {
 	if len(p.Entries) > 0 {
 		chain, nestErr = nest(chain, listing)
 	}
-	queued(r.out, src, r.web.results(p, chain, nestErr, listing, listing, true)-1)
+	queued(r.out, src, r.web.results(p, chain, nestErr, listing, listing)-1)
 	if a := p.Article; a != nil {
 		a.ID, a.URL = abs, fileURL.String()
 		a.Fetched = r.opts.Now().UTC()
@@ -189,16 +189,17 @@ func (r *run) openFile(src, path string, chain []string) {
 			r.web.visit(src, e.URL, e.Listed, r.opts.Depth, chain)
 		} else if u, err := url.Parse(e.URL); err == nil && u.Scheme == "file" {
 			r.openFile(src, filepath.FromSlash(u.Path), chain)
+		} else {
+			send(r.ctx, r.out, storyline.Collected{Source: src, Input: e.URL, Err: notWebURL(e.URL)})
 		}
 	}
 }
 
 // results counts the results that a page, feed or sitemap p will give: its
-// article, and for its entries either nestErr or one result for each that
-// is taken (its own, or the error of a cycle). Entries of a local file
-// (local) are taken when they are web or file URLs, those of a web page
-// whatever they are. chain, listing and final are cycle's.
-func (w *web) results(p Parsed, chain []string, nestErr error, listing, final string, local bool) int {
+// article, and for its entries either nestErr or one for each that is
+// taken (its own, the error of a cycle, or why it is not fetched). chain,
+// listing and final are cycle's.
+func (w *web) results(p Parsed, chain []string, nestErr error, listing, final string) int {
 	n := 0
 	if p.Article != nil {
 		n++
@@ -207,16 +208,8 @@ func (w *web) results(p Parsed, chain []string, nestErr error, listing, final st
 		return n + 1
 	}
 	for _, e := range p.Entries {
-		switch {
-		case cycle(chain, listing, final, e.URL) != nil:
+		if cycle(chain, listing, final, e.URL) != nil || w.wanted(e.Listed) {
 			n++
-		case !w.wanted(e.Listed):
-		case !local || isWebURL(e.URL):
-			n++
-		default:
-			if u, err := url.Parse(e.URL); err == nil && u.Scheme == "file" {
-				n++
-			}
 		}
 	}
 	return n

@@ -119,7 +119,7 @@ func stopRedirectLoops(req *http.Request, via []*http.Request) error {
 func (w *web) visit(source, link string, listed time.Time, depth int, chain []string) {
 	u, err := url.Parse(link)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-		send(w.ctx, w.out, storyline.Collected{Source: source, Input: link, Err: fmt.Errorf("not an http(s) URL")})
+		send(w.ctx, w.out, storyline.Collected{Source: source, Input: link, Err: notWebURL(link)})
 		return
 	}
 	w.mu.Lock()
@@ -166,6 +166,17 @@ func (w *web) visit(source, link string, listed time.Time, depth int, chain []st
 	if err := w.cc.Request(http.MethodGet, link, nil, rc, hdr); err != nil {
 		send(w.ctx, w.out, storyline.Collected{Source: source, Input: link, Err: err})
 	}
+}
+
+// notWebURL is the error of a listed link that is not fetched: a feed or
+// a sitemap may name any scheme (javascript:, mailto:, file:), and only
+// http and https are fetched (a local listing's file: links are read).
+func notWebURL(link string) error {
+	err := fmt.Errorf("%w: not an http(s) URL", storyline.ErrUnsupported)
+	if u, perr := url.Parse(link); perr == nil && u.Scheme != "" {
+		return fmt.Errorf("%w (a %s: URL; storyline fetches http and https)", err, u.Scheme)
+	}
+	return err
 }
 
 func (w *web) wait() { w.cc.Wait() }
@@ -237,7 +248,7 @@ func (w *web) onResponse(r *colly.Response) {
 	if len(p.Entries) > 0 {
 		chain, nestErr = nest(chain, requested)
 	}
-	queued(w.out, source, w.results(p, chain, nestErr, requested, r.Request.URL.String(), false)-1)
+	queued(w.out, source, w.results(p, chain, nestErr, requested, r.Request.URL.String())-1)
 	if nestErr != nil {
 		send(w.ctx, w.out, storyline.Collected{Source: source, Input: requested, Err: nestErr})
 	} else {

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/store/internal/brief"
 	"github.com/storyline/storyline/store/internal/doc"
 )
 
@@ -35,7 +36,9 @@ func decodeExtraction(id, version, hash string, data []byte, text string) (*stor
 // by another writer meanwhile cannot get the old version's extraction.
 func (db *DB) PutExtractions(ctx context.Context, xs []*storyline.Extraction) []error {
 	errs := make([]error, len(xs))
-	fail := func(i int, err error) { errs[i] = fmt.Errorf("store: put extraction %s: %w", xs[i].ArticleID, err) }
+	fail := func(i int, err error) {
+		errs[i] = fmt.Errorf("store: put extraction %s: %w", brief.ID(xs[i].ArticleID), err)
+	}
 	if err := ctx.Err(); err != nil {
 		for i := range xs {
 			fail(i, err)
