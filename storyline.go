@@ -176,8 +176,11 @@ type Collected struct {
 	NotModified bool
 	KnownID     string
 	// Skipped says why Input, a file a directory holds, was not read (a
-	// PDF, an image); it is no failure.
-	Skipped string
+	// PDF, an image); it is no failure. SkippedRecords, when set, is how
+	// many records of a WARC file Skipped stands for: the file itself was
+	// read.
+	Skipped        string
+	SkippedRecords int
 	// NotStarted is set, with nothing else, for an input that was queued
 	// (a source, a file of a directory, a feed entry) but never begun
 	// because the run was stopped: the next run does it.

@@ -15,9 +15,10 @@ type SourceSummary struct {
 	// Duplicates counts the new articles that are copies of a stored story.
 	Duplicates int
 	// Skipped counts the files of a directory that are not read (a PDF,
-	// an image); SkippedFiles names the first maxSkippedNames of them.
-	Skipped      int
-	SkippedFiles []string
+	// an image), SkippedRecords the records of WARC files that are not
+	// pages; SkippedFiles names the first maxSkippedNames of them.
+	Skipped, SkippedRecords int
+	SkippedFiles            []string
 	// When the run was stopped: CutShort counts the inputs under way that
 	// it cut short, NotStarted those queued (a source, a file of a
 	// directory, a feed or sitemap entry, a link to follow) that were never
@@ -137,7 +138,11 @@ func Ingest(ctx context.Context, c Collector, s Store, extractor func() (Extract
 				log("ingest: %s: %v", r.Input, r.Err)
 			case r.Skipped != "":
 				sum := summary(r.Source)
-				sum.Skipped++
+				if r.SkippedRecords > 0 {
+					sum.SkippedRecords += r.SkippedRecords
+				} else {
+					sum.Skipped++
+				}
 				if len(sum.SkippedFiles) < maxSkippedNames {
 					sum.SkippedFiles = append(sum.SkippedFiles, r.Input+": "+r.Skipped)
 				}

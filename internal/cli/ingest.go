@@ -209,9 +209,12 @@ func summarize(w io.Writer, sources []*pipeline.SourceSummary, verbose bool) {
 		line := fmt.Sprintf("ingest: %s: %d new, %d unchanged, %d updated, %d failed", name, n.New, n.Unchanged, n.Updated, n.Failed)
 		if n.Skipped > 0 {
 			line += fmt.Sprintf(", %d files skipped", n.Skipped)
-			if !verbose {
-				line += " (-v names them)"
-			}
+		}
+		if n.SkippedRecords > 0 {
+			line += fmt.Sprintf(", %d WARC records skipped", n.SkippedRecords)
+		}
+		if (n.Skipped > 0 || n.SkippedRecords > 0) && !verbose {
+			line += " (-v names them)"
 		}
 		if n.CutShort > 0 || n.NotStarted > 0 {
 			line += fmt.Sprintf(", %d cut short, %d not started", n.CutShort, n.NotStarted)
@@ -242,6 +245,7 @@ func summarize(w io.Writer, sources []*pipeline.SourceSummary, verbose bool) {
 		all.Failed += src.Failed
 		all.Duplicates += src.Duplicates
 		all.Skipped += src.Skipped
+		all.SkippedRecords += src.SkippedRecords
 		all.CutShort += src.CutShort
 		all.NotStarted += src.NotStarted
 	}

@@ -139,7 +139,7 @@ records:
 	close(order)
 	<-emitted
 	if n := sumCounts(skipped); n > 0 && r.ctx.Err() == nil {
-		send(r.ctx, r.out, storyline.Collected{Source: src, Input: name, Skipped: skippedRecords(skipped)})
+		send(r.ctx, r.out, storyline.Collected{Source: src, Input: name, Skipped: skippedRecords(skipped), SkippedRecords: sumCounts(skipped)})
 	}
 }
 
