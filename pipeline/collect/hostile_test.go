@@ -193,7 +193,7 @@ func TestSitemapOf60000URLs(t *testing.T) {
 		}
 	}
 	t.Logf("60,000 URLs of one sitemap: heap at most %d MB", heap>>20)
-	if heap > 600<<20 {
+	if heap > 250<<20 {
 		t.Errorf("heap reached %d MB with 60,000 URLs queued", heap>>20)
 	}
 }

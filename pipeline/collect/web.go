@@ -32,7 +32,8 @@ type web struct {
 
 	mu        sync.Mutex
 	requested map[string]bool // URLs asked for in this run
-	followed  int             // links followed for -depth in this run
+	frontier  *frontier
+	followed  int // links followed for -depth in this run
 }
 
 // Keys of the colly request context.
@@ -44,6 +45,8 @@ const (
 	ctxKnownID = "storyline.known"
 	ctxRefused = "storyline.refused"
 	ctxChain   = "storyline.chain"
+	// ctxReported marks a request whose error the OnError callback sent.
+	ctxReported = "storyline.reported"
 )
 
 // maxRedirects is how many redirects one request may follow, as browsers do.
@@ -55,7 +58,9 @@ func (c *Collector) newWeb(ctx context.Context, out chan<- storyline.Collected, 
 	o := c.opts
 	cc := colly.NewCollector(
 		colly.UserAgent(o.UserAgent),
-		colly.Async(true),
+		// Not colly.Async: the frontier starts each fetch in a goroutine
+		// of its own, so that a queued link costs no goroutine until its
+		// turn comes.
 		// One byte over the limit, so that the transport, not colly's
 		// silent cut, decides that a body is too large.
 		colly.MaxBodySize(o.MaxBodyBytes+1),
@@ -92,6 +97,9 @@ func (c *Collector) newWeb(ctx context.Context, out chan<- storyline.Collected, 
 	cc.SetRequestTimeout(time.Duration(o.Retries+1)*o.Timeout + maxRetryWait)
 	cc.SetRedirectHandler(stopRedirectLoops)
 	w := &web{ctx: ctx, cc: cc, out: out, opts: o, requested: map[string]bool{}}
+	// Twice the transport's slots, so that a slot freed finds the next
+	// request waiting; one more than a host's share, for the same reason.
+	w.frontier = newFrontier(2*o.Parallel, o.PerHost+1, w.fetch)
 	cc.OnResponseHeaders(w.onHeaders)
 	cc.OnResponse(w.onResponse)
 	cc.OnError(w.onError)
@@ -130,19 +138,25 @@ func (w *web) visit(source, link string, listed time.Time, depth int, chain []st
 		queued(w.out, source, -1) // listed twice in one run (a page and a feed item): one article
 		return
 	}
+	w.frontier.add(target{source: source, url: link, host: u.Host, listed: listed, depth: depth, chain: chain})
+}
+
+// fetch fetches l and runs the callbacks on its response, which may queue
+// more links.
+func (w *web) fetch(l target) {
 	if w.ctx.Err() != nil {
-		notStarted(w.out, source, link)
+		notStarted(w.out, l.source, l.url)
 		return
 	}
 	rc := colly.NewContext()
-	rc.Put(ctxSource, source)
-	rc.Put(ctxURL, link)
-	rc.Put(ctxListed, listed)
-	rc.Put(ctxDepth, depth)
-	rc.Put(ctxChain, chain)
+	rc.Put(ctxSource, l.source)
+	rc.Put(ctxURL, l.url)
+	rc.Put(ctxListed, l.listed)
+	rc.Put(ctxDepth, l.depth)
+	rc.Put(ctxChain, l.chain)
 	hdr := http.Header{}
 	if w.opts.Known != nil {
-		v, err := w.opts.Known(w.ctx, link)
+		v, err := w.opts.Known(w.ctx, l.url)
 		switch {
 		case err == nil:
 			rc.Put(ctxKnownID, v.ID)
@@ -153,18 +167,20 @@ func (w *web) visit(source, link string, listed time.Time, depth int, chain []st
 				hdr.Set("If-Modified-Since", v.LastModified)
 			}
 		case w.ctx.Err() != nil:
-			notStarted(w.out, source, link)
+			notStarted(w.out, l.source, l.url)
 			return
 		case !errors.Is(err, storyline.ErrNotFound):
 			// A store that cannot answer is a fault to report; fetching
 			// anyway would hide it until the article fails to be stored.
-			send(w.ctx, w.out, storyline.Collected{Source: source, Input: link, Err: fmt.Errorf("stored validators of %s: %w", link, err)})
+			send(w.ctx, w.out, storyline.Collected{Source: l.source, Input: l.url, Err: fmt.Errorf("stored validators of %s: %w", l.url, err)})
 			return
 		}
 	}
 	hdr.Set("User-Agent", w.opts.UserAgent)
-	if err := w.cc.Request(http.MethodGet, link, nil, rc, hdr); err != nil {
-		send(w.ctx, w.out, storyline.Collected{Source: source, Input: link, Err: err})
+	// colly returns the errors its OnError callback saw too; only the
+	// others (a refused request, an undecodable charset) are new here.
+	if err := w.cc.Request(http.MethodGet, l.url, nil, rc, hdr); err != nil && rc.GetAny(ctxReported) == nil {
+		send(w.ctx, w.out, storyline.Collected{Source: l.source, Input: l.url, Err: err})
 	}
 }
 
@@ -179,7 +195,7 @@ func notWebURL(link string) error {
 	return err
 }
 
-func (w *web) wait() { w.cc.Wait() }
+func (w *web) wait() { w.frontier.wait() }
 
 // onHeaders refuses, before its body is read, a response that is neither a
 // page nor a feed nor a sitemap.
@@ -208,6 +224,7 @@ func acceptedType(mediaType string) bool {
 
 func (w *web) onError(r *colly.Response, err error) {
 	source, input := r.Ctx.Get(ctxSource), r.Ctx.Get(ctxURL)
+	r.Ctx.Put(ctxReported, true)
 	if errors.Is(err, errNotStarted) && w.ctx.Err() != nil { // not the client's own time limit
 		notStarted(w.out, source, input)
 		return
