@@ -17,7 +17,9 @@
 // unchanged article is not written again, a current extraction is not made
 // again, and each publish carries a Nats-Msg-Id (the source; the article ID
 // with its content hash) so that JetStream drops a second copy within the
-// duplicate window.
+// duplicate window. A server restart forgets the IDs of messages delivered
+// and removed, so a source done again queues no extraction for an
+// unchanged article whose current extraction is stored.
 //
 // A message whose work fails is delivered again after a growing delay; on
 // its last delivery (Config.MaxDeliver) it goes to the dead-letter stream

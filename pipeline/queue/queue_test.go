@@ -512,3 +512,43 @@ func TestMessagesThatKillEveryWorkerGoToTheDeadLetters(t *testing.T) {
 		t.Errorf("the work stream still holds %d messages (%v), want none", info.State.Msgs, err)
 	}
 }
+
+// TestSourcesDoneAgainAfterARestartQueueNoExtraction: a NATS restart
+// forgets the IDs of the messages delivered and removed, so sources done
+// again after it (a killed worker's, redelivered) are taken again; their
+// stored, extracted articles must not be queued for extraction again.
+func TestSourcesDoneAgainAfterARestartQueueNoExtraction(t *testing.T) {
+	srv := natstest.Start(t)
+	s := testStore(t)
+	x := &wordCounter{}
+	const n = 10
+	site := newSite(t, n, 0)
+	q := openQueue(t, srv, Config{})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan *WorkReport, 1)
+	go func() {
+		r, _ := q.Work(ctx, worker(s, x, t.Logf))
+		done <- r
+	}()
+	defer func() { cancel(); <-done }()
+
+	if _, err := q.Publish(context.Background(), siteURLs(site, n)); err != nil {
+		t.Fatal(err)
+	}
+	drain(t, q, 20*time.Second)
+	srv.Restart(100 * time.Millisecond)
+	// Publish retries while the server is down.
+	if p, err := q.Publish(context.Background(), siteURLs(site, n)); err != nil || p.Queued != n {
+		t.Fatalf("after the restart %+v (%v): want the %d sources taken again", p, err, n)
+	}
+	drain(t, q, 20*time.Second)
+	if got, err := q.Accepted(context.Background()); err != nil || got != 3*n {
+		t.Errorf("the work stream took %d messages (%v), want %d: each source twice, each article's extraction once", got, err, 3*n)
+	}
+	for text, calls := range x.calls {
+		if calls != 1 {
+			t.Errorf("extracted %d times: %.40q", calls, text)
+		}
+	}
+	checkStore(t, s, n, x.Version())
+}

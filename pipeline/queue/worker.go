@@ -85,6 +85,10 @@ type shift struct {
 	*Queue
 	w      Worker
 	counts counts
+	// extractor loads the worker's extractor once, for the extractions
+	// and for telling which stored articles need none; nil when the
+	// worker does not extract.
+	extractor func() (pipeline.Extractor, error)
 }
 
 func (s *shift) run(ctx context.Context) error {
@@ -111,6 +115,7 @@ func (s *shift) run(ctx context.Context) error {
 		})
 	}
 	if s.w.Extractor != nil {
+		s.extractor = sync.OnceValues(s.w.Extractor)
 		s.extractLoops(gctx, g, extract)
 	}
 	return g.Wait()
@@ -119,7 +124,7 @@ func (s *shift) run(ctx context.Context) error {
 // extractLoops starts the extraction and the stories in g.
 func (s *shift) extractLoops(gctx context.Context, g *errgroup.Group, extract jetstream.Consumer) {
 	due := make(chan string, 1) // the extractor version whose stories are due
-	extractor := sync.OnceValues(s.w.Extractor)
+	extractor := s.extractor
 	g.Go(func() error {
 		return s.loop(gctx, extract, s.w.Articles, func(msgs []jetstream.Msg) error {
 			x, err := extractor()
@@ -313,7 +318,11 @@ func (s *shift) doSources(ctx context.Context, msgs []jetstream.Msg) {
 						continue
 					}
 					st.stored++
-					st.articles = append(st.articles, toExtract{ID: r.Article.ID, Hash: r.Article.ContentHash()})
+					hash := r.Article.ContentHash()
+					if stored.Outcome == storyline.Unchanged && s.extracted(writeCtx, r.Article.ID, hash) {
+						continue
+					}
+					st.articles = append(st.articles, toExtract{ID: r.Article.ID, Hash: hash})
 				}
 			}
 			batch = batch[:0]
@@ -374,6 +383,24 @@ func (s *shift) doSources(ctx context.Context, msgs []jetstream.Msg) {
 			}
 		}
 	}
+}
+
+// extracted reports whether the article id, stored before with this
+// content hash, has its extraction by this worker's extractor. A source done
+// again (its worker killed before the acknowledgement) then queues no
+// extraction for what is done: JetStream's de-duplication would drop it,
+// but only until a server restart, after which it remembers the IDs of the
+// messages still in the stream and not those delivered and removed.
+func (s *shift) extracted(ctx context.Context, id, hash string) bool {
+	if s.extractor == nil {
+		return false
+	}
+	ex, err := s.extractor()
+	if err != nil {
+		return false
+	}
+	x, err := s.w.Store.Extraction(ctx, id)
+	return err == nil && x != nil && x.ArticleHash == hash && x.Version == ex.Version()
 }
 
 // queueArticles publishes the stored articles for extraction.
