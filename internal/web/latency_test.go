@@ -50,6 +50,7 @@ func BenchmarkLatency(b *testing.B) {
 		{"api-story", "/api/stories/" + s.ID},
 		{"api-article", "/api/articles/" + report},
 		{"api-person", "/api/people/" + person},
+		{"api-articles", "/api/articles?person=" + person + "&country=" + s.Countries[0]},
 	} {
 		first := time.Now()
 		resp, err := http.Get(hs.URL + p.path)

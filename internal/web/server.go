@@ -124,6 +124,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /people/{name}", s.personPage)
 	mux.HandleFunc("GET /api/stories", s.apiStories)
 	mux.HandleFunc("GET /api/stories/{id}", s.apiStory)
+	mux.HandleFunc("GET /api/articles", s.apiArticles)
 	mux.HandleFunc("GET /api/articles/{id...}", s.apiArticle)
 	mux.HandleFunc("GET /api/people/{name}", s.apiPerson)
 	mux.HandleFunc("GET /api/ingest", s.apiIngestStatus)
