@@ -209,7 +209,7 @@ func (s *Server) listArticles(ctx context.Context, c *catalog, q articleQuery, o
 		}
 		var ents []storyline.Entity
 		if x != nil && x.ArticleHash == a.Hash {
-			ents = nameReport(c.storyPeople(story), identity.Scope(story, id), a.Text, x.Entities)
+			ents = nameReport(c.namer(story), identity.Scope(story, id), a.Text, x.Entities)
 		}
 		if !q.matches(a, story, ents) {
 			continue

@@ -138,11 +138,11 @@ func (c *catalog) person(name string) *person {
 	return c.people[identity.Key(name)]
 }
 
-// storyPeople returns the people story id names, nil when it is not
-// stored.
-func (c *catalog) storyPeople(id string) []string {
+// namer returns the namer of story id, nil when it is not stored or
+// names no one.
+func (c *catalog) namer(id string) *namer {
 	if i, ok := c.index[id]; ok {
-		return c.stories[i].People
+		return storyNamer(c.stories[i].People, c.stories[i].keys)
 	}
 	return nil
 }
@@ -186,10 +186,25 @@ func (f filter) match(s *summary, person string) bool {
 func (c *catalog) find(f filter, offset, limit int) (total int, page []summary) {
 	page = []summary{}
 	var person string
+	var at []int // the places in stories of those to look at; nil for all
 	if f.Person != "" {
 		person = identity.Key(f.Person)
+		p := c.people[person]
+		if p == nil {
+			return 0, page
+		}
+		at = make([]int, 0, len(p.Stories))
+		for _, id := range p.Stories {
+			at = append(at, c.index[id])
+		}
+		slices.Sort(at)
+	} else {
+		at = make([]int, len(c.stories))
+		for i := range at {
+			at[i] = i
+		}
 	}
-	for i := range c.stories {
+	for _, i := range at {
 		if !f.match(&c.stories[i], person) {
 			continue
 		}

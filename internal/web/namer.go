@@ -17,36 +17,53 @@ import (
 // story record and the report itself is read.
 type namer struct {
 	people []string          // the story's names
+	keys   []string          // identity.Key of each of people
 	byKey  map[string]string // identity.Key → the story's name
 	recall *identity.Story
 }
 
 // storyNamer returns the namer of a story that names people, or nil for
-// a report in no story (see nameReport).
-func storyNamer(people []string) *namer {
+// a report in no story (see nameReport). keys, when not nil, are the
+// identity.Key of each of people.
+func storyNamer(people, keys []string) *namer {
 	if len(people) == 0 {
 		return nil
 	}
-	n := &namer{people: people, byKey: make(map[string]string, len(people))}
-	es := make([]storyline.Entity, 0, len(people))
-	for _, name := range people {
-		k := identity.Key(name)
-		if _, ok := n.byKey[k]; !ok {
-			n.byKey[k] = name
+	if keys == nil {
+		keys = make([]string, len(people))
+		for i, name := range people {
+			keys[i] = identity.Key(name)
 		}
-		es = append(es, storyline.Entity{Type: storyline.Person, Text: name, Norm: name})
 	}
-	// NewStory keeps names two or more reports give: the story's names
-	// are its reports' names already.
-	n.recall = identity.NewStory([][]storyline.Entity{es, es})
+	n := &namer{people: people, keys: keys, byKey: make(map[string]string, len(people))}
+	for i, name := range people {
+		if _, ok := n.byKey[keys[i]]; !ok {
+			n.byKey[keys[i]] = name
+		}
+	}
 	return n
+}
+
+// recaller is the story's identity.Story, made on first use: naming the
+// entities a report's extraction found (name) does not need it.
+func (n *namer) recaller() *identity.Story {
+	if n.recall == nil {
+		es := make([]storyline.Entity, 0, len(n.people))
+		for _, name := range n.people {
+			es = append(es, storyline.Entity{Type: storyline.Person, Text: name, Norm: name})
+		}
+		// NewStory keeps names two or more reports give: the story's
+		// names are its reports' names already.
+		n.recall = identity.NewStory([][]storyline.Entity{es, es})
+	}
+	return n.recall
 }
 
 // of returns the entities es of text with the story's people recalled and
 // every person named as the story names them; es is not modified.
 func (n *namer) of(text string, es []storyline.Entity) []storyline.Entity {
 	out := slices.Clone(es)
-	if more := n.recall.Recall(text, es); len(more) > 0 {
+	if more := n.recaller().Recall(text, es); len(more) > 0 {
 		out = append(out, more...)
 		slices.SortStableFunc(out, func(a, b storyline.Entity) int { return a.Start - b.Start })
 	}
@@ -65,26 +82,26 @@ func (n *namer) name(norm string) string {
 	if name, ok := n.byKey[k]; ok {
 		return name
 	}
-	found := ""
-	for _, name := range n.people {
-		if identity.Compatible(k, identity.Key(name)) {
-			if found != "" && identity.Key(found) != identity.Key(name) {
+	found := -1
+	for i, key := range n.keys {
+		if identity.Compatible(k, key) {
+			if found >= 0 && n.keys[found] != key {
 				return norm // two people of the story: it is not the story's to say
 			}
-			found = name
+			found = i
 		}
 	}
-	if found != "" {
-		return found
+	if found >= 0 {
+		return n.people[found]
 	}
 	return norm
 }
 
 // nameReport names the people of a report: as its story does when it is
-// in one whose record is known (people), else over its own entities alone,
+// in one whose record is known (n), else over its own entities alone,
 // as identity.People names a report in no story.
-func nameReport(people []string, scope, text string, es []storyline.Entity) []storyline.Entity {
-	if n := storyNamer(people); n != nil {
+func nameReport(n *namer, scope, text string, es []storyline.Entity) []storyline.Entity {
+	if n != nil {
 		return n.of(text, es)
 	}
 	p := identity.NewPeople(map[string][][]storyline.Entity{scope: {identity.PersonEntities(es)}})

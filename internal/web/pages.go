@@ -192,7 +192,7 @@ func (s *Server) storyView(ctx context.Context, c *catalog, id string) (*storyVi
 	v := &storyView{Story: st, Stale: stale, Reports: map[string]reportRef{}}
 	texts := map[string]*storyline.Article{}
 	ents := map[string][]storyline.Entity{}
-	names := storyNamer(st.People)
+	names := storyNamer(st.People, nil)
 	for _, aid := range st.Articles {
 		a, x, _, err := s.store.ArticleWithExtraction(ctx, aid)
 		if errors.Is(err, storyline.ErrNotFound) {
@@ -319,7 +319,7 @@ func (s *Server) reportView(ctx context.Context, c *catalog, id string) (*report
 		v.Stale = true // its offsets point into an older text
 	default:
 		v.Lang, v.Skipped = x.Lang, x.Skipped
-		es = nameReport(c.storyPeople(story), identity.Scope(story, a.ID), a.Text, x.Entities)
+		es = nameReport(c.namer(story), identity.Scope(story, a.ID), a.Text, x.Entities)
 	}
 	sorted := slices.Clone(es)
 	slices.SortStableFunc(sorted, func(a, b storyline.Entity) int { return a.Start - b.Start })
@@ -373,9 +373,13 @@ func (s *Server) personView(ctx context.Context, c *catalog, name string) (*pers
 	}
 	spellings := slices.Clone(p.Spellings)
 	view.Reports = []string{}
+	inStories := make(map[string]bool, len(p.Stories))
+	for _, id := range p.Stories {
+		inStories[id] = true
+	}
 	for _, id := range filed {
 		story := c.storyOf[id]
-		if story != "" && !slices.Contains(p.Stories, story) {
+		if story != "" && !inStories[story] {
 			continue
 		}
 		a, x, _, err := s.store.ArticleWithExtraction(ctx, id)
@@ -388,8 +392,22 @@ func (s *Server) personView(ctx context.Context, c *catalog, name string) (*pers
 		if x == nil || x.ArticleHash != a.Hash {
 			continue
 		}
+		// The report is filed under the surname: its own extraction names
+		// the person if any report does (what the story recalls from its
+		// text is spelled as the story spells it).
+		var ents []storyline.Entity
+		if n := c.namer(story); n != nil {
+			ents = slices.Clone(x.Entities)
+			for i := range ents {
+				if ents[i].Type == storyline.Person {
+					ents[i].Norm = n.name(ents[i].Norm)
+				}
+			}
+		} else {
+			ents = nameReport(nil, identity.Scope(story, id), a.Text, x.Entities)
+		}
 		named := false
-		for _, e := range nameReport(c.storyPeople(story), identity.Scope(story, id), a.Text, x.Entities) {
+		for _, e := range ents {
 			if e.Type == storyline.Person && identity.Key(e.Norm) == key {
 				named = true
 				spellings = append(spellings, e.Text)
