@@ -18,6 +18,7 @@ type Store interface {
 	pipeline.StoryStore
 	web.Store
 	indexReader
+	ForEach(ctx context.Context, fn func(a *storyline.Article, x *storyline.Extraction) error) error
 	Validators(ctx context.Context, url string) (id, etag, lastModified string, err error)
 	StoryOf(ctx context.Context) (map[string]string, error)
 	StoriesState(ctx context.Context) (storyline.StoriesState, error)

@@ -51,8 +51,10 @@ func (s *Server) apiStories(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return
 	}
-	total, stories := s.cat.Load().find(f, offset, limit)
-	writeJSON(w, http.StatusOK, map[string]any{"total": total, "offset": offset, "stories": stories})
+	s.cached(w, "api list "+r.URL.RawQuery, s.apiError, func(c *catalog) ([]byte, error) {
+		total, stories := c.find(f, offset, limit)
+		return marshal(map[string]any{"total": total, "offset": offset, "stories": stories})
+	})
 }
 
 // maxLimit bounds the stories of one answer of /api/stories.

@@ -12,16 +12,19 @@ import (
 )
 
 // catalog is what the list and person pages answer from: a summary of
-// every story and an index of the people named, made by one walk of the
-// store. The server makes it when it starts and again after each ingest it
-// runs; pages keep answering from the previous one meanwhile.
+// every story and who the stories name, made by one walk of the stored
+// story records. It reads no report: a report's people are named by its
+// story (namer), the reports of a person are found through the query
+// index (Server.personView). The server makes it when it starts and again
+// after each ingest it runs; pages keep answering from the previous one
+// meanwhile.
 type catalog struct {
-	stories []summary          // newest first
-	index   map[string]int     // story ID → its place in stories
-	storyOf map[string]string  // article ID → story ID
-	naming  *identity.People   // the people of the stored reports, named as 'extract dump' names them
-	people  map[string]*person // identity.Key of a canonical name → person
-	answers answers            // story pages and answers made from this catalog's store
+	stories []summary           // newest first
+	index   map[string]int      // story ID → its place in stories
+	storyOf map[string]string   // article ID → story ID
+	members map[string][]string // story ID → its article IDs, sorted
+	people  map[string]*person  // identity.Key of a name the stories use → person
+	answers answers             // story pages and answers made from this catalog's store
 }
 
 // summary is a story as the list shows and filters it.
@@ -39,9 +42,14 @@ type summary struct {
 	keys      []string // identity.Key of each of People
 }
 
-// person is everything the catalog knows of one person across stories.
+// person is everything the catalog knows of one person across stories:
+// the names the stories give them (each story names its people over its
+// own reports; across stories names join when their identity.Key agrees,
+// as identity.Census joins them), the stories and the people met. Its
+// reports and the spellings they use are read per request, from the
+// query index (personView).
 type person struct {
-	Name      string   `json:"name"` // the spelling named most often
+	Name      string   `json:"name"` // the name most reports of its stories use
 	Spellings []string `json:"spellings"`
 	Stories   []string `json:"stories"`
 	Reports   []string `json:"reports"`
@@ -49,17 +57,14 @@ type person struct {
 	counts    map[string]int
 }
 
-// catalogSource is what making a catalog reads.
+// catalogSource is what making a catalog reads: the story records only.
 type catalogSource interface {
 	Stories(ctx context.Context, fn func(s *storyline.Story, stale bool) error) error
-	ForEach(ctx context.Context, fn func(a *storyline.Article, x *storyline.Extraction) error) error
 }
 
-// buildCatalog walks the stories and then the articles. The walk is a scan
-// of the store: the query indexes of issue 15 item 3 would let it read
-// only what changed.
+// buildCatalog walks the stored stories once.
 func buildCatalog(ctx context.Context, src catalogSource) (*catalog, error) {
-	c := &catalog{storyOf: map[string]string{}, people: map[string]*person{}}
+	c := &catalog{storyOf: map[string]string{}, members: map[string][]string{}, people: map[string]*person{}}
 	met := map[string]map[string]bool{}
 	err := src.Stories(ctx, func(s *storyline.Story, stale bool) error {
 		var words strings.Builder
@@ -69,14 +74,24 @@ func buildCatalog(ctx context.Context, src catalogSource) (*catalog, error) {
 			words.WriteString(strings.ToLower(e.What))
 		}
 		keys := make([]string, len(s.People))
-		for i, p := range s.People {
-			keys[i] = identity.Key(p)
+		for i, name := range s.People {
+			k := identity.Key(name)
+			keys[i] = k
+			p := c.people[k]
+			if p == nil {
+				p = &person{counts: map[string]int{}}
+				c.people[k] = p
+			}
+			// A story's reports vote for the name it gives.
+			p.counts[name] += len(s.Articles)
+			p.Stories = append(p.Stories, s.ID)
 		}
 		c.stories = append(c.stories, summary{ID: s.ID, Title: s.Title, From: s.From, To: s.To, Reports: len(s.Articles),
 			People: s.People, Countries: s.Countries, Places: s.Places, Stale: stale, words: words.String(), keys: keys})
 		for _, a := range s.Articles {
 			c.storyOf[a] = s.ID
 		}
+		c.members[s.ID] = slices.Sorted(slices.Values(s.Articles))
 		for _, p := range s.Pairs {
 			if p.Type != storyline.Person {
 				continue
@@ -103,59 +118,9 @@ func buildCatalog(ctx context.Context, src catalogSource) (*catalog, error) {
 	for i, s := range c.stories {
 		c.index[s.ID] = i
 	}
-
-	// People are named as 'extract dump' names them (identity.People): a
-	// walk for each story's people, one to count the names, one to index
-	// the canonical names.
-	byScope := map[string][][]storyline.Entity{}
-	err = src.ForEach(ctx, func(a *storyline.Article, x *storyline.Extraction) error {
-		if x != nil && x.ArticleHash == a.Hash {
-			sc := identity.Scope(c.storyOf[a.ID], a.ID)
-			byScope[sc] = append(byScope[sc], identity.PersonEntities(x.Entities))
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	c.naming = identity.NewPeople(byScope)
-	err = src.ForEach(ctx, func(a *storyline.Article, x *storyline.Extraction) error {
-		if x != nil && x.ArticleHash == a.Hash {
-			c.naming.Count(identity.Scope(c.storyOf[a.ID], a.ID), a.Text, x.Entities)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	err = src.ForEach(ctx, func(a *storyline.Article, x *storyline.Extraction) error {
-		if x == nil || x.ArticleHash != a.Hash {
-			return nil
-		}
-		story := c.storyOf[a.ID]
-		for _, e := range identity.PersonEntities(c.naming.Of(identity.Scope(story, a.ID), a.Text, x.Entities)) {
-			k := identity.Key(e.Norm)
-			p := c.people[k]
-			if p == nil {
-				p = &person{counts: map[string]int{}}
-				c.people[k] = p
-			}
-			p.counts[e.Norm]++
-			p.Spellings = append(p.Spellings, e.Text)
-			p.Reports = append(p.Reports, a.ID)
-			if story != "" {
-				p.Stories = append(p.Stories, story)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
 	for k, p := range c.people {
 		p.Name = identity.MostUsed(p.counts)
-		p.Spellings = sortedSet(p.Spellings)
-		p.Reports = sortedSet(p.Reports)
+		p.Spellings = slices.Sorted(maps.Keys(p.counts))
 		p.Stories = sortedSet(p.Stories)
 		p.Met = append([]string{}, slices.Sorted(maps.Keys(met[k]))...)
 	}
@@ -167,10 +132,19 @@ func sortedSet(xs []string) []string {
 	return slices.Compact(xs)
 }
 
-// person returns the person a name, in any spelling the census joins,
-// names.
+// person returns the person a name, in any spelling whose identity.Key
+// agrees with a name the stories use, names.
 func (c *catalog) person(name string) *person {
 	return c.people[identity.Key(name)]
+}
+
+// namer returns the namer of story id, nil when it is not stored or
+// names no one.
+func (c *catalog) namer(id string) *namer {
+	if i, ok := c.index[id]; ok {
+		return storyNamer(c.stories[i].People, c.stories[i].keys)
+	}
+	return nil
 }
 
 // filter is the query of the stories list.
@@ -212,10 +186,25 @@ func (f filter) match(s *summary, person string) bool {
 func (c *catalog) find(f filter, offset, limit int) (total int, page []summary) {
 	page = []summary{}
 	var person string
+	var at []int // the places in stories of those to look at; nil for all
 	if f.Person != "" {
 		person = identity.Key(f.Person)
+		p := c.people[person]
+		if p == nil {
+			return 0, page
+		}
+		at = make([]int, 0, len(p.Stories))
+		for _, id := range p.Stories {
+			at = append(at, c.index[id])
+		}
+		slices.Sort(at)
+	} else {
+		at = make([]int, len(c.stories))
+		for i := range at {
+			at[i] = i
+		}
 	}
-	for i := range c.stories {
+	for _, i := range at {
 		if !f.match(&c.stories[i], person) {
 			continue
 		}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/identity"
+	"github.com/storyline/storyline/store"
 )
 
 var funcs = template.FuncMap{
@@ -191,6 +192,7 @@ func (s *Server) storyView(ctx context.Context, c *catalog, id string) (*storyVi
 	v := &storyView{Story: st, Stale: stale, Reports: map[string]reportRef{}}
 	texts := map[string]*storyline.Article{}
 	ents := map[string][]storyline.Entity{}
+	names := storyNamer(st.People, nil)
 	for _, aid := range st.Articles {
 		a, x, _, err := s.store.ArticleWithExtraction(ctx, aid)
 		if errors.Is(err, storyline.ErrNotFound) {
@@ -202,7 +204,11 @@ func (s *Server) storyView(ctx context.Context, c *catalog, id string) (*storyVi
 		texts[aid] = a
 		v.Reports[aid] = refOf(a)
 		if x != nil && x.ArticleHash == a.Hash {
-			ents[aid] = c.naming.Of(identity.Scope(id, aid), a.Text, x.Entities)
+			if names != nil {
+				ents[aid] = names.of(a.Text, x.Entities)
+			} else {
+				ents[aid] = nameReport(nil, identity.Scope(id, aid), a.Text, x.Entities)
+			}
 		}
 	}
 	v.Evidence = make([][]evidence, len(st.Timeline))
@@ -313,8 +319,7 @@ func (s *Server) reportView(ctx context.Context, c *catalog, id string) (*report
 		v.Stale = true // its offsets point into an older text
 	default:
 		v.Lang, v.Skipped = x.Lang, x.Skipped
-		es = x.Entities
-		es = c.naming.Of(identity.Scope(story, a.ID), a.Text, es)
+		es = nameReport(c.namer(story), identity.Scope(story, a.ID), a.Text, x.Entities)
 	}
 	sorted := slices.Clone(es)
 	slices.SortStableFunc(sorted, func(a, b storyline.Entity) int { return a.Start - b.Start })
@@ -344,27 +349,76 @@ type personView struct {
 	ReportTitles map[string]reportRef `json:"report_titles"`
 }
 
+// personView reads the reports of a person from the query index: those
+// filed under the person's surname (store.TermPerson) that are in one of
+// the person's stories, or in none, and whose people, named as their
+// story names them, include the person. Only those reports are read, for
+// their titles and the spellings they use.
 func (s *Server) personView(ctx context.Context, c *catalog, name string) (*personView, error) {
 	p := c.person(name)
 	if p == nil {
 		return nil, fmt.Errorf("person %q: %w", name, storyline.ErrNotFound)
 	}
-	v := &personView{person: p, StoryTitles: map[string]string{}, ReportTitles: map[string]reportRef{}}
+	key := identity.Key(p.Name)
+	filed, err := s.store.Mentioning(ctx, store.Term{Kind: store.TermPerson, Value: identity.SurnameKey(p.Name)})
+	if err != nil {
+		return nil, err
+	}
+	view := *p
+	v := &personView{person: &view, StoryTitles: map[string]string{}, ReportTitles: map[string]reportRef{}}
 	for _, id := range p.Stories {
 		if i, ok := c.index[id]; ok {
 			v.StoryTitles[id] = c.stories[i].Title
 		}
 	}
-	for _, id := range p.Reports {
-		a, _, _, err := s.store.ArticleWithExtraction(ctx, id)
+	spellings := slices.Clone(p.Spellings)
+	view.Reports = []string{}
+	inStories := make(map[string]bool, len(p.Stories))
+	for _, id := range p.Stories {
+		inStories[id] = true
+	}
+	for _, id := range filed {
+		story := c.storyOf[id]
+		if story != "" && !inStories[story] {
+			continue
+		}
+		a, x, _, err := s.store.ArticleWithExtraction(ctx, id)
 		if errors.Is(err, storyline.ErrNotFound) {
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
-		v.ReportTitles[id] = refOf(a)
+		if x == nil || x.ArticleHash != a.Hash {
+			continue
+		}
+		// The report is filed under the surname: its own extraction names
+		// the person if any report does (what the story recalls from its
+		// text is spelled as the story spells it).
+		var ents []storyline.Entity
+		if n := c.namer(story); n != nil {
+			ents = slices.Clone(x.Entities)
+			for i := range ents {
+				if ents[i].Type == storyline.Person {
+					ents[i].Norm = n.name(ents[i].Norm)
+				}
+			}
+		} else {
+			ents = nameReport(nil, identity.Scope(story, id), a.Text, x.Entities)
+		}
+		named := false
+		for _, e := range ents {
+			if e.Type == storyline.Person && identity.Key(e.Norm) == key {
+				named = true
+				spellings = append(spellings, e.Text)
+			}
+		}
+		if named {
+			view.Reports = append(view.Reports, id)
+			v.ReportTitles[id] = refOf(a)
+		}
 	}
+	view.Spellings = sortedSet(spellings)
 	return v, nil
 }
 

@@ -23,16 +23,20 @@ import (
 	"time"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/store"
 )
 
 //go:embed templates static
 var assets embed.FS
 
-// Store is what the pages read.
+// Store is what the pages read: the story records, the query index
+// (store.Terms) and one report at a time. Nothing reads every report.
 type Store interface {
 	catalogSource
 	Story(ctx context.Context, id string) (*storyline.Story, bool, error)
 	ArticleWithExtraction(ctx context.Context, id string) (*storyline.Article, *storyline.Extraction, string, error)
+	Mentioning(ctx context.Context, t store.Term) ([]string, error)
+	PublishedWithin(ctx context.Context, from, to string) ([]string, error)
 }
 
 // IngestFunc runs one ingest into the store the server reads and says
@@ -79,8 +83,8 @@ type Server struct {
 	last    *IngestResult
 }
 
-// New makes a server over store, reading its stories once to make the
-// catalog the list and person pages answer from.
+// New makes a server over store, reading its story records once to make
+// the catalog the list and person pages answer from.
 func New(ctx context.Context, store Store, opts Options) (*Server, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
@@ -120,6 +124,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /people/{name}", s.personPage)
 	mux.HandleFunc("GET /api/stories", s.apiStories)
 	mux.HandleFunc("GET /api/stories/{id}", s.apiStory)
+	mux.HandleFunc("GET /api/articles", s.apiArticles)
 	mux.HandleFunc("GET /api/articles/{id...}", s.apiArticle)
 	mux.HandleFunc("GET /api/people/{name}", s.apiPerson)
 	mux.HandleFunc("GET /api/ingest", s.apiIngestStatus)
