@@ -52,7 +52,7 @@ func Mentions(a *storyline.Article, ents []storyline.Entity) []storyline.Mention
 				continue
 			}
 			if v, ok := eventDate(e.Norm); ok && !dateline(text, s, e, v, a.Published) {
-				dates = append(dates, datedEntity{e, v})
+				dates = append(dates, datedEntity{e, sundayWeek(e, v, a.Published)})
 			}
 		}
 		var ms []storyline.Mention
@@ -197,6 +197,25 @@ func dateline(text string, s textSpan, e storyline.Entity, v string, published t
 		return false
 	}
 	return len(strings.Fields(text[s.start:e.Start])) <= 2
+}
+
+// sundayWeek is the week a report published on a Sunday means by "last
+// week": English-language news counts its weeks from Sunday, so the week
+// just ended on Saturday, which is the ISO week the Sunday closes (the
+// value the extractor writes, as TimeML does, is the ISO week before). v
+// is e's value; other dates, and reports of other days, keep it.
+func sundayWeek(e storyline.Entity, v string, published time.Time) string {
+	if published.IsZero() || published.Weekday() != time.Sunday {
+		return v
+	}
+	if t := strings.ToLower(e.Text); t != "last week" && t != "last week's" {
+		return v
+	}
+	w, err := timex.Parse(v)
+	if err != nil || w != timex.WeekOf(published).Add(-1) {
+		return v
+	}
+	return timex.WeekOf(published).String()
 }
 
 // participating reports whether mentions a and b share a person, country
