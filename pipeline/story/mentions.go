@@ -26,6 +26,9 @@ import (
 // headline or lede in the present or perfect tense tells the news of the
 // day the report was published, and a sentence that goes on telling the
 // event of one just before takes its date (Mention.Dated says which).
+// Besides the extractor's dates, a part of the report's own day ("this
+// morning", "tonight") dates a sentence by the publication day, and "last
+// week" in a report published on a Sunday is the week that Sunday closes.
 // ents are a's entities, in any order; their offsets index a.Text.
 func Mentions(a *storyline.Article, ents []storyline.Entity) []storyline.Mention {
 	text := a.Text
