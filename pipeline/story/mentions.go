@@ -1,6 +1,7 @@
 package story
 
 import (
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,6 +26,9 @@ import (
 // headline or lede in the present or perfect tense tells the news of the
 // day the report was published, and a sentence that goes on telling the
 // event of one just before takes its date (Mention.Dated says which).
+// Besides the extractor's dates, a part of the report's own day ("this
+// morning", "tonight") dates a sentence by the publication day, and "last
+// week" in a report published on a Sunday is the week that Sunday closes.
 // ents are a's entities, in any order; their offsets index a.Text.
 func Mentions(a *storyline.Article, ents []storyline.Entity) []storyline.Mention {
 	text := a.Text
@@ -47,12 +51,15 @@ func Mentions(a *storyline.Article, ents []storyline.Entity) []storyline.Mention
 			continue
 		}
 		var dates []datedEntity
+		for _, e := range partsOfToday(text, s, in, a.Published) {
+			dates = append(dates, datedEntity{e, timex.DayOf(a.Published).String()})
+		}
 		for _, e := range in {
 			if e.Type != storyline.Date || e.End > s.end {
 				continue
 			}
 			if v, ok := eventDate(e.Norm); ok && !dateline(text, s, e, v, a.Published) {
-				dates = append(dates, datedEntity{e, v})
+				dates = append(dates, datedEntity{e, sundayWeek(e, v, a.Published)})
 			}
 		}
 		var ms []storyline.Mention
@@ -197,6 +204,64 @@ func dateline(text string, s textSpan, e storyline.Entity, v string, published t
 		return false
 	}
 	return len(strings.Fields(text[s.start:e.Start])) <= 2
+}
+
+// sundayWeek is the week a report published on a Sunday means by "last
+// week": English-language news counts its weeks from Sunday, so the week
+// just ended on Saturday, which is the ISO week the Sunday closes (the
+// value the extractor writes, as TimeML does, is the ISO week before). v
+// is e's value; other dates, and reports of other days, keep it.
+func sundayWeek(e storyline.Entity, v string, published time.Time) string {
+	if published.IsZero() || published.Weekday() != time.Sunday {
+		return v
+	}
+	if t := strings.ToLower(e.Text); t != "last week" && t != "last week's" {
+		return v
+	}
+	w, err := timex.Parse(v)
+	if err != nil || w != timex.WeekOf(published).Add(-1) {
+		return v
+	}
+	return timex.WeekOf(published).String()
+}
+
+// quoted reports whether a sentence that begins with before is inside a
+// quotation at its end: a quotation's "this morning" is its speaker's day
+// ("tweeted Thursday: \"My stepmom passed peacefully this morning\""),
+// which the report need not share.
+func quoted(before string) bool {
+	return strings.Count(before, `"`)%2 == 1 || strings.Count(before, "“") > strings.Count(before, "”")
+}
+
+// partOfToday matches a part of the report's own day: "this morning",
+// "this afternoon", "this evening", "tonight".
+var partOfToday = regexp.MustCompile(`(?i)\b(?:this (?:morning|afternoon|evening)|tonight)\b`)
+
+// partsOfToday are the parts of the publication day that sentence s names
+// ("arrested a few hours after the attack this morning") as date entities
+// of that day, unless they are a quotation's. The extractor leaves them out, as the TIMEX3 guidelines
+// leave out times of day (the dev golds annotate 1 of 11), but a report
+// dates the day's news by them as by "today". None where a date entity
+// already covers one, or the report's day is unknown.
+func partsOfToday(text string, s textSpan, in []storyline.Entity, published time.Time) []storyline.Entity {
+	if published.IsZero() {
+		return nil
+	}
+	var out []storyline.Entity
+	for _, loc := range partOfToday.FindAllStringIndex(text[s.start:s.end], -1) {
+		start, end := s.start+loc[0], s.start+loc[1]
+		covered := false
+		for _, e := range in {
+			if e.Type == storyline.Date && e.Start < end && start < e.End {
+				covered = true
+			}
+		}
+		if !covered && !quoted(text[s.start:start]) {
+			out = append(out, storyline.Entity{Type: storyline.Date, Text: text[start:end], Start: start, End: end,
+				Norm: timex.DayOf(published).String()})
+		}
+	}
+	return out
 }
 
 // participating reports whether mentions a and b share a person, country

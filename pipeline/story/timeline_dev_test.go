@@ -140,16 +140,34 @@ func dumpMentions(g eval.Story, arts map[string]*storyline.Article, ents map[str
 }
 
 func dumpStory(g, p eval.Story) {
-	fmt.Printf("== %s (%d articles)\n", g.ID, len(g.Articles))
-	for _, e := range g.Timeline {
-		fmt.Printf("  gold %-22s %2d %v %v %v | %.70s\n", e.When, len(e.Articles), e.People, e.Countries, e.Places, e.What)
-	}
 	kept := slices.Clone(p.Timeline)
 	sort.SliceStable(kept, func(a, b int) bool { return *kept[a].Weight > *kept[b].Weight })
+	matched := func(g eval.Story, tl []eval.Entry) int {
+		q := p
+		q.Timeline = tl
+		return eval.ScoreStories([]eval.Story{g}, []eval.Story{q}).Timelines.Matched
+	}
+	top := kept[:min(len(kept), len(g.Timeline))]
+	all := matched(g, top)
+	fmt.Printf("== %s (%d articles) matched %d of %d\n", g.ID, len(g.Articles), all, len(g.Timeline))
+	for j, e := range g.Timeline {
+		// a gold entry is matched when blanking its date loses a match
+		h := g
+		h.Timeline = slices.Clone(g.Timeline)
+		h.Timeline[j].When = "XXXX"
+		mark := "-"
+		if matched(h, top) < all {
+			mark = "+"
+		}
+		fmt.Printf(" %sgold %-22s %2d %v %v %v | %.70s\n", mark, e.When, len(e.Articles), e.People, e.Countries, e.Places, e.What)
+	}
 	for i, e := range kept {
 		mark := " "
 		if i < len(g.Timeline) {
 			mark = "*"
+			if matched(g, slices.Delete(slices.Clone(top), i, i+1)) == all {
+				mark = "x"
+			}
 		}
 		if i >= len(g.Timeline)+5 {
 			break

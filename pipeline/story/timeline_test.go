@@ -230,3 +230,30 @@ func TestRankHoldsDownASecondEntryOfADate(t *testing.T) {
 		t.Errorf("the day's second entry (%v) outranks another date's (%v)", events[1].Weight, events[2].Weight)
 	}
 }
+
+// TestTimelineYearNamesNoOne: a year's mention that names no one joins the
+// largest group of that year that names someone, and does not chain two
+// groups that name different people into one event of three reports.
+func TestTimelineYearNamesNoOne(t *testing.T) {
+	articles := []*storyline.Article{
+		{ID: "a", Text: string(make([]byte, 100))},
+		{ID: "b", Text: string(make([]byte, 100))},
+		{ID: "c", Text: string(make([]byte, 100))},
+		{ID: "d", Text: string(make([]byte, 100))},
+	}
+	mentions := map[string][]storyline.Mention{
+		"a": {m("2002", "left", 10, []string{"Larry Brown"}, nil)},
+		"b": {m("2002", "playoffs", 10, []string{"Maurice Cheeks"}, nil)},
+		"c": {m("2002", "won", 10, nil, nil)},
+		"d": {m("2002", "playoffs", 30, []string{"Maurice Cheeks"}, nil)},
+	}
+	var got []string
+	for _, e := range Timeline(articles, mentions) {
+		got = append(got, fmt.Sprintf("%s %v", e.When, e.Articles))
+	}
+	slices.Sort(got)
+	want := []string{"2002 [a]", "2002 [b c d]"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Timeline = %q, want %q", got, want)
+	}
+}
