@@ -114,7 +114,7 @@ records:
 			}
 			continue
 		}
-		resp, skip, err := r.warcResponse(rec.Record)
+		resp, skip, err := r.warcResponse(rec.Record, rec.Target)
 		closeRecord(rec.Record)
 		if resp.Requested != "" {
 			input += " (" + resp.Requested + ")"

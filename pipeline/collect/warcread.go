@@ -59,6 +59,10 @@ type warcRecord struct {
 	// Type is the record's WARC-Type, also when Err is set and it was
 	// known.
 	Type string
+	// Target is WARC-Target-URI as the file holds it, when the header
+	// was read ahead of the library: gowarc empties a value it finds
+	// invalid, and WARC 1.0's <uri> is one to its URL parser.
+	Target string
 }
 
 // warcReader reads the records of one WARC stream, plain or gzipped
@@ -108,7 +112,8 @@ func (w *warcReader) next() (warcRecord, error) {
 		return warcRecord{}, fmt.Errorf("%w: %d damaged records in a row at offset %d, the rest not read", ErrNotWARC, w.bad, w.pos())
 	}
 	start := w.pos()
-	if h, ok := w.sizeOf(); ok && (h.length > w.max || h.headerErr != nil) {
+	h, ok := w.sizeOf()
+	if ok && (h.length > w.max || h.headerErr != nil) {
 		w.n++
 		return w.pass(start, h)
 	}
@@ -127,7 +132,7 @@ func (w *warcReader) next() (warcRecord, error) {
 	case err == nil:
 		w.n++
 		w.bad = 0
-		return warcRecord{N: w.n, Offset: at, Record: rec, Type: rec.Type().String()}, nil
+		return warcRecord{N: w.n, Offset: at, Record: rec, Type: rec.Type().String(), Target: h.target}, nil
 	case errors.Is(err, io.EOF) && w.pos() == start:
 		return warcRecord{}, io.EOF
 	case errors.Is(err, gowarc.ErrNoRecord):
@@ -182,6 +187,7 @@ func closeRecord(rec gowarc.WarcRecord) {
 type warcHead struct {
 	gzipped   bool
 	typ       string
+	target    string // WARC-Target-URI, raw
 	length    int64
 	headerLen int   // bytes of the WARC header, blank line included (plain records)
 	headerErr error // the header does not end within maxWARCHeader
@@ -247,6 +253,8 @@ func parseHead(h warcHead, head []byte, end int) warcHead {
 			}
 		case "warc-type":
 			h.typ = value
+		case "warc-target-uri":
+			h.target = value
 		}
 	}
 	return h
