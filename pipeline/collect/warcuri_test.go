@@ -82,3 +82,38 @@ func keys[V any](m map[string]V) []string {
 	}
 	return ks
 }
+
+// TestWARCOfWget: a WARC file that wget 1.21.3 wrote of three fixture
+// pages served on loopback (the README's recipe): WARC 1.0, Target-URIs
+// in angle brackets, one gzip member per record. Each response is the
+// article of its page at the bare URL; the warcinfo, request, metadata and
+// resource records are counted as skipped.
+func TestWARCOfWget(t *testing.T) {
+	articles, errs, skips := splitWARC(collectAll(t, "testdata/wget-1.21.3.warc.gz"))
+	for _, e := range errs {
+		t.Errorf("error: %s: %v", e.Input, e.Err)
+	}
+	for _, name := range []string{"000_69aa844a4afd86f8.html", "001_aa6b1db065f18728.html", "002_004d5950fa2b3328.html"} {
+		u := "http://127.0.0.1:8000/" + name
+		a := articles[u]
+		if a == nil {
+			t.Errorf("no article at %s; have %v", u, keys(articles))
+			continue
+		}
+		body, _ := fs.ReadFile(fixtures.FS, "pages/"+name)
+		want, err := ParseHTML(bytes.NewReader(body), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Title == "" || a.Title != want.Title || a.Text != want.Text {
+			t.Errorf("%s: title %q, want %q (text equal: %v)", u, a.Title, want.Title, a.Text == want.Text)
+		}
+	}
+	if len(articles) != 3 {
+		t.Errorf("%d articles, want 3: %v", len(articles), keys(articles))
+	}
+	want := "7 records not read as articles (1 metadata, 3 request, 2 resource, 1 warcinfo)"
+	if len(skips) != 1 || skips[0] != want {
+		t.Errorf("skipped %q, want %q", skips, want)
+	}
+}
