@@ -3,6 +3,7 @@ package collect
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 
@@ -84,9 +85,22 @@ func (w *warcReader) openMember() (rec warcRecord, ok bool, err error) {
 // member ended cleanly after its last record: the stream goes on.
 func (w *warcReader) nextInMember() (rec warcRecord, ok bool, err error) {
 	m := &w.member
-	_, _, serr := seekRecord(m.r, false)
+	// A member starts with its first record, and only a little padding
+	// may come between records: a member of anything else is damage,
+	// given up before a gzip bomb is decompressed to its end.
+	limit := int64(maxWARCHeader)
+	if m.records == 0 {
+		limit = 0
+	}
+	skipped, _, serr := seekRecord(m.r, false, limit)
 	if ferr := w.fatal(); ferr != nil {
 		return warcRecord{}, true, ferr
+	}
+	if errors.Is(serr, errNoRecordHere) {
+		m.abandon()
+		w.n++
+		w.bad++
+		return warcRecord{N: w.n, Offset: m.start, InMember: m.pos(), Err: fmt.Errorf("%w: gzip member: %d bytes that are no WARC record", ErrWARCDamaged, skipped)}, true, nil
 	}
 	if serr == nil {
 		m.records++
@@ -115,11 +129,16 @@ func (w *warcReader) nextInMember() (rec warcRecord, ok bool, err error) {
 
 var warcMagic = []byte("WARC/")
 
+// errNoRecordHere is seekRecord's answer when no record starts within
+// its limit.
+var errNoRecordHere = errors.New("no WARC record here")
+
 // seekRecord passes over the bytes of r up to the next record: "WARC/",
 // or where members is set (the stream, not a member's content) a gzip
-// member, whose start gz reports. err is r's error when it ends first;
-// skipped counts the bytes passed over.
-func seekRecord(r *bufio.Reader, members bool) (skipped int64, gz bool, err error) {
+// member, whose start gz reports. err is r's error when it ends first,
+// errNoRecordHere when more than limit bytes (limit >= 0) would have to
+// be passed over; skipped counts the bytes passed over.
+func seekRecord(r *bufio.Reader, members bool, limit int64) (skipped int64, gz bool, err error) {
 	for {
 		head, err := r.Peek(len(warcMagic))
 		switch {
@@ -135,6 +154,9 @@ func seekRecord(r *bufio.Reader, members bool) (skipped int64, gz bool, err erro
 		n := 1 + bytes.IndexAny(buffered[1:], "W\x1f")
 		if n == 0 {
 			n = len(buffered)
+		}
+		if limit >= 0 && skipped+int64(n) > limit {
+			return skipped, false, errNoRecordHere
 		}
 		d, _ := r.Discard(n)
 		skipped += int64(d)

@@ -3,6 +3,7 @@ package collect
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -65,8 +66,9 @@ func TestWARCOneGzipMember(t *testing.T) {
 
 // TestWARCOneGzipMemberTrouble: inside one member, a record over the limit
 // is passed over and the next read; a damaged record is reported with the
-// member's offset and its place inside the member; a member cut short is
-// truncation, with the records before the cut read.
+// member's offset and its place inside the member; a member that holds
+// no record is damage; a member cut short is truncation, with the records
+// before the cut read.
 func TestWARCOneGzipMemberTrouble(t *testing.T) {
 	page := strings.Repeat("<p>The ministers met in Moscow on Tuesday to discuss the talks. ", 8)
 	ok := func(u string) testRecord {
@@ -103,6 +105,27 @@ func TestWARCOneGzipMemberTrouble(t *testing.T) {
 		}
 		if len(articles) != 3 || articles["https://x.example/4"] == nil {
 			t.Errorf("articles %v, want the 3 undamaged", keys(articles))
+		}
+	})
+	t.Run("no record in a member", func(t *testing.T) {
+		// 64 MB of zeros in a member of 64 KB, then a member of records:
+		// the first is damage found at its start, not decompressed whole.
+		zeros := gzipWhole(t, make([]byte, 64<<20))
+		p := filepath.Join(t.TempDir(), "zeros.warc.gz")
+		os.WriteFile(p, append(zeros, gzipWhole(t, plain)...), 0o644)
+		articles, errs, _ := splitWARC(collectAll(t, p))
+		if len(errs) != 1 || !errors.Is(errs[0].Err, ErrWARCDamaged) || !strings.HasPrefix(errs[0].Input, p+": record 1 at offset 0") {
+			t.Errorf("errors %v, want one ErrWARCDamaged for record 1", errs)
+		}
+		if len(articles) != 4 {
+			t.Errorf("articles %v, want the 4 of the second member", keys(articles))
+		}
+		w := newWARCReader(context.Background(), bytes.NewReader(zeros), 1<<20)
+		if rec, err := w.next(); err != nil || !errors.Is(rec.Err, ErrWARCDamaged) {
+			t.Fatalf("next() = %+v, %v; want a damaged record", rec, err)
+		}
+		if w.member.n > 2<<20 {
+			t.Errorf("%d bytes of the zeros decompressed, want at most a buffer's worth", w.member.n)
 		}
 	})
 	t.Run("truncated", func(t *testing.T) {

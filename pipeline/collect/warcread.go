@@ -122,7 +122,7 @@ func (w *warcReader) next() (warcRecord, error) {
 			continue // the member ended
 		}
 		start := w.pos()
-		skipped, gz, err := seekRecord(w.br, true)
+		skipped, gz, err := seekRecord(w.br, true, -1)
 		if ferr := w.fatal(); ferr != nil {
 			return warcRecord{}, ferr
 		}
