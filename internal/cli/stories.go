@@ -19,8 +19,17 @@ import (
 func refreshStories(ctx context.Context, s Store, extractorVersion string, force bool, stderr io.Writer) error {
 	start := time.Now()
 	r, err := pipeline.Stories(ctx, s, extractorVersion, force)
-	if err != nil || r.Changed == 0 {
+	switch {
+	case err != nil:
 		return err
+	case r.Rebuilt && r.Changed == 0:
+		// The first grouping of an empty store writes no story but does
+		// set the stories up: silence here left 'extract stories' to
+		// say "none of 0 stories", as if some had been looked at.
+		fmt.Fprintf(stderr, "stories: grouped from scratch: no reports to group yet, no story told (%.1fs)\n", time.Since(start).Seconds())
+		return nil
+	case r.Changed == 0:
+		return nil // nothing new since the last grouping
 	}
 	how := "grouped again"
 	if r.Rebuilt {
@@ -78,8 +87,11 @@ func runStories(ctx context.Context, fs *flag.FlagSet, args []string, stdout, st
 		switch {
 		case st.Version == "":
 			fmt.Fprintln(stderr, "extract stories: no stories yet: run 'extract run'")
+		case st.Stories == 0 && st.Unassigned == 0 && *only == "":
+			fmt.Fprintln(stderr, "extract stories: no stories: no extracted reports to group yet")
 		case !found && *only == "":
-			fmt.Fprintf(stderr, "extract stories: none of %d stories has %d reports or more\n", st.Stories, minArticles)
+			fmt.Fprintf(stderr, "extract stories: none of %d %s has %d %s or more\n", st.Stories, plural(st.Stories, "story", "stories"),
+				minArticles, plural(minArticles, "report", "reports"))
 		case otherRules:
 			fmt.Fprintf(stderr, "extract stories: the stories were made by %s, not by this storyline's rules: run 'extract run'\n", st.Version)
 		case stale > 0 || st.Unassigned > 0:

@@ -151,3 +151,34 @@ func TestEvalStories(t *testing.T) {
 		t.Errorf("-pred wrote %d stories, want 1 with a timeline", len(stories))
 	}
 }
+
+// TestStoriesOnEmptyStore: the first grouping of a store with no reports
+// says it grouped from scratch and found nothing to group, and 'extract
+// stories' then says there is nothing yet rather than "none of 0 stories".
+func TestStoriesOnEmptyStore(t *testing.T) {
+	dir := t.TempDir()
+	db, empty := filepath.Join(dir, "news.db"), filepath.Join(dir, "empty.jsonl")
+	t.Cleanup(func() { storetest.CheckFile(t, db) })
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct {
+		args    []string
+		want    string // in stderr
+		notWant string
+	}{
+		{[]string{"ingest", "-db", db, empty}, "stories: grouped from scratch: no reports to group yet, no story told", ""},
+		{[]string{"extract", "run", "-db", db}, "extract: 0 extracted", "stories:"},
+		{[]string{"extract", "stories", "-db", db}, "extract stories: no stories: no extracted reports to group yet", "none of 0"},
+	} {
+		var r run
+		if step.args[0] == "ingest" {
+			r = ingest(t, step.args[1:]...)
+		} else {
+			r = extract(t, step.args[1:]...)
+		}
+		if r.code != exitOK || !strings.Contains(r.stderr, step.want) || (step.notWant != "" && strings.Contains(r.stderr, step.notWant)) {
+			t.Errorf("%s: exit %d, stderr %q; want 0 and %q", strings.Join(step.args[:2], " "), r.code, r.stderr, step.want)
+		}
+	}
+}

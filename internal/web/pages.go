@@ -26,6 +26,7 @@ var funcs = template.FuncMap{
 	"personPath": func(name string) string { return "/people/" + url.PathEscape(name) },
 	"storyPath":  func(id string) string { return "/stories/" + url.PathEscape(id) },
 	"markup":     markup,
+	"count":      count,
 	"first": func(n int, xs []string) []string {
 		return xs[:min(n, len(xs))]
 	},

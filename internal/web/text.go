@@ -4,6 +4,7 @@ import (
 	"html"
 	"html/template"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -97,4 +98,14 @@ func markup(spans []span) template.HTML {
 		b.WriteString(`</mark>`)
 	}
 	return template.HTML(b.String())
+}
+
+// count puts n before the singular or the plural noun as n asks: "1
+// report", "3 reports", "0 reports". Templates use it wherever a number
+// precedes a noun, so that no page says "1 events".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }

@@ -62,3 +62,22 @@ func TestMarkupEscapes(t *testing.T) {
 		t.Errorf("markup = %s, want %s", got, want)
 	}
 }
+
+func TestCount(t *testing.T) {
+	for _, tc := range []struct {
+		n         int
+		one, many string
+		want      string
+	}{
+		{0, "report", "reports", "0 reports"},
+		{1, "report", "reports", "1 report"},
+		{2, "report", "reports", "2 reports"},
+		{1, "timeline entry", "timeline entries", "1 timeline entry"},
+		{12, "timeline entry", "timeline entries", "12 timeline entries"},
+		{-1, "event", "events", "-1 events"},
+	} {
+		if got := count(tc.n, tc.one, tc.many); got != tc.want {
+			t.Errorf("count(%d, %q, %q) = %q, want %q", tc.n, tc.one, tc.many, got, tc.want)
+		}
+	}
+}

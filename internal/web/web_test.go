@@ -2,13 +2,17 @@ package web_test
 
 import (
 	"crypto/sha256"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/storyline/storyline/fixtures"
 	"github.com/storyline/storyline/internal/web"
 )
 
@@ -216,4 +220,43 @@ func fileHash(t *testing.T, path string) [32]byte {
 		t.Fatal(err)
 	}
 	return sha256.Sum256(data)
+}
+
+// TestPagesCountInWords: a story of one report is "1 report" on the list
+// and on its page, with "1 timeline entry" or "1 event" where there is
+// one, never "1 reports"; the template's count does the plurals.
+func TestPagesCountInWords(t *testing.T) {
+	dir := t.TempDir()
+	page := filepath.Join(dir, "one.html")
+	body, err := fs.ReadFile(fixtures.FS, "pages/001_aa6b1db065f18728.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(page, body, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "news.db")
+	if err := ingestInto(db, page); err != nil {
+		t.Fatal(err)
+	}
+	hs, _ := serve(t, db, web.Options{})
+	s := theStory(t, hs.URL)
+	wrong := regexp.MustCompile(`\b1 (reports|events|timeline entries|stories)\b`)
+	for _, tc := range []struct {
+		path string
+		want []string
+	}{
+		{"/", []string{"1 report<"}},
+		{"/stories/" + s.ID, []string{"· 1 report ·", "1 report</span>"}},
+	} {
+		got := string(get(t, hs.URL, tc.path, http.StatusOK))
+		if m := wrong.FindString(got); m != "" {
+			t.Errorf("GET %s says %q", tc.path, m)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("GET %s: no %q in the page", tc.path, w)
+			}
+		}
+	}
 }

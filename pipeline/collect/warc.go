@@ -104,6 +104,9 @@ records:
 			break
 		}
 		input := fmt.Sprintf("%s: record %d at offset %d", name, rec.N, rec.Offset)
+		if rec.InMember > 0 {
+			input += fmt.Sprintf(", %d bytes into its gzip member", rec.InMember)
+		}
 		if rec.Err != nil {
 			if rec.Type != "" && rec.Type != "response" && errors.Is(rec.Err, storyline.ErrTooLarge) {
 				emit(warcItem{skip: rec.Type})
@@ -114,7 +117,7 @@ records:
 			}
 			continue
 		}
-		resp, skip, err := r.warcResponse(rec.Record)
+		resp, skip, err := r.warcResponse(rec.Record, rec.Target)
 		closeRecord(rec.Record)
 		if resp.Requested != "" {
 			input += " (" + resp.Requested + ")"

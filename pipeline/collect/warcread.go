@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/klauspost/compress/gzip"
 	"github.com/nlnwa/gowarc/v3"
 
 	"github.com/storyline/storyline"
@@ -38,18 +37,18 @@ const (
 	// maxBadRecords in a row end a file: one error for a file that is no
 	// WARC, not one per stretch of garbage.
 	maxBadRecords = 100
-	// maxDrain bounds the decompressed bytes of one gzip member that are
-	// read only to get past it (a record over the size limit): past that
-	// the member is taken for a gzip bomb and passed over by scanning.
-	maxDrain = 1 << 30
 )
 
 // warcRecord is one record of a WARC stream, or the reason it is not.
 type warcRecord struct {
 	// N counts the records of the stream from 1; Offset is where the
-	// record (its gzip member) starts in the stream.
+	// record, or the gzip member that holds it, starts in the stream.
 	N      int
 	Offset int64
+	// InMember is where the record starts in its gzip member once
+	// decompressed: 0 for the first record of a member, and so always
+	// with one member per record.
+	InMember int64
 	// Record is the parsed record, nil when Err is set. The caller closes
 	// it.
 	Record gowarc.WarcRecord
@@ -59,22 +58,29 @@ type warcRecord struct {
 	// Type is the record's WARC-Type, also when Err is set and it was
 	// known.
 	Type string
+	// Target is WARC-Target-URI as the file holds it, when the header
+	// was read ahead of the library: gowarc empties a value it finds
+	// invalid, and WARC 1.0's <uri> is one to its URL parser.
+	Target string
 }
 
-// warcReader reads the records of one WARC stream, plain or gzipped
-// member by member, through nlnwa/gowarc's unmarshaler. It adds what the
-// library leaves to its caller: a record declaring a block larger than the
-// limit is passed over before the library would buffer it, a damaged
-// record is reported with its number and offset and the next one found,
-// the end of a truncated file is told from damage, and reads stop when
-// the context is cancelled.
+// warcReader reads the records of one WARC stream, plain or gzipped,
+// through nlnwa/gowarc's unmarshaler. It undoes the gzip itself, member
+// by member, and hands the library plain records: the library reads only
+// the first record of a member and drains the rest, and a member may hold
+// every record of a file. It adds what the library leaves to its caller:
+// a record declaring a block larger than the limit is passed over before
+// the library would buffer it, a damaged record is reported with its
+// number and offset and the next one found, the end of a truncated file
+// is told from damage, and reads stop when the context is cancelled.
 type warcReader struct {
-	in  *countingReader
-	br  *bufio.Reader
-	un  gowarc.Unmarshaler
-	max int64 // largest block read
-	n   int   // records begun
-	bad int   // damaged records in a row
+	in     *countingReader
+	br     *bufio.Reader // the stream as stored
+	member gzipMember    // the gzip member being read, when open
+	un     gowarc.Unmarshaler
+	max    int64 // largest block read
+	n      int   // records begun
+	bad    int   // damaged records in a row
 }
 
 func newWARCReader(ctx context.Context, r io.Reader, maxBlock int) *warcReader {
@@ -104,50 +110,105 @@ func (w *warcReader) pos() int64 { return w.in.n - int64(w.br.Buffered()) }
 // stream, and otherwise ends the stream: ErrWARCTruncated, ErrNotWARC, a
 // read error, or the context's error.
 func (w *warcReader) next() (warcRecord, error) {
-	if w.bad >= maxBadRecords {
-		return warcRecord{}, fmt.Errorf("%w: %d damaged records in a row at offset %d, the rest not read", ErrNotWARC, w.bad, w.pos())
+	for {
+		if w.bad >= maxBadRecords {
+			return warcRecord{}, fmt.Errorf("%w: %d damaged records in a row at offset %d, the rest not read", ErrNotWARC, w.bad, w.pos())
+		}
+		if w.member.open {
+			rec, ok, err := w.nextInMember()
+			if ok {
+				return rec, err
+			}
+			continue // the member ended
+		}
+		start := w.pos()
+		skipped, gz, err := seekRecord(w.br, true, -1)
+		if ferr := w.fatal(); ferr != nil {
+			return warcRecord{}, ferr
+		}
+		switch {
+		case err == io.EOF && skipped == 0:
+			return warcRecord{}, io.EOF
+		case err != nil:
+			return warcRecord{}, fmt.Errorf("%w: %d bytes after record %d (offset %d) hold no record", ErrWARCTruncated, skipped, w.n, start)
+		case gz:
+			if rec, ok, err := w.openMember(); ok {
+				return rec, err
+			}
+			continue
+		}
+		return w.read(w.br, w.pos(), 0)
 	}
-	start := w.pos()
-	if h, ok := w.sizeOf(); ok && (h.length > w.max || h.headerErr != nil) {
+}
+
+// read reads the plain record at the start of src: the stream itself, or
+// the open gzip member. at and inMember say where it is, for messages.
+func (w *warcReader) read(src *bufio.Reader, at, inMember int64) (warcRecord, error) {
+	srcPos := func() int64 { return w.pos() }
+	if src != w.br {
+		srcPos = w.member.pos
+	}
+	start := srcPos()
+	h, ok := w.sizeOf(src)
+	if ok && (h.length > w.max || h.headerErr != nil) {
 		w.n++
-		return w.pass(start, h)
+		return w.pass(src, at, inMember, h)
 	}
-	rec, skipped, validation, err := w.un.Unmarshal(w.br)
+	rec, _, validation, err := w.un.Unmarshal(src)
 	if ferr := w.fatal(); ferr != nil {
 		closeRecord(rec)
 		return warcRecord{}, ferr
 	}
-	at := start + skipped
 	if err == nil {
 		if damage := damaged(validation); damage != nil {
 			err = damage
 		}
 	}
-	switch {
-	case err == nil:
-		w.n++
+	if err == nil && src != w.br {
+		// A member's checksum is checked where it ends: a record that
+		// ends it is only whole once that is done.
+		err = w.member.endCheck()
+	}
+	w.n++
+	if err == nil {
 		w.bad = 0
-		return warcRecord{N: w.n, Offset: at, Record: rec, Type: rec.Type().String()}, nil
-	case errors.Is(err, io.EOF) && w.pos() == start:
-		return warcRecord{}, io.EOF
-	case errors.Is(err, gowarc.ErrNoRecord):
-		// Bytes after the last record that hold none.
-		return warcRecord{}, fmt.Errorf("%w: %d bytes after record %d (offset %d) hold no record", ErrWARCTruncated, w.pos()-start, w.n, start)
+		return warcRecord{N: w.n, Offset: at, InMember: inMember, Record: rec, Type: rec.Type().String(), Target: h.target}, nil
 	}
 	closeRecord(rec)
-	w.n++
-	// A block cut short by the end of the file is truncation; a whole
-	// block whose digest is wrong is damage, even in the last record.
-	var digest *gowarc.DigestError
-	if _, perr := w.br.Peek(1); perr == io.EOF && !errors.As(err, &digest) {
-		return warcRecord{}, fmt.Errorf("%w: the file ends inside record %d (offset %d), %d records before it read: %w", ErrWARCTruncated, w.n, at, w.n-1, err)
+	if terr := w.truncated(src, err, at); terr != nil {
+		return warcRecord{}, terr
 	}
-	if w.pos() == start {
+	if src != w.br && w.member.err != nil {
+		// The gzip stream is broken: the rest of the member is lost, the
+		// next member is searched for.
+		w.member.abandon()
+		if w.pos() == w.member.start {
+			_, _ = w.br.Discard(1)
+		}
+	} else if srcPos() == start {
 		// Make progress: the next call scans on for a record.
-		_, _ = w.br.Discard(1)
+		_, _ = src.Discard(1)
 	}
 	w.bad++
-	return warcRecord{N: w.n, Offset: at, Err: fmt.Errorf("%w: %w", ErrWARCDamaged, err)}, nil
+	return warcRecord{N: w.n, Offset: at, InMember: inMember, Err: fmt.Errorf("%w: %w", ErrWARCDamaged, err)}, nil
+}
+
+// truncated returns ErrWARCTruncated when err, met reading record w.n at
+// offset at, is the end of the file rather than damage: a block cut short
+// by the end of the file, not a whole block whose digest is wrong (even
+// in the last record).
+func (w *warcReader) truncated(src *bufio.Reader, err error, at int64) error {
+	var digest *gowarc.DigestError
+	if errors.As(err, &digest) {
+		return nil
+	}
+	if src != w.br && w.member.err == nil {
+		return nil // a sound member that ends early: damage inside it
+	}
+	if _, perr := w.br.Peek(1); perr != io.EOF {
+		return nil
+	}
+	return fmt.Errorf("%w: the file ends inside record %d (offset %d), %d records before it read: %w", ErrWARCTruncated, w.n, at, w.n-1, err)
 }
 
 // fatal is the error that ends the stream, if reading it failed for a
@@ -180,57 +241,34 @@ func closeRecord(rec gowarc.WarcRecord) {
 
 // warcHead is what sizeOf reads of a record's header ahead of the library.
 type warcHead struct {
-	gzipped   bool
 	typ       string
+	target    string // WARC-Target-URI, raw
 	length    int64
 	headerLen int   // bytes of the WARC header, blank line included (plain records)
 	headerErr error // the header does not end within maxWARCHeader
 }
 
-// sizeOf reads the WARC header of the record at the reader's position
-// without consuming it, decompressing the start of its gzip member if it
-// has one. ok is false when there is no record right here (the library
-// scans for the next one) or its header is cut short by the end of the
+// sizeOf reads the WARC header of the plain record at the start of src
+// without consuming it. ok is false when there is no record right here
+// (the library says why) or its header is cut short by the end of the
 // stream (the library reports that).
-func (w *warcReader) sizeOf() (h warcHead, ok bool) {
+func (w *warcReader) sizeOf(src *bufio.Reader) (h warcHead, ok bool) {
 	// What is buffered is looked at first: waiting for a whole window of
 	// a stream that stalls would hold back the records before the stall.
-	for _, n := range []int{min(max(w.br.Buffered(), 4<<10), maxWARCHeader), maxWARCHeader} {
-		h, head, full, ok := w.peekHead(n)
-		if !ok {
+	for _, n := range []int{min(max(src.Buffered(), 4<<10), maxWARCHeader), maxWARCHeader} {
+		head, err := src.Peek(n)
+		if !bytes.HasPrefix(head, []byte("WARC/")) {
 			return h, false
 		}
 		if end := bytes.Index(head, []byte("\r\n\r\n")); end >= 0 {
 			return parseHead(h, head, end), true
 		}
-		if !full {
+		if err != nil {
 			return h, false // the stream ends first
 		}
 	}
 	h.headerErr = fmt.Errorf("%w: no end of the WARC header in its first %d bytes", ErrWARCDamaged, maxWARCHeader)
 	return h, true
-}
-
-// peekHead returns the start of the record at the reader's position,
-// decompressed, from the next n bytes of the stream; full is false when
-// the stream had fewer. ok is false when no record starts here.
-func (w *warcReader) peekHead(n int) (h warcHead, head []byte, full, ok bool) {
-	peek, err := w.br.Peek(n)
-	full = err == nil
-	switch {
-	case len(peek) >= 2 && peek[0] == 0x1f && peek[1] == 0x8b:
-		h.gzipped = true
-		gz, err := gzip.NewReader(bytes.NewReader(peek))
-		if err != nil {
-			return h, nil, full, false
-		}
-		gz.Multistream(false)
-		head, _ = io.ReadAll(io.LimitReader(gz, maxWARCHeader))
-		return h, head, full, true
-	case bytes.HasPrefix(peek, []byte("WARC/")):
-		return h, peek, full, true
-	}
-	return h, nil, full, false
 }
 
 // parseHead reads the length and type of a record from its WARC header,
@@ -247,54 +285,43 @@ func parseHead(h warcHead, head []byte, end int) warcHead {
 			}
 		case "warc-type":
 			h.typ = value
+		case "warc-target-uri":
+			h.target = value
 		}
 	}
 	return h
 }
 
 // pass gets past a record that is not read: too large, or with a header
-// too long. A gzip member is decompressed to its end (at most maxDrain
-// bytes); a plain record's header and block are skipped. Only a response
-// counts as an error: a large video kept as a resource record is no fault.
-func (w *warcReader) pass(start int64, h warcHead) (warcRecord, error) {
-	rec := warcRecord{N: w.n, Offset: start, Type: h.typ, Err: h.headerErr}
+// too long. Its header and block are skipped in src, decompressed when
+// src is a gzip member. Only a response counts as an error: a large video
+// kept as a resource record is no fault.
+func (w *warcReader) pass(src *bufio.Reader, at, inMember int64, h warcHead) (warcRecord, error) {
+	rec := warcRecord{N: w.n, Offset: at, InMember: inMember, Type: h.typ, Target: h.target, Err: h.headerErr}
 	if rec.Err == nil {
 		rec.Err = fmt.Errorf("%w: a %s record of %d bytes, limit %d: skipped", storyline.ErrTooLarge, h.typ, h.length, w.max)
 	}
-	if h.gzipped {
-		gz, err := gzip.NewReader(w.br)
-		if err == nil {
-			gz.Multistream(false)
-			var n int64
-			n, err = io.Copy(io.Discard, io.LimitReader(gz, maxDrain))
-			if err == nil && n == maxDrain {
-				err = fmt.Errorf("%w: gzip member decompresses to more than %d bytes", ErrWARCDamaged, int64(maxDrain))
-			}
-		}
-		if ferr := w.fatal(); ferr != nil {
-			return warcRecord{}, ferr
-		}
-		if err != nil {
-			if _, perr := w.br.Peek(1); perr == io.EOF {
-				return warcRecord{}, fmt.Errorf("%w: the file ends inside record %d (offset %d): %w", ErrWARCTruncated, w.n, start, err)
-			}
-			rec.Err = fmt.Errorf("%w: %w", rec.Err, err)
-		}
-		return rec, nil
-	}
 	skip := int64(h.headerLen) + h.length
 	if h.headerErr != nil {
-		skip = 1 // the library scans on from the next byte
+		skip = 1 // scan on from the next byte
 	}
 	for skip > 0 {
-		n, err := w.br.Discard(int(min(skip, 1<<20)))
+		n, err := src.Discard(int(min(skip, 1<<20)))
 		skip -= int64(n)
 		if ferr := w.fatal(); ferr != nil {
 			return warcRecord{}, ferr
 		}
-		if err != nil {
-			return warcRecord{}, fmt.Errorf("%w: the file ends inside record %d (offset %d)", ErrWARCTruncated, w.n, start)
+		if err == nil {
+			continue
 		}
+		if terr := w.truncated(src, err, at); terr != nil {
+			return warcRecord{}, terr
+		}
+		if src != w.br && w.member.err != nil {
+			w.member.abandon()
+		}
+		rec.Err = fmt.Errorf("%w: %w: the record is cut short", rec.Err, ErrWARCDamaged)
+		break
 	}
 	return rec, nil
 }

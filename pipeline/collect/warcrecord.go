@@ -27,7 +27,8 @@ import (
 // encodings, then a charset the header names). skip names why a record
 // is not an article page and is only counted: its type, a status other
 // than 2xx, a content type that is no page, a filter.
-func (r *run) warcResponse(rec gowarc.WarcRecord) (resp Response, skip string, err error) {
+// rawTarget is WARC-Target-URI as the file holds it, "" when unknown.
+func (r *run) warcResponse(rec gowarc.WarcRecord, rawTarget string) (resp Response, skip string, err error) {
 	if rec.Type() != gowarc.Response {
 		return resp, rec.Type().String(), nil
 	}
@@ -35,10 +36,12 @@ func (r *run) warcResponse(rec gowarc.WarcRecord) (resp Response, skip string, e
 	if !ok {
 		return resp, "response not HTTP", nil
 	}
-	target := strings.Trim(rec.WarcHeader().Get(gowarc.WarcTargetURI), "<>")
-	u, perr := url.Parse(target)
-	if perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return resp, "", fmt.Errorf("%w: WARC-Target-URI %q is not an http(s) URL", ErrWARCDamaged, target)
+	if rawTarget == "" {
+		rawTarget = rec.WarcHeader().Get(gowarc.WarcTargetURI)
+	}
+	target, u, err := targetURL(rawTarget)
+	if err != nil {
+		return resp, "", err
 	}
 	resp.Requested, resp.Final = target, u
 	date, derr := rec.Date()
@@ -78,6 +81,21 @@ func (r *run) warcResponse(rec gowarc.WarcRecord) (resp Response, skip string, e
 	}
 	resp.Body = body
 	return resp, "", nil
+}
+
+// targetURL reads a WARC-Target-URI: bare, as WARC 1.1 writes it, or in
+// the angle brackets of WARC 1.0's grammar, as wget writes it. Only one
+// enclosing pair is taken off; an error quotes the value as written.
+func targetURL(raw string) (string, *url.URL, error) {
+	s := strings.TrimSpace(raw)
+	if len(s) >= 2 && s[0] == '<' && s[len(s)-1] == '>' {
+		s = s[1 : len(s)-1]
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", nil, fmt.Errorf("%w: WARC-Target-URI %q is not an http(s) URL", ErrWARCDamaged, raw)
+	}
+	return s, u, nil
 }
 
 // wantedHost reports whether a record of host passes -host: the host
