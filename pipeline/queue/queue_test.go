@@ -417,19 +417,12 @@ func TestWorkersShareTheHostsPace(t *testing.T) {
 	if len(starts) != n {
 		t.Fatalf("%d requests, want %d", len(starts), n)
 	}
-	// The slots are interval apart (TestPacerSpacesSlotsAcrossWorkers);
-	// their arrivals are not quite, on a busy machine: most gaps hold half
-	// of it, and the whole run three quarters of the sum.
-	short := 0
-	for i := 1; i < n; i++ {
-		if gap := starts[i].Sub(starts[i-1]); gap < interval/2 {
-			short++
-			t.Logf("requests %d and %d arrived %v apart", i-1, i, gap)
-		}
-	}
-	if short > n/4 {
-		t.Errorf("%d of %d gaps between requests under %v, want at most %d", short, n-1, interval/2, n/4)
-	}
+	// The slots are interval apart (TestPacerSpacesSlotsAcrossWorkers).
+	// Arrivals are not quite: a request delayed on a busy machine arrives
+	// close to the next one, so single gaps prove nothing. The span can
+	// only grow with delays, and without the shared pace the sixteen
+	// requests the workers may send at once would all arrive within a few
+	// milliseconds.
 	if span, want := starts[n-1].Sub(starts[0]), time.Duration(n-1)*interval*3/4; span < want {
 		t.Errorf("%d requests within %v, want at least %v", n, span, want)
 	}
