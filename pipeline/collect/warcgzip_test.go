@@ -16,7 +16,7 @@ import (
 
 // gzipWhole gzips data as one member, as tools that compress a finished
 // WARC file do, instead of one member per record.
-func gzipWhole(t *testing.T, data []byte) []byte {
+func gzipWhole(t testing.TB, data []byte) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	zw := gzip.NewWriter(&b)
