@@ -97,7 +97,7 @@ func runDump(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 				line.Extractor, line.Lang, line.Skipped = x.Version, x.Lang, x.Skipped
 				ents = names.Of(identity.Scope(storyOf[a.ID], a.ID), a.Text, x.Entities)
 			}
-			if !q.matches(a, line.Story, ents) {
+			if !q.Matches(a, line.Story, ents) {
 				return nil
 			}
 			var kept []storyline.Entity

@@ -9,6 +9,7 @@ import (
 
 	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/identity"
+	"github.com/storyline/storyline/internal/match"
 	"github.com/storyline/storyline/store"
 )
 
@@ -30,7 +31,7 @@ type indexReader interface {
 // asks nothing of the index (only -q words, or nothing) or the store has
 // no index yet: the caller reads every report.
 func (q *query) candidates(ctx context.Context, s indexReader, members map[string][]string, storyOf map[string]string) (ids []string, ok bool, err error) {
-	if q.person == "" && q.country == "" && q.place == "" && q.story == "" && q.from.IsZero() && q.to.IsZero() {
+	if q.Person == "" && q.Country == "" && q.Place == "" && q.Story == "" && q.From.IsZero() && q.To.IsZero() {
 		return nil, false, nil
 	}
 	if ok, err := s.Indexed(ctx); err != nil || !ok {
@@ -40,35 +41,35 @@ func (q *query) candidates(ctx context.Context, s indexReader, members map[strin
 	find := func(kind store.TermKind, value string) ([]string, error) {
 		return s.Mentioning(ctx, store.Term{Kind: kind, Value: value})
 	}
-	if q.person != "" {
-		filed, err := find(store.TermPerson, identity.SurnameKey(q.person))
+	if q.Person != "" {
+		filed, err := find(store.TermPerson, identity.SurnameKey(q.Person))
 		if err != nil {
 			return nil, false, err
 		}
 		sets = append(sets, inStories(filed, members, storyOf))
 	}
-	if q.country != "" {
-		ids, err := find(store.TermCountry, q.country)
+	if q.Country != "" {
+		ids, err := find(store.TermCountry, q.Country)
 		if err != nil {
 			return nil, false, err
 		}
 		sets = append(sets, ids)
 	}
-	if q.place != "" {
-		ids, err := find(store.TermPlace, strings.ToLower(q.place))
+	if q.Place != "" {
+		ids, err := find(store.TermPlace, strings.ToLower(q.Place))
 		if err != nil {
 			return nil, false, err
 		}
 		sets = append(sets, ids)
 	}
-	if !q.from.IsZero() || !q.to.IsZero() {
+	if !q.From.IsZero() || !q.To.IsZero() {
 		day := func(t time.Time) string {
 			if t.IsZero() {
 				return ""
 			}
 			return t.Format(time.DateOnly)
 		}
-		dated, err := s.PublishedWithin(ctx, day(q.from), day(q.to))
+		dated, err := s.PublishedWithin(ctx, day(q.From), day(q.To))
 		if err != nil {
 			return nil, false, err
 		}
@@ -79,12 +80,12 @@ func (q *query) candidates(ctx context.Context, s indexReader, members map[strin
 		}
 		sets = append(sets, union(dated, undated))
 	}
-	if q.story != "" {
-		sets = append(sets, slices.Sorted(slices.Values(members[q.story])))
+	if q.Story != "" {
+		sets = append(sets, slices.Sorted(slices.Values(members[q.Story])))
 	}
 	ids = sets[0]
 	for _, set := range sets[1:] {
-		ids = intersect(ids, set)
+		ids = match.Intersect(ids, set)
 	}
 	return ids, true, nil
 }
@@ -123,28 +124,11 @@ func membersOf(storyOf map[string]string) map[string][]string {
 	return out
 }
 
-// union and intersect combine sorted lists of IDs into a sorted one.
+// union combines sorted lists of IDs into a sorted one.
 func union(a, b []string) []string {
 	out := slices.Concat(a, b)
 	slices.Sort(out)
 	return slices.Compact(out)
-}
-
-func intersect(a, b []string) []string {
-	var out []string
-	for i, j := 0, 0; i < len(a) && j < len(b); {
-		switch c := strings.Compare(a[i], b[j]); {
-		case c < 0:
-			i++
-		case c > 0:
-			j++
-		default:
-			out = append(out, a[i])
-			i++
-			j++
-		}
-	}
-	return out
 }
 
 // report is a stored report with its current extraction (nil when it has

@@ -10,34 +10,29 @@ import (
 	"unicode/utf8"
 
 	"github.com/storyline/storyline"
-	"github.com/storyline/storyline/identity"
-	"github.com/storyline/storyline/timex"
+	"github.com/storyline/storyline/internal/match"
 )
 
 // query is what `extract dump` is asked for: the reports that mention a
 // person, a country and a place, published within dates, in a story, with
 // words; every condition set must hold.
-type query struct {
-	person, country, place, story string
-	from, to                      time.Time // zero when open
-	words                         []string  // lower case
-}
+type query struct{ match.Query }
 
 func (q *query) flags(fs *flag.FlagSet) {
-	fs.StringVar(&q.person, "person", "", "only reports that mention this `person` (any spelling of the name: \"Sergey Lavrov\" finds \"Sergei Lavrov\"; a surname alone finds every full name ending in it)")
+	fs.StringVar(&q.Person, "person", "", "only reports that mention this `person` (any spelling of the name: \"Sergey Lavrov\" finds \"Sergei Lavrov\"; a surname alone finds every full name ending in it)")
 	fs.Func("country", "only reports that mention this country, by its ISO `code` (TR)", func(v string) error {
 		if len(v) != 2 || strings.IndexFunc(v, func(r rune) bool { return !unicode.IsLetter(r) || r > unicode.MaxASCII }) >= 0 {
 			return errors.New("want a two-letter ISO 3166-1 code such as TR")
 		}
-		q.country = strings.ToUpper(v)
+		q.Country = strings.ToUpper(v)
 		return nil
 	})
-	fs.StringVar(&q.place, "place", "", "only reports that mention this `place` (its English name: Moscow)")
-	fs.StringVar(&q.story, "story", "", "only the reports of the story with this `id`")
-	fs.Func("from", "only reports published on or after this `date` (YYYY-MM-DD; for a report without a date, a date it mentions)", dateFlag(&q.from))
-	fs.Func("to", "only reports published on or before this `date` (YYYY-MM-DD)", dateFlag(&q.to))
+	fs.StringVar(&q.Place, "place", "", "only reports that mention this `place` (its English name: Moscow)")
+	fs.StringVar(&q.Story, "story", "", "only the reports of the story with this `id`")
+	fs.Func("from", "only reports published on or after this `date` (YYYY-MM-DD; for a report without a date, a date it mentions)", dateFlag(&q.From))
+	fs.Func("to", "only reports published on or before this `date` (YYYY-MM-DD)", dateFlag(&q.To))
 	fs.Func("q", "only reports whose title or text holds every one of these `words`", func(v string) error {
-		q.words = strings.Fields(strings.ToLower(v))
+		q.Words = strings.Fields(strings.ToLower(v))
 		return nil
 	})
 }
@@ -55,86 +50,10 @@ func dateFlag(t *time.Time) func(string) error {
 
 // check reports what is wrong with the flags together.
 func (q *query) check() error {
-	if !q.from.IsZero() && !q.to.IsZero() && q.to.Before(q.from) {
-		return fmt.Errorf("-to %s is before -from %s", q.to.Format(time.DateOnly), q.from.Format(time.DateOnly))
+	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
+		return fmt.Errorf("-to %s is before -from %s", q.To.Format(time.DateOnly), q.From.Format(time.DateOnly))
 	}
 	return nil
-}
-
-// matches reports whether the report a, in story, with its entities (person
-// names made canonical) answers q.
-func (q *query) matches(a *storyline.Article, story string, ents []storyline.Entity) bool {
-	if q.story != "" && story != q.story {
-		return false
-	}
-	if q.person != "" && !q.mentionsPerson(ents) {
-		return false
-	}
-	if q.country != "" && !has(ents, storyline.Country, func(n string) bool { return n == q.country }) {
-		return false
-	}
-	if q.place != "" && !has(ents, storyline.Place, func(n string) bool { return strings.EqualFold(n, q.place) }) {
-		return false
-	}
-	if !q.from.IsZero() || !q.to.IsZero() {
-		if !q.inDates(a, ents) {
-			return false
-		}
-	}
-	if len(q.words) > 0 {
-		text := strings.ToLower(a.Title + "\n" + a.Text)
-		for _, w := range q.words {
-			if !strings.Contains(text, w) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// mentionsPerson compares names by identity keys, so that spellings and
-// transliterations of one name find each other; a query of one word is a
-// surname.
-func (q *query) mentionsPerson(ents []storyline.Entity) bool {
-	if len(strings.Fields(q.person)) == 1 {
-		want := identity.SurnameKey(q.person)
-		return has(ents, storyline.Person, func(n string) bool { return identity.SurnameKey(n) == want })
-	}
-	want := identity.Key(q.person)
-	return has(ents, storyline.Person, func(n string) bool { return identity.Key(n) == want })
-}
-
-// inDates reports whether a was published within the query's dates or,
-// when its date is unknown, mentions a date that lies within them whole
-// ("mid-2023" is not a date of April).
-func (q *query) inDates(a *storyline.Article, ents []storyline.Entity) bool {
-	within := func(start, end time.Time) bool { // [start, end) inside [from, to]
-		return (q.from.IsZero() || !start.Before(q.from)) && (q.to.IsZero() || !end.After(q.to.AddDate(0, 0, 1)))
-	}
-	if !a.Published.IsZero() {
-		day := time.Date(a.Published.Year(), a.Published.Month(), a.Published.Day(), 0, 0, 0, 0, time.UTC)
-		return within(day, day.AddDate(0, 0, 1))
-	}
-	for _, e := range ents {
-		if e.Type != storyline.Date {
-			continue
-		}
-		if v, err := timex.Parse(e.Norm); err == nil {
-			if start, end, ok := v.Span(); ok && within(start, end) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func has(ents []storyline.Entity, typ storyline.EntityType, norm func(string) bool) bool {
-	for _, e := range ents {
-		if e.Type == typ && norm(e.Norm) {
-			return true
-		}
-	}
-	return false
 }
 
 // dumpEntity is an entity as `extract dump` writes it: with its offsets in

@@ -11,8 +11,8 @@ import (
 
 	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/identity"
+	"github.com/storyline/storyline/internal/match"
 	"github.com/storyline/storyline/store"
-	"github.com/storyline/storyline/timex"
 )
 
 // articleQuery is the query of GET /api/articles: the filters of 'extract
@@ -21,6 +21,25 @@ type articleQuery struct {
 	Person, Country, Place, Story string
 	From, To                      string // YYYY-MM-DD, "" for open
 	Words                         []string
+}
+
+// question is q as the report filter of 'extract dump' takes it.
+func (q articleQuery) question() (match.Query, error) {
+	m := match.Query{Person: q.Person, Country: q.Country, Place: q.Place, Story: q.Story, Words: q.Words}
+	for _, d := range []struct {
+		text string
+		day  *time.Time
+	}{{q.From, &m.From}, {q.To, &m.To}} {
+		if d.text == "" {
+			continue
+		}
+		t, err := time.Parse(time.DateOnly, d.text)
+		if err != nil {
+			return m, fmt.Errorf("date %q: want YYYY-MM-DD", d.text)
+		}
+		*d.day = t
+	}
+	return m, nil
 }
 
 // errNoIndexedFilter is the answer to a list query that the index cannot
@@ -89,90 +108,9 @@ func (s *Server) candidates(ctx context.Context, c *catalog, q articleQuery) ([]
 	}
 	ids := sets[0]
 	for _, set := range sets[1:] {
-		ids = intersect(ids, set)
+		ids = match.Intersect(ids, set)
 	}
 	return ids, nil
-}
-
-func intersect(a, b []string) []string {
-	var out []string
-	for i, j := 0, 0; i < len(a) && j < len(b); {
-		switch c := strings.Compare(a[i], b[j]); {
-		case c < 0:
-			i++
-		case c > 0:
-			j++
-		default:
-			out = append(out, a[i])
-			i++
-			j++
-		}
-	}
-	return out
-}
-
-// matches reports whether report a of story, its people named (ents),
-// answers q, as 'extract dump' decides it.
-func (q articleQuery) matches(a *storyline.Article, story string, ents []storyline.Entity) bool {
-	has := func(typ storyline.EntityType, ok func(string) bool) bool {
-		return slices.ContainsFunc(ents, func(e storyline.Entity) bool { return e.Type == typ && ok(e.Norm) })
-	}
-	if q.Story != "" && story != q.Story {
-		return false
-	}
-	if q.Person != "" {
-		// One word is a surname; a full name matches by key, so that every
-		// spelling finds the others.
-		key, keyOf := identity.Key(q.Person), identity.Key
-		if len(strings.Fields(q.Person)) == 1 {
-			key, keyOf = identity.SurnameKey(q.Person), identity.SurnameKey
-		}
-		if !has(storyline.Person, func(n string) bool { return keyOf(n) == key }) {
-			return false
-		}
-	}
-	if q.Country != "" && !has(storyline.Country, func(n string) bool { return strings.EqualFold(n, q.Country) }) {
-		return false
-	}
-	if q.Place != "" && !has(storyline.Place, func(n string) bool { return strings.EqualFold(n, q.Place) }) {
-		return false
-	}
-	if (q.From != "" || q.To != "") && !q.inDates(a, ents) {
-		return false
-	}
-	if len(q.Words) > 0 {
-		text := strings.ToLower(a.Title + "\n" + a.Text)
-		for _, w := range q.Words {
-			if !strings.Contains(text, w) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// inDates reports whether a was published within the query's days or,
-// undated, mentions a date that lies within them whole.
-func (q articleQuery) inDates(a *storyline.Article, ents []storyline.Entity) bool {
-	within := func(start, end time.Time) bool { // [start, end) inside [From, To]
-		from, to := start.Format(time.DateOnly), end.AddDate(0, 0, -1).Format(time.DateOnly)
-		return (q.From == "" || from >= q.From) && (q.To == "" || to <= q.To)
-	}
-	if !a.Published.IsZero() {
-		d := time.Date(a.Published.Year(), a.Published.Month(), a.Published.Day(), 0, 0, 0, 0, time.UTC)
-		return within(d, d.AddDate(0, 0, 1))
-	}
-	for _, e := range ents {
-		if e.Type != storyline.Date {
-			continue
-		}
-		if v, err := timex.Parse(e.Norm); err == nil {
-			if start, end, ok := v.Span(); ok && within(start, end) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // listAnswer is the answer of GET /api/articles. Candidates is how many
@@ -189,6 +127,10 @@ type listAnswer struct {
 // listArticles answers q, the matches from the offset-th (from 0) on,
 // limit at most, reading only the candidates the index finds.
 func (s *Server) listArticles(ctx context.Context, c *catalog, q articleQuery, offset, limit int) (*listAnswer, error) {
+	question, err := q.question()
+	if err != nil {
+		return nil, err
+	}
 	ids, err := s.candidates(ctx, c, q)
 	if err != nil {
 		return nil, err
@@ -211,7 +153,7 @@ func (s *Server) listArticles(ctx context.Context, c *catalog, q articleQuery, o
 		if x != nil && x.ArticleHash == a.Hash {
 			ents = nameReport(c.namer(story), identity.Scope(story, id), a.Text, x.Entities)
 		}
-		if !q.matches(a, story, ents) {
+		if !question.Matches(a, story, ents) {
 			continue
 		}
 		if seen >= offset {
@@ -244,6 +186,9 @@ func (s *Server) apiArticles(w http.ResponseWriter, r *http.Request) {
 		Words: strings.Fields(strings.ToLower(f.Words))}
 	if err == nil && q.Person == "" && q.Country == "" && q.Place == "" && q.Story == "" && q.From == "" && q.To == "" {
 		err = errNoIndexedFilter
+	}
+	if err == nil {
+		_, err = q.question() // a day the calendar lacks (2023-02-30)
 	}
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
