@@ -65,9 +65,12 @@ func loadGazetteer(data []byte) (*gazetteer, error) {
 	return g, nil
 }
 
-// lookup returns the country a phrase names, if any.
+// lookup returns the country a phrase names, if any. It is called for
+// every capitalised word of every article: the key is built in a buffer on
+// the stack, and the map is indexed without making a string of it.
 func (g *gazetteer) lookup(phrase string) (countryRef, bool) {
-	ref, ok := g.byKey[phraseKey(phrase)]
+	var buf [64]byte
+	ref, ok := g.byKey[string(appendPhraseKey(buf[:0], phrase))]
 	return ref, ok
 }
 
@@ -90,13 +93,47 @@ func (g *gazetteer) plural(w string) (countryRef, bool) {
 	return ref, ok && ref.form == storyline.FormDemonym
 }
 
+// phraseKey is how the tables key a phrase: its words (see words), lower
+// case, joined by single spaces.
 func phraseKey(p string) string {
-	ws := words(p)
-	parts := make([]string, len(ws))
-	for i, w := range ws {
-		parts[i] = w.text
+	return string(appendPhraseKey(nil, p))
+}
+
+// appendPhraseKey appends phraseKey(p) to dst in one pass over p, with no
+// slice of words and no string but the result: the same words as words(p)
+// finds, each lowered rune by rune as strings.ToLower lowers them.
+func appendPhraseKey(dst []byte, p string) []byte {
+	from := len(dst)
+	appendWord := func(w string) {
+		if len(dst) > from {
+			dst = append(dst, ' ')
+		}
+		for _, r := range w {
+			switch {
+			case 'A' <= r && r <= 'Z':
+				dst = append(dst, byte(r+'a'-'A'))
+			case r < utf8.RuneSelf:
+				dst = append(dst, byte(r))
+			default:
+				dst = utf8.AppendRune(dst, unicode.ToLower(r))
+			}
+		}
 	}
-	return strings.ToLower(strings.Join(parts, " "))
+	start := -1
+	for i, r := range p {
+		inWord := isWordRune(p, i, r, start >= 0)
+		switch {
+		case inWord && start < 0:
+			start = i
+		case !inWord && start >= 0:
+			appendWord(p[start:i])
+			start = -1
+		}
+	}
+	if start >= 0 {
+		appendWord(p[start:])
+	}
+	return dst
 }
 
 // word is a run of letters (with dots inside abbreviations such as U.S.).
@@ -112,7 +149,7 @@ func words(text string) []word {
 	var out []word
 	start := -1
 	for i, r := range text {
-		inWord := unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) || (r == '.' && start >= 0 && abbrevDot(text, i))
+		inWord := isWordRune(text, i, r, start >= 0)
 		switch {
 		case inWord && start < 0:
 			start = i
@@ -125,6 +162,12 @@ func words(text string) []word {
 		out = append(out, word{text[start:], start, len(text)})
 	}
 	return out
+}
+
+// isWordRune reports whether r, at i in text, belongs to a word: a letter,
+// a mark, or the dot of an abbreviation inside a word begun.
+func isWordRune(text string, i int, r rune, inWord bool) bool {
+	return unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) || (r == '.' && inWord && abbrevDot(text, i))
 }
 
 // abbrevDot reports whether the dot at i belongs to an abbreviation of
