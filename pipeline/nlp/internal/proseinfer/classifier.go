@@ -62,7 +62,13 @@ func LoadClassifier(fsys fs.FS, dir string) (*Classifier, error) {
 		entries = append(entries, entry{key[:len(key)-len(labels[label])-1], vote{uint8(label), weights[wi]}})
 	}
 	slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.prefix, b.prefix) })
-	table := newWeightTable(len(entries))
+	features := 0
+	for i, e := range entries {
+		if i == len(entries)-1 || entries[i+1].prefix != e.prefix {
+			features++
+		}
+	}
+	table := newWeightTable(features)
 	var votes []vote
 	for i, e := range entries {
 		votes = append(votes, e.vote)

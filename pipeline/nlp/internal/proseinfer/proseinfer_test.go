@@ -249,3 +249,23 @@ func benchmarkTexts(b *testing.B, run func(words, tags []string)) {
 		run(d[0], d[1])
 	}
 }
+
+// TestWeightTable looks up every key of a table and keys it lacks, in a
+// table of 4 slots where keys share slots and lookups probe on.
+func TestWeightTable(t *testing.T) {
+	keys := []string{"bias", "i word the", "i word The", ""}
+	tab := newWeightTable(2)
+	for i, k := range keys[:2] {
+		tab.add(k, []vote{{uint8(i), float64(i) + 0.5}})
+	}
+	for i, k := range keys {
+		id, ok := tab.lookup([]byte(k))
+		if want := i < 2; ok != want || ok && id != uint32(i) {
+			t.Errorf("lookup(%q) = %d, %v, want %d, %v", k, id, ok, i, want)
+		}
+	}
+	scores, voted := make([]float64, 2), make([]bool, 2)
+	if !tab.addTo([]byte("i word the"), scores, voted) || scores[1] != 1.5 || !voted[1] || voted[0] {
+		t.Errorf("addTo(%q) gave scores %v, voted %v, want [0 1.5], [false true]", "i word the", scores, voted)
+	}
+}
