@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -253,19 +254,23 @@ func benchmarkTexts(b *testing.B, run func(words, tags []string)) {
 // TestWeightTable looks up every key of a table and keys it lacks, in a
 // table of 4 slots where keys share slots and lookups probe on.
 func TestWeightTable(t *testing.T) {
-	keys := []string{"bias", "i word the", "i word The", ""}
+	keys := []string{"i word the", "", "i word The", "bias"}
+	votes := [][]vote{{{1, 0.5}, {0, -2.25}}, {{2, 1e-300}}}
 	tab := newWeightTable(2)
-	for i, k := range keys[:2] {
-		tab.add(k, []vote{{uint8(i), float64(i) + 0.5}})
+	for i, v := range votes {
+		tab.add(keys[i], v)
 	}
 	for i, k := range keys {
-		id, ok := tab.lookup([]byte(k))
-		if want := i < 2; ok != want || ok && id != uint32(i) {
-			t.Errorf("lookup(%q) = %d, %v, want %d, %v", k, id, ok, i, want)
+		scores, voted := make([]float64, 3), make([]bool, 3)
+		want, wantVoted := make([]float64, 3), make([]bool, 3)
+		if i < len(votes) {
+			for _, v := range votes[i] {
+				want[v.class] += v.weight
+				wantVoted[v.class] = true
+			}
 		}
-	}
-	scores, voted := make([]float64, 2), make([]bool, 2)
-	if !tab.addTo([]byte("i word the"), scores, voted) || scores[1] != 1.5 || !voted[1] || voted[0] {
-		t.Errorf("addTo(%q) gave scores %v, voted %v, want [0 1.5], [false true]", "i word the", scores, voted)
+		if ok := tab.addTo([]byte(k), scores, voted); ok != (i < len(votes)) || !slices.Equal(scores, want) || !slices.Equal(voted, wantVoted) {
+			t.Errorf("addTo(%q) = %v with scores %v, voted %v; want %v, %v, %v", k, ok, scores, voted, i < len(votes), want, wantVoted)
+		}
 	}
 }
