@@ -48,7 +48,7 @@ var (
 // test can make a small rebuild take many runs and transactions.
 var (
 	// runBytes is how much a rebuild buffers before it writes a run.
-	runBytes = 16 << 20
+	runBytes = 4 << 20
 	// chunkKeys is how many keys one transaction merges or drops.
 	chunkKeys = 65536
 )

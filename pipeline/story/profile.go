@@ -119,7 +119,10 @@ func newProfile(r Report, idf termWeight) profile {
 	for i, t := range terms {
 		p.terms[i] = weight{key(t.text), float32(t.w / norm)}
 		if len(p.anchors) < maxAnchors && !startsWithDigit(t.text) && !shared[t.text] {
-			p.anchors = append(p.anchors, t.text)
+			// A copy: the word is a slice of the report's whole text, which the
+			// sweep's index of anchors would otherwise keep long after the
+			// report has been told.
+			p.anchors = append(p.anchors, strings.Clone(t.text))
 		}
 		if names[t.text] || isNumber(t.text) {
 			p.marks = append(p.marks, weight{p.terms[i].key, float32(idf(t.text))})

@@ -375,7 +375,9 @@ func (s *sweep) addBatch(idx []int32, ps []profile) {
 	// is compared with.
 	before := make([][][]int32, len(ps))
 	for k := range ps {
-		p, i := &ps[k], idx[k]
+		// Each profile is held on its own: a pointer into ps would keep
+		// the whole batch's profiles while one report of it stays open.
+		p, i := new(ps[k]), idx[k]
 		s.profiles[i] = p
 		s.parent[i] = i
 		s.open[i] = &linked{members: []int32{i}, last: p.day, undated: p.day == noDay, reach: max(p.day, s.reachOf[i])}
