@@ -267,7 +267,8 @@ func (s *shift) doSources(ctx context.Context, msgs []jetstream.Msg) {
 		stored   int
 		failures []error
 		storeErr error
-		cutShort bool // an input of it was never begun: the run stopped
+		queueErr error // publishing its articles' extraction work failed
+		cutShort bool  // an input of it was never begun: the run stopped
 	}
 	// The sources of one ingest's choices are collected together.
 	type choice struct {
@@ -308,8 +309,25 @@ func (s *shift) doSources(ctx context.Context, msgs []jetstream.Msg) {
 			s.w.Collector(k.since, k.depth).Collect(ctx, sources, results)
 		}()
 		writeCtx := context.WithoutCancel(ctx) // what was collected is stored
+		// Each batch's extraction work is queued as soon as the batch is
+		// stored, not once the whole source is: a WARC file or a feed
+		// is one message, and workers extract its first articles while
+		// this one still reads the rest.
+		queueStored := func() {
+			for _, st := range group {
+				if len(st.articles) == 0 || st.queueErr != nil {
+					continue
+				}
+				st.queueErr = s.queueArticles(ctx, st.articles)
+				st.articles = st.articles[:0]
+			}
+		}
 		var batch []storyline.Collected
 		flush := func() {
+			if len(batch) == 0 {
+				queueStored()
+				return
+			}
 			for i, stored := range pipeline.StoreCollected(writeCtx, s.w.Store, batch) {
 				r := batch[i]
 				for _, st := range owner(r) {
@@ -326,6 +344,7 @@ func (s *shift) doSources(ctx context.Context, msgs []jetstream.Msg) {
 				}
 			}
 			batch = batch[:0]
+			queueStored()
 		}
 		for r := range results {
 			switch {
@@ -356,7 +375,7 @@ func (s *shift) doSources(ctx context.Context, msgs []jetstream.Msg) {
 				}
 			}
 		}
-		flush()
+		flush() // queues what it stored, and what was found unchanged
 		for _, st := range group {
 			if bySource[st.src.Source] != st {
 				continue
@@ -370,14 +389,12 @@ func (s *shift) doSources(ctx context.Context, msgs []jetstream.Msg) {
 				s.failed(ctx, st.msg, "fetch", st.storeErr)
 			case st.stored == 0 && len(st.failures) > 0:
 				s.failed(ctx, st.msg, "fetch", errors.Join(st.failures...))
+			case st.queueErr != nil:
+				s.w.Log("queue: %s: %v", st.src.Source, st.queueErr)
+				st.msg.Nak()
 			default:
 				// Entries of a feed that failed were logged, as an ingest
 				// in one process logs them; the rest is done.
-				if err := s.queueArticles(ctx, st.articles); err != nil {
-					s.w.Log("queue: %s: %v", st.src.Source, err)
-					st.msg.Nak()
-					continue
-				}
 				st.msg.Ack()
 				s.counts.add(func(r *WorkReport) { r.Sources++ })
 			}
