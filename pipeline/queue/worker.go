@@ -34,6 +34,10 @@ type Worker struct {
 	Sources, Articles int
 }
 
+// storeBatch is how many collected articles a worker stores in one
+// transaction, and queues for extraction at once.
+const storeBatch = 256
+
 // storiesQuiet is how long extraction pauses before the stories are
 // brought up to date: often enough to keep them current, rarely enough
 // that a backfill does not regroup after every batch.
@@ -303,7 +307,10 @@ func (s *shift) doSources(ctx context.Context, msgs []jetstream.Msg) {
 			}
 			return group // a source the collector renamed: it counts for all
 		}
-		results := make(chan storyline.Collected)
+		// The collector reads on while a batch is stored and queued:
+		// each article waits on one round trip to the store, and those
+		// of the near-duplicate search are one per new article.
+		results := make(chan storyline.Collected, storeBatch)
 		go func() {
 			defer close(results)
 			s.w.Collector(k.since, k.depth).Collect(ctx, sources, results)
@@ -370,7 +377,7 @@ func (s *shift) doSources(ctx context.Context, msgs []jetstream.Msg) {
 				// Skipped, or a count of what to expect, for progress.
 			default:
 				batch = append(batch, r)
-				if len(batch) == 256 {
+				if len(batch) == storeBatch {
 					flush()
 				}
 			}
@@ -418,16 +425,6 @@ func (s *shift) extracted(ctx context.Context, id, hash string) bool {
 	}
 	x, err := s.w.Store.Extraction(ctx, id)
 	return err == nil && x != nil && x.ArticleHash == hash && x.Version == ex.Version()
-}
-
-// queueArticles publishes the stored articles for extraction.
-func (q *Queue) queueArticles(ctx context.Context, arts []toExtract) error {
-	for _, a := range arts {
-		if _, err := q.publish(ctx, extractSubject, a.id(), a, nil); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // doArticles extracts the articles of msgs and acknowledges each whose
