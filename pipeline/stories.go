@@ -113,16 +113,23 @@ func (r storedReports) Dated(ctx context.Context, fn func(id string, published t
 	return r.s.Extracted(ctx, r.version, fn)
 }
 
+// minReaders is the fewest goroutines that read reports: a shared store
+// answers each read after a network round trip, and with one reader per
+// core a story update of ten thousand reports on 2 cores spent most of its
+// time waiting on the network.
+const minReaders = 8
+
 // Reports returns the reports ids whose extraction is current, in order,
-// and drops the store's pages it read from memory. It reads on every core:
-// decoding the stored text and entities is much of a rebuild's time.
+// and drops the store's pages it read from memory. It reads on every core
+// (decoding the stored text and entities is much of a rebuild's time), in
+// at least minReaders goroutines.
 func (r storedReports) Reports(ctx context.Context, ids []string) ([]story.Report, error) {
 	if rel, ok := r.s.(interface{ ReleaseMapped() error }); ok {
 		// Failing to drop pages costs memory, not stories: no failure.
 		defer func() { _ = rel.ReleaseMapped() }()
 	}
 	read := make([]*story.Report, len(ids))
-	workers := min(runtime.GOMAXPROCS(0), len(ids))
+	workers := min(max(runtime.GOMAXPROCS(0), minReaders), len(ids))
 	g, gctx := errgroup.WithContext(ctx)
 	for w := range workers {
 		g.Go(func() error {
@@ -151,13 +158,13 @@ func (r storedReports) Reports(ctx context.Context, ids []string) ([]story.Repor
 // Entities returns the entities of the reports ids that have an
 // extraction of the version, without their text (nor the check that the
 // text is the one extracted, which needs it): what a rebuild's first pass needs to
-// learn whom each report is about. It reads on every core.
+// learn whom each report is about. It reads as Reports does.
 func (r storedReports) Entities(ctx context.Context, ids []string) (map[string][]storyline.Entity, error) {
 	if rel, ok := r.s.(interface{ ReleaseMapped() error }); ok {
 		defer func() { _ = rel.ReleaseMapped() }()
 	}
 	read := make([][]storyline.Entity, len(ids))
-	workers := min(runtime.GOMAXPROCS(0), len(ids))
+	workers := min(max(runtime.GOMAXPROCS(0), minReaders), len(ids))
 	g, gctx := errgroup.WithContext(ctx)
 	for w := range workers {
 		g.Go(func() error {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"time"
@@ -53,6 +54,7 @@ func Ingest(ctx context.Context, args []string, stdout, stderr io.Writer, opts I
 	verbose := fs.Bool("v", false, fmt.Sprintf("a summary line for each source (without -v, one in all when there are more than %d)", perSourceLines))
 	extractToo := fs.Bool("extract", true, "extract the entities of what was collected (false: leave it to 'extract run')")
 	qf := addQueueFlags(fs)
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run (a worker's too, until it is stopped) to this `file`, for go tool pprof")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `usage: ingest [flags] SOURCE...
 
@@ -101,6 +103,13 @@ is not even downloaded.
 		co.Until = t.AddDate(0, 0, 1)
 	}
 	co.Hosts = warcHosts(*hosts)
+	if *cpuProfile != "" {
+		stop, err := profileCPU(*cpuProfile)
+		if err != nil {
+			return failure(stderr, "ingest")(err)
+		}
+		defer stop()
+	}
 	if qf.on() {
 		return runQueued(ctx, qf, *db, co, sources, *extractToo, stderr)
 	}
@@ -261,4 +270,23 @@ func warcHosts(list string) []string {
 		}
 	}
 	return hosts
+}
+
+// profileCPU starts profiling the process's CPU into path; the returned
+// function stops and writes it. A worker runs until a signal, so a profile
+// of where a queued run spends its time is taken this way rather than by a
+// test.
+func profileCPU(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("-cpuprofile %s: %w", path, err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }

@@ -103,3 +103,39 @@ func (q *Queue) publishRaw(ctx context.Context, subject, msgID string, data []by
 		pause = min(2*pause, 2*time.Second)
 	}
 }
+
+// queueArticles publishes the stored articles for extraction. It sends
+// them all before it waits for any acknowledgement: a batch of a WARC file
+// waits on one round trip to the server, not one per article. A message
+// whose publish failed, or that goes unacknowledged for opTimeout (a
+// server restart), is published again with publish's patience; its
+// message ID makes it harmless if the first did arrive.
+func (q *Queue) queueArticles(ctx context.Context, arts []toExtract) error {
+	futures := make([]jetstream.PubAckFuture, len(arts))
+	for i, a := range arts {
+		data, err := json.Marshal(a)
+		if err != nil {
+			return err
+		}
+		msg := &nats.Msg{Subject: extractSubject, Data: data}
+		if f, err := q.js.PublishMsgAsync(msg, jetstream.WithMsgID(a.id())); err == nil {
+			futures[i] = f
+		}
+	}
+	wctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
+	for i, f := range futures {
+		if f != nil {
+			select {
+			case <-f.Ok():
+				continue
+			case <-f.Err():
+			case <-wctx.Done():
+			}
+		}
+		if _, err := q.publish(ctx, extractSubject, arts[i].id(), arts[i], nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}

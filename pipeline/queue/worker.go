@@ -34,6 +34,10 @@ type Worker struct {
 	Sources, Articles int
 }
 
+// storeBatch is how many collected articles a worker stores in one
+// transaction, and queues for extraction at once.
+const storeBatch = 256
+
 // storiesQuiet is how long extraction pauses before the stories are
 // brought up to date: often enough to keep them current, rarely enough
 // that a backfill does not regroup after every batch.
@@ -267,7 +271,8 @@ func (s *shift) doSources(ctx context.Context, msgs []jetstream.Msg) {
 		stored   int
 		failures []error
 		storeErr error
-		cutShort bool // an input of it was never begun: the run stopped
+		queueErr error // publishing its articles' extraction work failed
+		cutShort bool  // an input of it was never begun: the run stopped
 	}
 	// The sources of one ingest's choices are collected together.
 	type choice struct {
@@ -302,14 +307,34 @@ func (s *shift) doSources(ctx context.Context, msgs []jetstream.Msg) {
 			}
 			return group // a source the collector renamed: it counts for all
 		}
-		results := make(chan storyline.Collected)
+		// The collector reads on while a batch is stored and queued:
+		// each article waits on one round trip to the store, and those
+		// of the near-duplicate search are one per new article.
+		results := make(chan storyline.Collected, storeBatch)
 		go func() {
 			defer close(results)
 			s.w.Collector(k.since, k.depth).Collect(ctx, sources, results)
 		}()
 		writeCtx := context.WithoutCancel(ctx) // what was collected is stored
+		// Each batch's extraction work is queued as soon as the batch is
+		// stored, not once the whole source is: a WARC file or a feed
+		// is one message, and workers extract its first articles while
+		// this one still reads the rest.
+		queueStored := func() {
+			for _, st := range group {
+				if len(st.articles) == 0 || st.queueErr != nil {
+					continue
+				}
+				st.queueErr = s.queueArticles(ctx, st.articles)
+				st.articles = st.articles[:0]
+			}
+		}
 		var batch []storyline.Collected
 		flush := func() {
+			if len(batch) == 0 {
+				queueStored()
+				return
+			}
 			for i, stored := range pipeline.StoreCollected(writeCtx, s.w.Store, batch) {
 				r := batch[i]
 				for _, st := range owner(r) {
@@ -326,6 +351,7 @@ func (s *shift) doSources(ctx context.Context, msgs []jetstream.Msg) {
 				}
 			}
 			batch = batch[:0]
+			queueStored()
 		}
 		for r := range results {
 			switch {
@@ -351,12 +377,12 @@ func (s *shift) doSources(ctx context.Context, msgs []jetstream.Msg) {
 				// Skipped, or a count of what to expect, for progress.
 			default:
 				batch = append(batch, r)
-				if len(batch) == 256 {
+				if len(batch) == storeBatch {
 					flush()
 				}
 			}
 		}
-		flush()
+		flush() // queues what it stored, and what was found unchanged
 		for _, st := range group {
 			if bySource[st.src.Source] != st {
 				continue
@@ -370,14 +396,12 @@ func (s *shift) doSources(ctx context.Context, msgs []jetstream.Msg) {
 				s.failed(ctx, st.msg, "fetch", st.storeErr)
 			case st.stored == 0 && len(st.failures) > 0:
 				s.failed(ctx, st.msg, "fetch", errors.Join(st.failures...))
+			case st.queueErr != nil:
+				s.w.Log("queue: %s: %v", st.src.Source, st.queueErr)
+				st.msg.Nak()
 			default:
 				// Entries of a feed that failed were logged, as an ingest
 				// in one process logs them; the rest is done.
-				if err := s.queueArticles(ctx, st.articles); err != nil {
-					s.w.Log("queue: %s: %v", st.src.Source, err)
-					st.msg.Nak()
-					continue
-				}
 				st.msg.Ack()
 				s.counts.add(func(r *WorkReport) { r.Sources++ })
 			}
@@ -401,16 +425,6 @@ func (s *shift) extracted(ctx context.Context, id, hash string) bool {
 	}
 	x, err := s.w.Store.Extraction(ctx, id)
 	return err == nil && x != nil && x.ArticleHash == hash && x.Version == ex.Version()
-}
-
-// queueArticles publishes the stored articles for extraction.
-func (q *Queue) queueArticles(ctx context.Context, arts []toExtract) error {
-	for _, a := range arts {
-		if _, err := q.publish(ctx, extractSubject, a.id(), a, nil); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // doArticles extracts the articles of msgs and acknowledges each whose

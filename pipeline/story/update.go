@@ -7,11 +7,14 @@ import (
 	"maps"
 	"slices"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/storyline/storyline"
 )
 
 // Index is the story index as Update reads it: the reports filed under
-// each anchor, and the keys and story of each report.
+// each anchor, and the keys and story of each report. Update asks it
+// from several goroutines at once.
 type Index interface {
 	// Anchored returns the reports filed under each anchor published from
 	// day from to day to (YYYY-MM-DD), and those of unknown date; all of
@@ -51,26 +54,14 @@ func Update(ctx context.Context, src Reports, idx Index, changed []string, versi
 	for _, id := range changed {
 		inChanged[id] = true
 	}
+	near, err := anchoredOf(ctx, idx, fresh)
+	if err != nil {
+		return u, err
+	}
 	candidateIDs := map[string]bool{}
 	candidatesOf := make([][]string, len(fresh)) // of fresh[i], each sharing an anchor with it
-	for i, p := range fresh {
-		from, to := "", ""
-		if p.day != noDay {
-			from, to = dayString(p.day-window), dayString(p.day+window)
-		}
-		anchored, err := idx.Anchored(ctx, anchors(&p), from, to)
-		if err != nil {
-			return u, fmt.Errorf("story index: %w", err)
-		}
-		// The reports about its people are comparable for longer.
-		var far map[string][]string
-		if names := aboutOf(&p); p.day != noDay && len(names) > 0 {
-			far, err = idx.Anchored(ctx, names, dayString(p.day-nameWindow), dayString(p.day+nameWindow))
-			if err != nil {
-				return u, fmt.Errorf("story index: %w", err)
-			}
-		}
-		for _, ids := range slices.Concat(slices.Collect(maps.Values(anchored)), slices.Collect(maps.Values(far))) {
+	for i, anchored := range near {
+		for _, ids := range anchored {
 			for _, id := range ids {
 				if !inChanged[id] {
 					candidateIDs[id] = true
@@ -164,6 +155,46 @@ func Update(ctx context.Context, src Reports, idx Index, changed []string, versi
 		}
 	}
 	return u, err
+}
+
+// lookups bounds the index lookups in flight at once. Each is small, and
+// a shared store answers it only after a network round trip: an update of
+// ten thousand reports, asking one at a time, waited seconds on the
+// network with its CPU idle.
+const lookups = 8
+
+// anchoredOf returns, for each of ps, the reports that share an anchor
+// with it and are comparable in time: the reports filed under its anchors
+// within the window of its day, and those about its people within the
+// longer window of names. Each result holds the lists of IDs per anchor.
+func anchoredOf(ctx context.Context, idx Index, ps []profile) ([][][]string, error) {
+	out := make([][][]string, len(ps))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(lookups)
+	for i := range ps {
+		p := &ps[i]
+		g.Go(func() error {
+			from, to := "", ""
+			if p.day != noDay {
+				from, to = dayString(p.day-window), dayString(p.day+window)
+			}
+			anchored, err := idx.Anchored(gctx, anchors(p), from, to)
+			if err != nil {
+				return fmt.Errorf("story index: %w", err)
+			}
+			out[i] = slices.Collect(maps.Values(anchored))
+			// The reports about its people are comparable for longer.
+			if names := aboutOf(p); p.day != noDay && len(names) > 0 {
+				far, err := idx.Anchored(gctx, names, dayString(p.day-nameWindow), dayString(p.day+nameWindow))
+				if err != nil {
+					return fmt.Errorf("story index: %w", err)
+				}
+				out[i] = append(out[i], slices.Collect(maps.Values(far))...)
+			}
+			return nil
+		})
+	}
+	return out, g.Wait()
 }
 
 // profiled returns the profiles of the reports ids that src has, sorted
