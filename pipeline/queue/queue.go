@@ -178,20 +178,27 @@ type Backlog struct {
 	Sources, Articles uint64
 }
 
-// Pending returns the backlog of each consumer: all zero once all the
-// work is done.
+// Pending returns the backlog of sources and of articles: all zero once
+// all the work is done. It counts the messages the work stream still
+// holds, by subject: the stream drops a message once it is acknowledged
+// (or given up on), and counts it from the moment its publish is
+// acknowledged, where a consumer's count of pending messages may lag.
 func (q *Queue) Pending(ctx context.Context) (Backlog, error) {
+	st, err := q.js.Stream(ctx, WorkStream)
+	if err != nil {
+		return Backlog{}, fmt.Errorf("queue: %w", err)
+	}
+	info, err := st.Info(ctx, jetstream.WithSubjectFilter(">"))
+	if err != nil {
+		return Backlog{}, fmt.Errorf("queue: %w", err)
+	}
 	var b Backlog
-	for name, n := range map[string]*uint64{fetchConsumer: &b.Sources, extractConsumer: &b.Articles} {
-		c, err := q.js.Consumer(ctx, WorkStream, name)
-		if err != nil {
-			return b, fmt.Errorf("queue: consumer %s: %w", name, err)
+	for subject, n := range info.State.Subjects {
+		if subject == extractSubject {
+			b.Articles += n
+		} else {
+			b.Sources += n
 		}
-		info, err := c.Info(ctx)
-		if err != nil {
-			return b, fmt.Errorf("queue: consumer %s: %w", name, err)
-		}
-		*n = info.NumPending + uint64(info.NumAckPending)
 	}
 	return b, nil
 }
