@@ -39,9 +39,13 @@ type Worker struct {
 const storeBatch = 256
 
 // storiesQuiet is how long extraction pauses before the stories are
-// brought up to date: often enough to keep them current, rarely enough
-// that a backfill does not regroup after every batch.
-const storiesQuiet = 2 * time.Second
+// brought up to date, unless no work is left: often enough to keep them
+// current, rarely enough that a backfill does not regroup after every
+// batch. A variable, so that a test can make it long.
+var storiesQuiet = 2 * time.Second
+
+// drainedPoll is how often a pause asks whether any work is left.
+const drainedPoll = 250 * time.Millisecond
 
 // WorkReport counts what a worker did.
 type WorkReport struct {
@@ -157,7 +161,11 @@ func (s *shift) extractLoops(gctx context.Context, g *errgroup.Group, extract je
 				default: // due already
 				}
 			}
-			storiesLoop(gctx, s.w, due)
+			drained := func(ctx context.Context) bool {
+				b, err := s.Pending(ctx)
+				return err == nil && b == Backlog{}
+			}
+			storiesLoop(gctx, s.w, due, drained)
 			return nil
 		})
 	}
@@ -466,8 +474,9 @@ func (s *shift) doArticles(ctx context.Context, x pipeline.Extractor, msgs []jet
 }
 
 // storiesLoop brings the stories up to date once extraction has paused
-// for storiesQuiet after writing, until ctx is cancelled.
-func storiesLoop(ctx context.Context, w Worker, due <-chan string) {
+// for storiesQuiet after writing, or sooner once drained says no work is
+// left (the end of a backfill), until ctx is cancelled.
+func storiesLoop(ctx context.Context, w Worker, due <-chan string, drained func(context.Context) bool) {
 	for {
 		var version string
 		select {
@@ -475,18 +484,35 @@ func storiesLoop(ctx context.Context, w Worker, due <-chan string) {
 		case <-ctx.Done():
 			return
 		}
-	quiet:
-		for {
-			select {
-			case version = <-due:
-			case <-time.After(storiesQuiet):
-				break quiet
-			case <-ctx.Done():
-				return
-			}
+		if !pause(ctx, due, &version, drained) {
+			return
 		}
 		if err := w.Stories(ctx, version); err != nil && ctx.Err() == nil {
 			w.Log("stories: %v", err)
+		}
+	}
+}
+
+// pause waits until extraction has written nothing for storiesQuiet, or
+// drained says no work is left, taking the latest version due; it reports
+// false when ctx is cancelled.
+func pause(ctx context.Context, due <-chan string, version *string, drained func(context.Context) bool) bool {
+	poll := time.NewTicker(drainedPoll)
+	defer poll.Stop()
+	quiet := time.NewTimer(storiesQuiet)
+	defer quiet.Stop()
+	for {
+		select {
+		case *version = <-due:
+			quiet.Reset(storiesQuiet)
+		case <-quiet.C:
+			return true
+		case <-poll.C:
+			if drained(ctx) {
+				return true
+			}
+		case <-ctx.Done():
+			return false
 		}
 	}
 }
