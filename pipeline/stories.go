@@ -120,30 +120,15 @@ func (r storedReports) Dated(ctx context.Context, fn func(id string, published t
 const minReaders = 8
 
 // Reports returns the reports ids whose extraction is current, in order,
-// and drops the store's pages it read from memory. It reads on every core
-// (decoding the stored text and entities is much of a rebuild's time), in
-// at least minReaders goroutines.
+// and drops the store's pages it read from memory. It reads as readAll
+// does: decoding the stored text and entities is much of a rebuild's time.
 func (r storedReports) Reports(ctx context.Context, ids []string) ([]story.Report, error) {
-	if rel, ok := r.s.(interface{ ReleaseMapped() error }); ok {
-		// Failing to drop pages costs memory, not stories: no failure.
-		defer func() { _ = rel.ReleaseMapped() }()
-	}
 	read := make([]*story.Report, len(ids))
-	workers := min(max(runtime.GOMAXPROCS(0), minReaders), len(ids))
-	g, gctx := errgroup.WithContext(ctx)
-	for w := range workers {
-		g.Go(func() error {
-			for i := w; i < len(ids); i += workers {
-				rep, err := r.report(gctx, ids[i])
-				if err != nil {
-					return err
-				}
-				read[i] = rep
-			}
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
+	err := r.readAll(ctx, len(ids), func(ctx context.Context, i int) (err error) {
+		read[i], err = r.report(ctx, ids[i])
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	out := make([]story.Report, 0, len(ids))
@@ -160,28 +145,19 @@ func (r storedReports) Reports(ctx context.Context, ids []string) ([]story.Repor
 // text is the one extracted, which needs it): what a rebuild's first pass needs to
 // learn whom each report is about. It reads as Reports does.
 func (r storedReports) Entities(ctx context.Context, ids []string) (map[string][]storyline.Entity, error) {
-	if rel, ok := r.s.(interface{ ReleaseMapped() error }); ok {
-		defer func() { _ = rel.ReleaseMapped() }()
-	}
 	read := make([][]storyline.Entity, len(ids))
-	workers := min(max(runtime.GOMAXPROCS(0), minReaders), len(ids))
-	g, gctx := errgroup.WithContext(ctx)
-	for w := range workers {
-		g.Go(func() error {
-			for i := w; i < len(ids); i += workers {
-				x, err := r.s.Extraction(gctx, ids[i])
-				if errors.Is(err, storyline.ErrNotFound) || err == nil && x.Version != r.version {
-					continue
-				}
-				if err != nil {
-					return err
-				}
-				read[i] = x.Entities
-			}
+	err := r.readAll(ctx, len(ids), func(ctx context.Context, i int) error {
+		x, err := r.s.Extraction(ctx, ids[i])
+		if errors.Is(err, storyline.ErrNotFound) || err == nil && x.Version != r.version {
 			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
+		}
+		if err != nil {
+			return err
+		}
+		read[i] = x.Entities
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	out := make(map[string][]storyline.Entity, len(ids))
@@ -189,6 +165,28 @@ func (r storedReports) Entities(ctx context.Context, ids []string) (map[string][
 		out[ids[i]] = es
 	}
 	return out, nil
+}
+
+// readAll calls read for 0 to n-1 on every core, in at least minReaders
+// goroutines, then drops the store's pages it read from memory.
+func (r storedReports) readAll(ctx context.Context, n int, read func(ctx context.Context, i int) error) error {
+	if rel, ok := r.s.(interface{ ReleaseMapped() error }); ok {
+		// Failing to drop pages costs memory, not stories: no failure.
+		defer func() { _ = rel.ReleaseMapped() }()
+	}
+	workers := min(max(runtime.GOMAXPROCS(0), minReaders), n)
+	g, gctx := errgroup.WithContext(ctx)
+	for w := range workers {
+		g.Go(func() error {
+			for i := w; i < n; i += workers {
+				if err := read(gctx, i); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	return g.Wait()
 }
 
 // report reads report id, or nil when it has no current extraction.

@@ -119,20 +119,7 @@ func appendPhraseKey(dst []byte, p string) []byte {
 			}
 		}
 	}
-	start := -1
-	for i, r := range p {
-		inWord := isWordRune(p, i, r, start >= 0)
-		switch {
-		case inWord && start < 0:
-			start = i
-		case !inWord && start >= 0:
-			appendWord(p[start:i])
-			start = -1
-		}
-	}
-	if start >= 0 {
-		appendWord(p[start:])
-	}
+	eachWord(p, func(start, end int) { appendWord(p[start:end]) })
 	return dst
 }
 
@@ -147,6 +134,12 @@ type word struct {
 // "Iranian-Russian" and "Syria's" yield their country words.
 func words(text string) []word {
 	var out []word
+	eachWord(text, func(start, end int) { out = append(out, word{text[start:end], start, end}) })
+	return out
+}
+
+// eachWord calls fn with the bounds of each word of text, in order.
+func eachWord(text string, fn func(start, end int)) {
 	start := -1
 	for i, r := range text {
 		inWord := isWordRune(text, i, r, start >= 0)
@@ -154,14 +147,13 @@ func words(text string) []word {
 		case inWord && start < 0:
 			start = i
 		case !inWord && start >= 0:
-			out = append(out, word{text[start:i], start, i})
+			fn(start, i)
 			start = -1
 		}
 	}
 	if start >= 0 {
-		out = append(out, word{text[start:], start, len(text)})
+		fn(start, len(text))
 	}
-	return out
 }
 
 // isWordRune reports whether r, at i in text, belongs to a word: a letter,
