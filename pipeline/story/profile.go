@@ -42,7 +42,13 @@ type profile struct {
 	// ("Rahman", "5.6", "23 pirates").
 	marks  []weight
 	people []string // identity keys of the people named, sorted
-	years  []int16  // years the report's dated events fall in, sorted
+	// namesakes are the surnames of the people the report gives a full
+	// name, each as "surname key", surname as a term of the text and key
+	// the person's identity key ("ortega elena ortega"), sorted: the
+	// surname of one person is no word in common with a report about
+	// another of that name.
+	namesakes []string
+	years     []int16 // years the report's dated events fall in, sorted
 }
 
 // weight is a term, by its key, and its weight.
@@ -149,11 +155,35 @@ func newProfile(r Report, idf termWeight) profile {
 		p.people = append(p.people, k)
 	}
 	slices.Sort(p.people)
+	p.namesakes = namesakes(a.Text, r.Entities)
 	for y := range years {
 		p.years = append(p.years, y)
 	}
 	slices.Sort(p.years)
 	return p
+}
+
+// namesakes are the namesakes of a profile: for each person whose full
+// name the report gives, the last word of each mention, as words makes
+// terms of it, and the person's identity key.
+func namesakes(text string, es []storyline.Entity) []string {
+	var out []string
+	for _, e := range es {
+		if e.Type != storyline.Person || e.End > len(text) || e.Start < 0 || e.Start > e.End {
+			continue
+		}
+		k := identity.Key(e.Norm)
+		if !strings.Contains(k, " ") {
+			continue
+		}
+		var surname string
+		words(text[e.Start:e.End], func(w string, _ bool) { surname = w })
+		if surname != "" {
+			out = append(out, strings.Clone(surname)+" "+k)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // aboutWhom are the identity keys of the full names a report uses at least

@@ -15,7 +15,7 @@ import (
 // store whose stories another version made is rebuilt, profiles and all.
 
 // profileCodec is the first byte of an encoded profile: its layout.
-const profileCodec = 1
+const profileCodec = 2
 
 // errProfile is returned when stored profile bytes do not decode.
 var errProfile = errors.New("profile does not decode")
@@ -35,7 +35,7 @@ func encodeProfile(p *profile) []byte {
 	for _, y := range p.years {
 		out = binary.AppendVarint(out, int64(y))
 	}
-	return out
+	return appendStrings(out, p.namesakes)
 }
 
 func appendWeights(out []byte, ws []weight) []byte {
@@ -74,6 +74,7 @@ func decodeProfile(id string, data []byte) (profile, error) {
 			p.years[i] = int16(d.varint())
 		}
 	}
+	p.namesakes = d.strings()
 	if d.bad || len(d.data) > 0 {
 		return profile{}, fmt.Errorf("report %s: %w", id, errProfile)
 	}

@@ -14,8 +14,8 @@ import (
 // must find the similarities a build finds.
 func TestProfileSurvivesTheStore(t *testing.T) {
 	// A field added to profile must be written by encodeProfile too.
-	if n := reflect.TypeFor[profile]().NumField(); n != 7 {
-		t.Fatalf("profile has %d fields, the codec writes 6 and the ID: add the new one to encodeProfile and decodeProfile", n)
+	if n := reflect.TypeFor[profile]().NumField(); n != 8 {
+		t.Fatalf("profile has %d fields, the codec writes 7 and the ID: add the new one to encodeProfile and decodeProfile", n)
 	}
 	text := "Sergei Lavrov met Hakan Fidan in Moscow on 25 April 2023, with 5.6 billion at stake."
 	met := Report{Article: &storyline.Article{ID: "met", Title: "Talks", Text: text},
@@ -29,7 +29,7 @@ func TestProfileSurvivesTheStore(t *testing.T) {
 	full := false // some profile has every field
 	for _, r := range reports {
 		p := newProfile(r, idf)
-		full = full || len(p.terms) > 0 && len(p.anchors) > 0 && len(p.marks) > 0 && len(p.people) > 0 && len(p.years) > 0
+		full = full || len(p.terms) > 0 && len(p.anchors) > 0 && len(p.marks) > 0 && len(p.people) > 0 && len(p.years) > 0 && len(p.namesakes) > 0
 		q, err := decodeProfile(p.id, encodeProfile(&p))
 		if err != nil {
 			t.Fatalf("decodeProfile(encodeProfile(%s)): %v", p.id, err)

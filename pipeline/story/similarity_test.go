@@ -2,6 +2,7 @@ package story
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,5 +62,52 @@ func TestMarks(t *testing.T) {
 	}
 	if len(want) > 0 {
 		t.Errorf("marks lack %v", want)
+	}
+}
+
+// mentions returns r with a person entity for each name at each place its
+// text uses it, normed to norm.
+func mentions(r Report, norm string, names ...string) Report {
+	for _, n := range names {
+		for at := 0; ; {
+			i := strings.Index(r.Article.Text[at:], n)
+			if i < 0 {
+				break
+			}
+			r.Entities = append(r.Entities, storyline.Entity{Type: storyline.Person, Start: at + i, End: at + i + len(n), Text: n, Norm: norm})
+			at += i + len(n)
+		}
+	}
+	return r
+}
+
+// TestNamesakes checks that a surname two reports share counts only when
+// the people it names can be one.
+func TestNamesakes(t *testing.T) {
+	const trial = "A jury found Elena Ortega guilty of fraud. Ortega had stolen pension savings, and Ortega will appeal."
+	const quake = "An earthquake killed 12 people. Karen Ortega led the rescue teams; Ortega warned of aftershocks."
+	const verdict = "Ortega, convicted of fraud, will appeal against the verdict. Ortega stole pension savings."
+	elena := mentions(report("trial", "2023-05-02", trial), "Elena Ortega", "Elena Ortega", "Ortega")
+	karen := mentions(report("quake", "2023-05-02", quake), "Karen Ortega", "Karen Ortega", "Ortega")
+	eOrtega := mentions(report("quake2", "2023-05-02", strings.ReplaceAll(quake, "Karen", "E.")), "E. Ortega", "E. Ortega", "Ortega")
+	bare := mentions(report("verdict", "2023-05-03", verdict), "Ortega", "Ortega")
+	tests := []struct {
+		a, b      Report
+		namesakes bool // the surname is left out of the similarity
+	}{
+		{elena, karen, true},
+		{elena, eOrtega, false}, // an initial can be Elena's
+		{elena, bare, false},    // a surname alone may be anyone's
+		{karen, bare, false},
+	}
+	for _, tt := range tests {
+		pa, pb := newProfile(tt.a, everyday()), newProfile(tt.b, everyday())
+		share := namesakeShare(&pa, &pb)
+		if got := share > 0; got != tt.namesakes {
+			t.Errorf("namesakeShare(%s, %s) = %.3f, want it > 0: %v", tt.a.Article.ID, tt.b.Article.ID, share, tt.namesakes)
+		}
+		if s, c := similarity(&pa, &pb), cosine(pa.terms, pb.terms); tt.namesakes && s >= c || !tt.namesakes && s < c {
+			t.Errorf("similarity(%s, %s) = %.3f beside a cosine of %.3f", tt.a.Article.ID, tt.b.Article.ID, s, c)
+		}
 	}
 }
