@@ -106,8 +106,15 @@ func SurnameKey(name string) string {
 // ("Sergei", "Sergey"), as its initial ("J." of "John") or as its short form
 // ("Chris" of "Christopher"). A bare surname is compatible with every full
 // name that ends in it; "Joe Biden" and "Hunter Biden" are not.
-func Compatible(a, b string) bool {
-	wa, wb := keyWords(a), keyWords(b)
+func Compatible(a, b string) bool { return compatibleWords(keyWords(a), keyWords(b)) }
+
+// CompatibleKeys is Compatible for two names given as their Keys, which it
+// does not fold again: the story stage compares stored keys by the million.
+func CompatibleKeys(a, b string) bool {
+	return a == b || compatibleWords(strings.Fields(a), strings.Fields(b))
+}
+
+func compatibleWords(wa, wb []string) bool {
 	if len(wa) == 0 || len(wb) == 0 || wa[len(wa)-1] != wb[len(wb)-1] {
 		return false
 	}

@@ -177,3 +177,33 @@ func ExampleCensus() {
 	// Sergei Lavrov → Sergey Lavrov
 	// Hulusi Akar → Hulusi Akar
 }
+
+// TestCompatible checks which names can name one person, given as written
+// (Compatible) and as their keys (CompatibleKeys).
+func TestCompatible(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"Sergei Lavrov", "Sergey Lavrov", true},
+		{"Lavrov", "Sergei Lavrov", true},
+		{"J. Smith", "John Smith", true},
+		{"Chris Evans", "Christopher Evans", true},
+		{"George Bush", "George W. Bush", true},
+		{"Volodymyr Zelensky", "Volodymyr Zelenskiy", true},
+		{"Joe Biden", "Hunter Biden", false},
+		{"Elena Ortega", "Karen Ortega", false},
+		{"Mo Cheeks", "Maurice Cheeks", false},
+		{"Jo Smith", "John Smith", false},
+		{"Elena Ortega", "Elena Novak", false},
+		{"", "Elena Ortega", false},
+	}
+	for _, tt := range tests {
+		if got := Compatible(tt.a, tt.b); got != tt.want {
+			t.Errorf("Compatible(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+		if got := CompatibleKeys(Key(tt.a), Key(tt.b)); got != tt.want {
+			t.Errorf("CompatibleKeys(%q, %q) = %v, want %v", Key(tt.a), Key(tt.b), got, tt.want)
+		}
+	}
+}

@@ -43,12 +43,19 @@ type profile struct {
 	marks  []weight
 	people []string // identity keys of the people named, sorted
 	// namesakes are the surnames of the people the report gives a full
-	// name, each as "surname key", surname as a term of the text and key
-	// the person's identity key ("ortega elena ortega"), sorted: the
-	// surname of one person is no word in common with a report about
-	// another of that name.
-	namesakes []string
+	// name, sorted: the surname of one person is no word in common with a
+	// report about another of that name.
+	namesakes []namesake
 	years     []int16 // years the report's dated events fall in, sorted
+}
+
+// namesake is the surname of a mention of a person, as a term of the text
+// ("ortega"), and the identity key of the person's full name ("elena
+// ortega").
+type namesake struct{ surname, person string }
+
+func byNamesake(a, b namesake) int {
+	return cmp.Or(cmp.Compare(a.surname, b.surname), cmp.Compare(a.person, b.person))
 }
 
 // weight is a term, by its key, and its weight.
@@ -138,11 +145,17 @@ func newProfile(r Report, idf termWeight) profile {
 	slices.SortFunc(p.terms, byKey)
 	slices.SortFunc(p.marks, byKey)
 	people := map[string]bool{}
+	keys := map[string]string{} // norm → identity key
 	years := map[int16]bool{}
 	for _, e := range r.Entities {
 		switch e.Type {
 		case storyline.Person:
-			people[identity.Key(e.Norm)] = true
+			k, ok := keys[e.Norm]
+			if !ok {
+				k = identity.Key(e.Norm)
+				keys[e.Norm] = k
+			}
+			people[k] = true
 		case storyline.Date:
 			if v, err := timex.Parse(e.Norm); err == nil {
 				if start, end, ok := v.Span(); ok && end.Sub(start) <= 366*24*time.Hour {
@@ -155,7 +168,7 @@ func newProfile(r Report, idf termWeight) profile {
 		p.people = append(p.people, k)
 	}
 	slices.Sort(p.people)
-	p.namesakes = namesakes(a.Text, r.Entities)
+	p.namesakes = namesakes(a.Text, r.Entities, keys)
 	for y := range years {
 		p.years = append(p.years, y)
 	}
@@ -165,24 +178,24 @@ func newProfile(r Report, idf termWeight) profile {
 
 // namesakes are the namesakes of a profile: for each person whose full
 // name the report gives, the last word of each mention, as words makes
-// terms of it, and the person's identity key.
-func namesakes(text string, es []storyline.Entity) []string {
-	var out []string
+// terms of it, with the person's identity key (keys, by norm).
+func namesakes(text string, es []storyline.Entity, keys map[string]string) []namesake {
+	var out []namesake
 	for _, e := range es {
 		if e.Type != storyline.Person || e.End > len(text) || e.Start < 0 || e.Start > e.End {
 			continue
 		}
-		k := identity.Key(e.Norm)
+		k := keys[e.Norm]
 		if !strings.Contains(k, " ") {
 			continue
 		}
 		var surname string
 		words(text[e.Start:e.End], func(w string, _ bool) { surname = w })
 		if surname != "" {
-			out = append(out, strings.Clone(surname)+" "+k)
+			out = append(out, namesake{strings.Clone(surname), k})
 		}
 	}
-	slices.Sort(out)
+	slices.SortFunc(out, byNamesake)
 	return slices.Compact(out)
 }
 

@@ -35,7 +35,12 @@ func encodeProfile(p *profile) []byte {
 	for _, y := range p.years {
 		out = binary.AppendVarint(out, int64(y))
 	}
-	return appendStrings(out, p.namesakes)
+	out = binary.AppendUvarint(out, uint64(len(p.namesakes)))
+	for _, n := range p.namesakes {
+		out = appendString(out, n.surname)
+		out = appendString(out, n.person)
+	}
+	return out
 }
 
 func appendWeights(out []byte, ws []weight) []byte {
@@ -50,10 +55,14 @@ func appendWeights(out []byte, ws []weight) []byte {
 func appendStrings(out []byte, ss []string) []byte {
 	out = binary.AppendUvarint(out, uint64(len(ss)))
 	for _, s := range ss {
-		out = binary.AppendUvarint(out, uint64(len(s)))
-		out = append(out, s...)
+		out = appendString(out, s)
 	}
 	return out
+}
+
+func appendString(out []byte, s string) []byte {
+	out = binary.AppendUvarint(out, uint64(len(s)))
+	return append(out, s...)
 }
 
 // decodeProfile reads the profile of report id from data, as
@@ -74,7 +83,12 @@ func decodeProfile(id string, data []byte) (profile, error) {
 			p.years[i] = int16(d.varint())
 		}
 	}
-	p.namesakes = d.strings()
+	if n := d.count(2); n > 0 {
+		p.namesakes = make([]namesake, n)
+		for i := range p.namesakes {
+			p.namesakes[i] = namesake{d.string(), d.string()}
+		}
+	}
 	if d.bad || len(d.data) > 0 {
 		return profile{}, fmt.Errorf("report %s: %w", id, errProfile)
 	}
@@ -148,13 +162,18 @@ func (d *profileDecoder) strings() []string {
 	}
 	ss := make([]string, n)
 	for i := range ss {
-		l := d.uvarint()
-		if l > uint64(len(d.data)) {
-			d.bad = true
-			return nil
-		}
-		ss[i] = string(d.data[:l])
-		d.data = d.data[l:]
+		ss[i] = d.string()
 	}
 	return ss
+}
+
+func (d *profileDecoder) string() string {
+	l := d.uvarint()
+	if l > uint64(len(d.data)) {
+		d.bad = true
+		return ""
+	}
+	s := string(d.data[:l])
+	d.data = d.data[l:]
+	return s
 }

@@ -3,7 +3,6 @@ package story
 import (
 	"cmp"
 	"slices"
-	"strings"
 
 	"github.com/storyline/storyline/identity"
 )
@@ -69,7 +68,7 @@ func sharedYears(a, b []int16) int {
 func namesakeShare(a, b *profile) float64 {
 	var s float64
 	for i, j := 0, 0; i < len(a.namesakes) && j < len(b.namesakes); {
-		sa, sb := surnameOf(a.namesakes[i]), surnameOf(b.namesakes[j])
+		sa, sb := a.namesakes[i].surname, b.namesakes[j].surname
 		switch {
 		case sa < sb:
 			i++
@@ -77,10 +76,10 @@ func namesakeShare(a, b *profile) float64 {
 			j++
 		default:
 			ie, je := i+1, j+1
-			for ie < len(a.namesakes) && surnameOf(a.namesakes[ie]) == sa {
+			for ie < len(a.namesakes) && a.namesakes[ie].surname == sa {
 				ie++
 			}
-			for je < len(b.namesakes) && surnameOf(b.namesakes[je]) == sb {
+			for je < len(b.namesakes) && b.namesakes[je].surname == sb {
 				je++
 			}
 			if !anyCompatible(a.namesakes[i:ie], b.namesakes[j:je]) {
@@ -93,18 +92,11 @@ func namesakeShare(a, b *profile) float64 {
 	return s
 }
 
-// surnameOf is the surname of a namesake.
-func surnameOf(namesake string) string {
-	s, _, _ := strings.Cut(namesake, " ")
-	return s
-}
-
 // anyCompatible reports whether some person of as can be some person of bs.
-func anyCompatible(as, bs []string) bool {
+func anyCompatible(as, bs []namesake) bool {
 	for _, x := range as {
-		_, px, _ := strings.Cut(x, " ")
 		for _, y := range bs {
-			if _, py, _ := strings.Cut(y, " "); identity.Compatible(px, py) {
+			if identity.CompatibleKeys(x.person, y.person) {
 				return true
 			}
 		}
