@@ -13,7 +13,7 @@ import (
 // findPeople returns the person mentions of text: the names prose labels
 // PERSON and those that follow a title, trimmed to the name itself, then every
 // later use of a found surname; each normed to the fullest form in the text.
-func findPeople(text string, toks []token, g *gazetteer, places *placeTable, countries []storyline.Entity) []storyline.Entity {
+func findPeople(text string, toks []token, g *gazetteer, places *placeTable, countries []storyline.Entity, lowerTag func(string) string) []storyline.Entity {
 	type span struct {
 		from, to int // token range [from, to)
 		titled   bool
@@ -164,7 +164,8 @@ func findPeople(text string, toks []token, g *gazetteer, places *placeTable, cou
 	var people []storyline.Entity
 	for _, s := range spans {
 		from, to, ok := trimName(toks, s.from, s.to, g, inCountry)
-		if !ok || !plausibleName(toks, s.from, from, to, s.titled, lower, surnames, g, places) {
+		if !ok || !plausibleName(toks, s.from, from, to, s.titled, lower, surnames, g, places) ||
+			!s.titled && to-from == 1 && englishWord(text, toks, from, surnames, lowerTag) {
 			continue
 		}
 		e := storyline.Entity{Type: storyline.Person, Start: toks[from].start, End: toks[to-1].end}
