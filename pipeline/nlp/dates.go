@@ -216,6 +216,9 @@ var dateRules = []dateRule{
 	}),
 	// more than 10 years ago / two weeks ago
 	rule([]string{"ago", "earlier"}, approxRE+numberRE+` (?P<unit>(?i:years?|months?|weeks?|days?)) (?i:ago|earlier)`, func(m match, c *dateContext) string {
+		if m.start > 1 && strings.Contains(",.", c.text[m.start-1:m.start]) && '0' <= c.text[m.start-2] && c.text[m.start-2] <= '9' {
+			return "" // "000 years ago" of "200,000 years ago"
+		}
 		unit := strings.TrimSuffix(strings.ToLower(m.get("unit")), "s")
 		n := number(m.get("n"))
 		if unit == "year" && n == 1 && strings.Contains(c.sentence(m.start), "quarter") {

@@ -220,6 +220,9 @@ func plausibleName(toks []token, spanFrom, from, to int, titled bool, lower, sur
 	// "The Golden Compass", "The Big Lebowski": a title of a work or a
 	// firm, not a person. "San Diego Padres", "Santa Monica": a place.
 	if to-from > 1 && from > 0 && toks[from-1].text == "The" && !titled || placePrefixes[strings.ToLower(toks[from].text)] ||
+		// "Lake Berryessa", "St Catherine", "St. Thomas": a place's prefix
+		// or a saint's before the name; the place or church is meant.
+		from > 0 && isCapitalised(toks[from-1].text) && (placePrefixes[strings.ToLower(toks[from-1].text)] || saints[strings.ToLower(toks[from-1].text)]) ||
 		from > 0 && nameWord(toks[from-1].text) && places.isPlaceName(toks[from-1].text+" "+toks[from].text) {
 		return false
 	}

@@ -74,6 +74,10 @@ var interfaceWords = setOf("click", "check", "see", "watch", "listen", "download
 // Monica", "San Diego", "Fort Worth", "Rancho Mirage".
 var placePrefixes = setOf("santa", "san", "los", "las", "fort", "port", "mount", "lake", "rancho", "palm")
 
+// saints head the names of places, churches and schools far more often
+// than of a saint: "St Catherine", "St. Thomas", "Bury St Edmunds".
+var saints = setOf("st", "st.", "saint", "ste", "ste.", "sainte")
+
 // titleJoiners link the words of a title: "Editor in Chief", "Minister of State".
 var titleJoiners = setOf("in", "of", "-", "for", "and")
 
