@@ -59,10 +59,44 @@ func (g *gazetteer) partOfOtherName(text string, ws []word, i, n int, ref countr
 			return true
 		}
 	}
+	if nativePeople(text, ws, i, n) {
+		return true
+	}
 	// "the Emirates" is the country; "Emirates", bare, the airline.
 	if strings.EqualFold(phrase, "Emirates") {
 		before := strings.Fields(text[:ws[i].start])
 		return len(before) == 0 || !strings.EqualFold(before[len(before)-1], "the")
+	}
+	return false
+}
+
+// nativeHeads follow "Indian" where it names the peoples of the Americas:
+// "the Nooksack Indian Tribe", "Indian reservations", "Bureau of Indian
+// Affairs".
+var nativeHeads = setOf("tribe", "tribes", "tribal", "nation", "nations", "reservation", "reservations",
+	"country", "affairs", "casino", "casinos", "gaming", "health")
+
+// nativePeople reports the demonym matched by ws[i:i+n] in a name of the
+// peoples of the Americas, which the guidelines count as a group, not the
+// United States or India: "Native American", "American Indian", "the
+// Quinault Indian Nation".
+func nativePeople(text string, ws []word, i, n int) bool {
+	if n != 1 {
+		return false
+	}
+	w := strings.TrimSuffix(ws[i].text, "s")
+	prev, next := "", ""
+	if i > 0 && strings.TrimSpace(text[ws[i-1].end:ws[i].start]) == "" {
+		prev = strings.ToLower(ws[i-1].text)
+	}
+	if i+1 < len(ws) && strings.TrimSpace(text[ws[i].end:ws[i+1].start]) == "" {
+		next = strings.ToLower(strings.TrimSuffix(ws[i+1].text, "s"))
+	}
+	switch w {
+	case "American":
+		return prev == "native" || next == "indian"
+	case "Indian":
+		return prev == "american" || prev == "native" || nativeHeads[next] || nativeHeads[next+"s"]
 	}
 	return false
 }

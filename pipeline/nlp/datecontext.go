@@ -80,13 +80,13 @@ func (c *dateContext) namedDay(name, year string, pos int) string {
 }
 
 // outletToday reports whether the "Today" at pos is part of a name: "USA
-// Today", "India Today", "the Today show". Inside a sentence, today is
+// Today", "India Today", "the Today show", "NBC News' Today show". Inside a sentence, today is
 // written in lower case.
 func (c *dateContext) outletToday(pos int) bool {
 	if c.text[pos] != 'T' || sentenceStart(c.text, pos) || !strings.HasSuffix(c.text[:pos], " ") {
 		return false
 	}
-	prev := c.text[:pos-1]
+	prev := strings.TrimRight(c.text[:pos-1], "'’") // "NBC News' Today show"
 	word := prev[strings.LastIndexFunc(prev, func(r rune) bool { return !unicode.IsLetter(r) && r != '.' })+1:]
 	return word != "" && (startsUpper(word) || word == "the")
 }
@@ -170,3 +170,73 @@ func (c *dateContext) listYear(pos int) (int, bool) {
 }
 
 var listYearRE = regexp.MustCompile(`\b(?:1[89][0-9]{2}|20[0-9]{2})\b`)
+
+// setBefore reports a date name said of every one of its kind: "every
+// Sunday", "each March", "every other summer". TimeML calls that a set,
+// and the guidelines leave sets out.
+func (c *dateContext) setBefore(start, end int) bool {
+	if strings.ContainsAny(c.text[start:end], "0123456789") {
+		return false
+	}
+	before := strings.ToLower(c.text[max(0, start-13):start])
+	for _, w := range []string{"every ", "each ", "every other ", "every second "} {
+		if strings.HasSuffix(before, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// outletDayHeads end the names of papers and shows that start with a
+// weekday: "The Sunday Times", "the Sunday Telegraph", "Monday Night
+// Football".
+var outletDayHeads = setOf("times", "telegraph", "express", "mirror", "herald", "post", "world", "independent",
+	"people", "star", "sport", "tribune", "mail", "football", "live")
+
+// outletWeekday reports whether the weekday matched at [start, end) is a
+// word of a paper's or a show's name: "The Mail on Sunday", "the Sunday
+// Times".
+func (c *dateContext) outletWeekday(start, end int) bool {
+	if strings.HasSuffix(c.text[:start], "Mail on ") {
+		return true
+	}
+	rest := c.text[end:]
+	for range 2 {
+		w, ok := strings.CutPrefix(rest, " ")
+		if !ok || !startsUpper(w) {
+			return false
+		}
+		n := strings.IndexFunc(w, func(r rune) bool { return !unicode.IsLetter(r) })
+		if n < 0 {
+			n = len(w)
+		}
+		if outletDayHeads[strings.ToLower(w[:n])] {
+			return true
+		}
+		rest = w[n:]
+	}
+	return false
+}
+
+// gameWords are said of a match, never of a company's results.
+var gameWords = []string{"halftime", "half-time", "rebounds", "touchdown", "layup", "three-pointer", "free throw",
+	"field goal", "quarterback", "overtime", "assists", "buzzer", "turnovers", "tip-off", "power play"}
+
+// gameReport reports a text that tells a match, where "the third quarter"
+// and "the period" are parts of the game, not of a year: it uses two
+// different game words.
+func (c *dateContext) gameReport() bool {
+	if c.game == 0 {
+		lower, n := strings.ToLower(c.text), 0
+		for _, w := range gameWords {
+			if strings.Contains(lower, w) {
+				n++
+			}
+		}
+		c.game = 1
+		if n >= 2 {
+			c.game = 2
+		}
+	}
+	return c.game == 2
+}

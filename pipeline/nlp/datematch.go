@@ -37,7 +37,10 @@ func findDates(text string, toks []token, dct time.Time) []storyline.Entity {
 				}
 			}
 			c.anchorsBefore(start)
-			value := r.resolve(m, c)
+			value := ""
+			if !c.setBefore(start, end) {
+				value = r.resolve(m, c)
+			}
 			if value == "" {
 				if strings.Contains(text[start:end], " ") {
 					// "February 30" is no date, and no "February" either.

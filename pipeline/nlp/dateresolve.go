@@ -20,6 +20,7 @@ type dateContext struct {
 	// among fullDates.
 	anchor    time.Time
 	fullDates []datedAt
+	game      int8 // whether the text tells a match: 0 not yet known, 1 no, 2 yes
 }
 
 // ref is the date relative values count from: the DCT, else the anchor.

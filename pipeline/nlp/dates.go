@@ -22,13 +22,18 @@ import (
 // date after all.
 
 const (
-	monthRE   = `(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)`
-	weekdayRE = `(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)`
-	dayRE     = `(?P<day>[12][0-9]|3[01]|0?[1-9])(?:st|nd|rd|th)?`
-	yearRE    = `(?P<year>1[89][0-9]{2}|20[0-9]{2})`
-	modRE     = `(?:(?i:early|mid|late|the end of|the beginning of|the start of|the middle of)[- ])?`
-	numberRE  = `(?P<n>[0-9]+|(?i:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty|a few|several))`
-	approxRE  = `(?:(?i:more than|less than|nearly|almost|about|around|some|over|roughly|at least) )?`
+	monthRE = `(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)`
+	// datedMonthRE also takes a short month without its dot, as pages'
+	// bylines and references write it ("Feb 6, 2014 at 20:37", "(Nov
+	// 2008)"): for the rules where a day or a year follows, since "Jan"
+	// and "Mar" alone are words or names.
+	datedMonthRE = `(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec))`
+	weekdayRE    = `(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)`
+	dayRE        = `(?P<day>[12][0-9]|3[01]|0?[1-9])(?:st|nd|rd|th)?`
+	yearRE       = `(?P<year>1[89][0-9]{2}|20[0-9]{2})`
+	modRE        = `(?:(?i:early|mid|late|the end of|the beginning of|the start of|the middle of)[- ])?`
+	numberRE     = `(?P<n>[0-9]+|(?i:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty|a few|several))`
+	approxRE     = `(?:(?i:more than|less than|nearly|almost|about|around|some|over|roughly|at least) )?`
 )
 
 // dateRule recognizes one form of date and computes its value. Its
@@ -94,11 +99,11 @@ var dateRules = []dateRule{
 		return c.namedDay(m.get("name"), m.get("year"), m.start)
 	}),
 	// Wednesday, April 24, 2024 / April 24, 2024 / April 24th 2024
-	monthRule(`(?:`+weekdayRE+`,? )?`+monthRE+` `+dayRE+`,? `+yearRE, func(m match, c *dateContext) string {
+	monthRule(`(?:`+weekdayRE+`,? )?`+datedMonthRE+` `+dayRE+`,? `+yearRE, func(m match, c *dateContext) string {
 		return realDay(atoi(m.get("year")), month(m.get("month")), atoi(m.get("day"))).String()
 	}),
 	// Wednesday 24 April 2024 / 24 April, 2024
-	monthRule(`(?:`+weekdayRE+`,? )?(?:the )?`+dayRE+` (?:of )?`+monthRE+`,? `+yearRE, func(m match, c *dateContext) string {
+	monthRule(`(?:`+weekdayRE+`,? )?(?:the )?`+dayRE+` (?:of )?`+datedMonthRE+`,? `+yearRE, func(m match, c *dateContext) string {
 		return realDay(atoi(m.get("year")), month(m.get("month")), atoi(m.get("day"))).String()
 	}),
 	// 10 Nov 11: a military and shipping report's day, month and two-digit
@@ -122,7 +127,7 @@ var dateRules = []dateRule{
 		return c.dayRange(m.get("year"), month(m.get("month")), atoi(m.get("d1")), atoi(m.get("d2")), m.start)
 	}),
 	// Wednesday, April 24 / April 24
-	monthRule(`(?:`+weekdayRE+`,? )?`+monthRE+` `+dayRE, func(m match, c *dateContext) string {
+	monthRule(`(?:`+weekdayRE+`,? )?`+datedMonthRE+` `+dayRE, func(m match, c *dateContext) string {
 		return c.monthDay(month(m.get("month")), atoi(m.get("day")), m.start).String()
 	}),
 	// 24 April / the 24th of April
@@ -142,6 +147,9 @@ var dateRules = []dateRule{
 	rule(quarters, `(?:(?i:the|this year's|last year's|next year's|its) )?(?:(?i:fiscal|the fiscal)[- ])?(?:`+yearRE+` )?(?P<q>(?i:first|second|third|fourth))[- ](?i:quarter)(?: (?i:of) (?P<y2>1[89][0-9]{2}|20[0-9]{2}))?`, func(m match, c *dateContext) string {
 		q := quarterNumbers[strings.ToLower(m.get("q"))]
 		lower := strings.ToLower(c.text[m.start:m.end])
+		if m.get("year")+m.get("y2") == "" && !strings.Contains(lower, "year's") && !strings.Contains(lower, "fiscal") && c.gameReport() {
+			return "" // "the third quarter" of a basketball game
+		}
 		year := c.yearOr(m.get("year") + m.get("y2"))
 		if y := atoi(year); y > 0 {
 			switch {
@@ -159,13 +167,13 @@ var dateRules = []dateRule{
 	}),
 	// the quarter / the latest quarter / the most recent period
 	rule([]string{"quarter", "period"}, `(?i:the) (?:(?i:latest|recent|most recent|just-ended|past|previous|last) )?(?i:quarter|period)`, func(m match, c *dateContext) string {
-		if !strings.Contains(c.sentence(m.start), "quarter") {
+		if !strings.Contains(c.sentence(m.start), "quarter") || c.gameReport() {
 			return "" // "the period" of a story about anything but earnings
 		}
 		return c.lastQuarter(0).String()
 	}),
 	// early April 2023 / April 2023
-	monthRule(modRE+monthRE+`,? (?:of )?`+yearRE, func(m match, c *dateContext) string {
+	monthRule(modRE+datedMonthRE+`,? (?:of )?`+yearRE, func(m match, c *dateContext) string {
 		return timex.Month(atoi(m.get("year")), month(m.get("month"))).String()
 	}),
 	// last February / next March / this April
@@ -208,6 +216,9 @@ var dateRules = []dateRule{
 	}),
 	// more than 10 years ago / two weeks ago
 	rule([]string{"ago", "earlier"}, approxRE+numberRE+` (?P<unit>(?i:years?|months?|weeks?|days?)) (?i:ago|earlier)`, func(m match, c *dateContext) string {
+		if m.start > 1 && strings.Contains(",.", c.text[m.start-1:m.start]) && '0' <= c.text[m.start-2] && c.text[m.start-2] <= '9' {
+			return "" // "000 years ago" of "200,000 years ago"
+		}
 		unit := strings.TrimSuffix(strings.ToLower(m.get("unit")), "s")
 		n := number(m.get("n"))
 		if unit == "year" && n == 1 && strings.Contains(c.sentence(m.start), "quarter") {
@@ -266,14 +277,23 @@ var dateRules = []dateRule{
 	// a part it is not even sure which: "Wednesday night" is TEV in one
 	// report and TNI in another).
 	weekdayRule(`(?:(?P<rel>(?i:last|next|this|on|coming)) )?`+weekdayRE+` (?i:morning|afternoon|evening|night)`, func(m match, c *dateContext) string {
+		if c.outletWeekday(m.start, m.end) {
+			return "" // "Monday Night Football"
+		}
 		return c.weekday(strings.ToLower(m.get("rel")), weekday(m.get("weekday")), m.start).String()
 	}),
 	// last Tuesday / Tuesday
 	weekdayRule(`(?:(?P<rel>(?i:last|next|this|on|coming)) )?`+weekdayRE, func(m match, c *dateContext) string {
+		if c.outletWeekday(m.start, m.end) {
+			return "" // "The Mail on Sunday"
+		}
 		return c.weekday(strings.ToLower(m.get("rel")), weekday(m.get("weekday")), m.start).String()
 	}),
 	// the first quarter of 2023 / the third quarter
 	rule(quarters, `(?i:the )?(?P<q>(?i:first|second|third|fourth)) (?i:quarter)(?: (?i:of) `+yearRE+`)?`, func(m match, c *dateContext) string {
+		if m.get("year") == "" && c.gameReport() {
+			return ""
+		}
 		q := quarterNumbers[strings.ToLower(m.get("q"))]
 		return quarterValue(c.yearOr(m.get("year")), q)
 	}),

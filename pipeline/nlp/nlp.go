@@ -36,7 +36,7 @@ import (
 // rulesVersion changes whenever a rule of this package changes what it
 // extracts; with the digests of the models and of the country table it
 // makes the extractor version that stamps every stored extraction.
-const rulesVersion = "12"
+const rulesVersion = "13"
 
 //go:embed countries.json
 var countriesJSON []byte
@@ -118,7 +118,7 @@ func (x *Extractor) Extract(ctx context.Context, text string, published time.Tim
 		return nil, err
 	}
 	countries := x.countries.find(text)
-	people := dropNamedDays(findPeople(text, toks, x.countries, x.places, countries))
+	people := dropNamedDays(findPeople(text, toks, x.countries, x.places, countries, x.tagger.LowerTag))
 	countries = dropOverlapping(countries, people)
 	if err := ctx.Err(); err != nil {
 		return nil, err

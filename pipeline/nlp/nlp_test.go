@@ -161,6 +161,10 @@ func TestCountries(t *testing.T) {
 		// A country that is a given name, before a surname, is a person's.
 		{"Chad Thomas scored twice and Jordan Spira made the save.", map[string]string{}},
 		{"Troops moved into the Jordan Valley, Chad said, and Israel Defense Forces agreed.", map[string]string{"Chad": "TD/name", "Israel": "IL/name"}},
+		// The peoples of the Americas are a group, not the United States or India.
+		{"A Native American judge of the Quinault Indian Nation spoke to American Indian voters.", map[string]string{}},
+		{"The Nooksack Indian tribe met American officials.", map[string]string{"American": "US/demonym"}},
+		{"Native Americans ran the Indian casinos, and Indian troops paraded.", map[string]string{"Indian": "IN/demonym"}},
 		// Territories with a code of their own.
 		{"Protests in Hong Kong and Macau spread to Taiwan and Puerto Rico.", map[string]string{"Hong Kong": "HK/name", "Macau": "MO/name", "Taiwan": "TW/name", "Puerto Rico": "PR/name"}},
 	}

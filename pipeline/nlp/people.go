@@ -13,7 +13,7 @@ import (
 // findPeople returns the person mentions of text: the names prose labels
 // PERSON and those that follow a title, trimmed to the name itself, then every
 // later use of a found surname; each normed to the fullest form in the text.
-func findPeople(text string, toks []token, g *gazetteer, places *placeTable, countries []storyline.Entity) []storyline.Entity {
+func findPeople(text string, toks []token, g *gazetteer, places *placeTable, countries []storyline.Entity, lowerTag func(string) string) []storyline.Entity {
 	type span struct {
 		from, to int // token range [from, to)
 		titled   bool
@@ -164,7 +164,8 @@ func findPeople(text string, toks []token, g *gazetteer, places *placeTable, cou
 	var people []storyline.Entity
 	for _, s := range spans {
 		from, to, ok := trimName(toks, s.from, s.to, g, inCountry)
-		if !ok || !plausibleName(toks, s.from, from, to, s.titled, lower, surnames, g, places) {
+		if !ok || !plausibleName(toks, s.from, from, to, s.titled, lower, surnames, g, places) ||
+			!s.titled && to-from == 1 && englishWord(text, toks, from, surnames, lowerTag) {
 			continue
 		}
 		e := storyline.Entity{Type: storyline.Person, Start: toks[from].start, End: toks[to-1].end}
@@ -219,6 +220,9 @@ func plausibleName(toks []token, spanFrom, from, to int, titled bool, lower, sur
 	// "The Golden Compass", "The Big Lebowski": a title of a work or a
 	// firm, not a person. "San Diego Padres", "Santa Monica": a place.
 	if to-from > 1 && from > 0 && toks[from-1].text == "The" && !titled || placePrefixes[strings.ToLower(toks[from].text)] ||
+		// "Lake Berryessa", "St Catherine", "St. Thomas": a place's prefix
+		// or a saint's before the name; the place or church is meant.
+		from > 0 && isCapitalised(toks[from-1].text) && (placePrefixes[strings.ToLower(toks[from-1].text)] || saints[strings.ToLower(toks[from-1].text)]) ||
 		from > 0 && nameWord(toks[from-1].text) && places.isPlaceName(toks[from-1].text+" "+toks[from].text) {
 		return false
 	}

@@ -26,7 +26,7 @@ var titles = setOf(
 // nameHeads end the names of places, events and organisations, never of a
 // person, or follow a name that stands for one: "Wall Street", "Labor Day",
 // "Faroe Islands", "Magna Inc", "Oregon State Police", "the Richter scale",
-// "a Harry Winston boutique".
+// "a Harry Winston boutique", "the California Energy Commission".
 var nameHeads = setOf("street", "road", "avenue", "square", "day", "island", "islands", "championship",
 	"championships", "open", "cup", "centre", "center", "park", "stadium", "bank", "group", "university",
 	"college", "party", "church", "inc", "inc.", "corp", "corp.", "co", "co.", "ltd", "ltd.", "plc", "ag",
@@ -36,7 +36,10 @@ var nameHeads = setOf("street", "road", "avenue", "square", "day", "island", "is
 	"post", "news", "journal", "telegraph", "tribune", "herald", "gazette", "exchange", "index", "fund",
 	"company", "police", "command", "unit", "service", "services", "clinic", "hospital", "boulevard", "foods",
 	"advisors", "partners", "plant", "ship", "scale", "boutique", "store", "stores", "shop", "jewellers",
-	"jewelers", "foundation", "institute", "academy", "award", "awards", "prize", "trophy", "festival")
+	"jewelers", "foundation", "institute", "academy", "award", "awards", "prize", "trophy", "festival",
+	"commission", "assembly", "corporation", "laboratory", "school", "resort", "hotel",
+	"hotels", "spa", "museum", "library", "airport", "authority", "bureau", "organization", "organisation",
+	"society", "coalition", "alliance", "institution")
 
 // functionWords are English words of closed classes (articles,
 // prepositions, conjunctions, pronouns, auxiliaries) and contractions: a
@@ -53,7 +56,9 @@ var functionWords = setOf("the", "a", "an", "and", "or", "but", "nor", "so", "ye
 	"some", "would", "could", "should", "shall", "must", "might", "cannot", "can't", "won't", "don't",
 	"didn't", "doesn't", "isn't", "wasn't", "aren't", "i'm", "i've", "i'd", "i'll", "we're", "we've",
 	"we'll", "you're", "you've", "you'll", "they're", "they've", "they'll", "he's", "she's", "it's", "that's",
-	"there's", "what's", "let's")
+	"there's", "what's", "let's", "we'd", "you'd", "he'd", "she'd", "they'd", "it'd", "who'd", "that'd",
+	"he'll", "she'll", "it'll", "that'll", "who's", "here's", "where's", "how's", "haven't", "hasn't",
+	"hadn't", "weren't", "wouldn't", "couldn't", "shouldn't", "ain't")
 
 // interfaceWords are the buttons and links of a page ("Click", "Share",
 // "Check Also", "Facebook Twitter") and the platforms and companies pages name the way
@@ -68,6 +73,10 @@ var interfaceWords = setOf("click", "check", "see", "watch", "listen", "download
 // placePrefixes start the names of places, never of people: "Santa
 // Monica", "San Diego", "Fort Worth", "Rancho Mirage".
 var placePrefixes = setOf("santa", "san", "los", "las", "fort", "port", "mount", "lake", "rancho", "palm")
+
+// saints head the names of places, churches and schools far more often
+// than of a saint: "St Catherine", "St. Thomas", "Bury St Edmunds".
+var saints = setOf("st", "st.", "saint", "ste", "ste.", "sainte")
 
 // titleJoiners link the words of a title: "Editor in Chief", "Minister of State".
 var titleJoiners = setOf("in", "of", "-", "for", "and")

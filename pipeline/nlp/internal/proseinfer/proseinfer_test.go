@@ -179,6 +179,19 @@ func TestMatchesProse(t *testing.T) {
 	t.Logf("%d tokens of %d texts; prose needed more than one run to agree on %d texts", tokens, len(texts(t)), ties)
 }
 
+// TestLowerTag checks that English words come back with their common
+// tags and surnames with none or a proper noun's.
+func TestLowerTag(t *testing.T) {
+	tagger, _ := models(t)
+	for w, common := range map[string]bool{"Sprinkle": true, "Hence": true, "Though": true, "Simply": true,
+		"Commission": true, "Kolomoisky": false, "Trump": false, "Embiid": false, "Bush": false} {
+		tag := tagger.LowerTag(w)
+		if got := tag != "" && !strings.HasPrefix(tag, "NNP"); got != common {
+			t.Errorf("LowerTag(%q) = %q, want a common word's tag: %v", w, tag, common)
+		}
+	}
+}
+
 // TestShape checks shape against prose's definition, which is written with
 // regular expressions.
 func TestShape(t *testing.T) {

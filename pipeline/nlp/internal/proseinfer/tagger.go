@@ -198,3 +198,22 @@ func setOf(words ...string) map[string]bool {
 	}
 	return set
 }
+
+// LowerTag is the tag that the tagger's training text gave w written in
+// lower case, the word alone: the tag it always had if it was frequent and
+// unambiguous, else the tag its own word feature votes for most; "" for a
+// word the training never weighed. A capitalised word whose lower case
+// comes back NN, VB or RB is an English word ("Sprinkle", "Hence"); a
+// surname comes back "" or NNP.
+func (t *Tagger) LowerTag(w string) string {
+	w = strings.ToLower(w)
+	if tag, ok := t.known[w]; ok {
+		return tag
+	}
+	s := newScratch(len(t.classes))
+	s.key = append(append(s.key, "i word "...), normalize(w)...)
+	if !t.weights.addTo(s.key, s.scores, s.voted) {
+		return ""
+	}
+	return t.classes[s.best(false)]
+}
