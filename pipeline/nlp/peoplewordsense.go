@@ -31,7 +31,7 @@ func englishWord(text string, toks []token, k int, surnames map[string]bool, low
 // of a sentence or a line, or after a colon, an opening bracket, a dash or
 // a bullet.
 func opensSentence(text string, toks []token, k int) bool {
-	if sentenceStart(text, toks[k].start) {
+	if k == 0 || sentenceStart(text, toks[k].start) {
 		return true
 	}
 	switch toks[k-1].text {
