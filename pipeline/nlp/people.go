@@ -64,7 +64,7 @@ func findPeople(text string, toks []token, g *gazetteer, places *placeTable, cou
 			// inflected after a surname ("Lindsay Lohan Checks Into"); or
 			// any word after one that the text names elsewhere ("Gary Ross
 			// Will Not Direct", "Ross was in negotiations").
-			afterSurname := k > 1 && (!givenNames[toks[k-1].text] || givenNames[toks[k-2].text]) || k > 0 && namedElsewhere[toks[k-1].text]
+			afterSurname := k > 0 && (!givenNames[toks[k-1].text] || k > 1 && givenNames[toks[k-2].text] || namedElsewhere[toks[k-1].text])
 			inflected := stem(w) != w && afterSurname
 			return !strings.HasPrefix(toks[k].tag, "VB") && toks[k].tag != "MD" && !lowerStems[stem(w)] && !inflected &&
 				!(k > 0 && namedElsewhere[toks[k-1].text])
