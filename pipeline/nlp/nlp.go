@@ -123,8 +123,8 @@ func (x *Extractor) Extract(ctx context.Context, text string, published time.Tim
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	places := x.places.find(text, toks, countries, people)
-	countries = dropInsidePlaces(countries, places)
+	places, placeNames := x.places.find(text, toks, countries, people)
+	countries = dropInsidePlaces(countries, placeNames)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
