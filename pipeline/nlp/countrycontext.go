@@ -47,7 +47,8 @@ var regionDemonyms = map[string]map[string]bool{
 
 // surnameStoppers after a country that is also a given name ("Chad",
 // "Jordan", "Georgia", "Israel") keep it a country: "Israel Defense
-// Forces", "Georgia Tech". Titles ("Jordan King Abdullah") and country
+// Forces"; "Georgia Tech" is then the US state's (countrysenses.go).
+// Titles ("Jordan King Abdullah", "Georgia Gov. Brian Kemp") and country
 // words are checked apart.
 var surnameStoppers = setOf("coast", "defense", "defence", "army", "navy", "police", "government", "state", "national", "central",
 	"tech", "university", "museum", "railways", "radio", "television", "tv", "news", "times", "post",
@@ -92,7 +93,7 @@ func (g *gazetteer) partOfOtherName(text string, ws []word, i, n int, ref countr
 	phrase := text[ws[i].start:ws[i+n-1].end]
 	if ref.form == storyline.FormName && n == 1 && givenNames[phrase] && len(run) > 0 {
 		next := strings.TrimSuffix(run[0].text, ".")
-		if utf8.RuneCountInString(next) > 1 && !isTitle(next) && !g.isCountryWord(next) &&
+		if utf8.RuneCountInString(next) > 1 && !isTitle(next) && !isTitle(next+".") && !g.isCountryWord(next) &&
 			!calendarWords[strings.ToLower(next)] && !surnameStoppers[strings.ToLower(next)] &&
 			!g.places[phraseKey(next)] && strings.ToUpper(next) != next {
 			return true

@@ -125,6 +125,8 @@ func (x *Extractor) Extract(ctx context.Context, text string, published time.Tim
 	}
 	places, placeNames := x.places.find(text, toks, countries, people)
 	countries = dropInsidePlaces(countries, placeNames)
+	countries, places = x.places.georgiaState(text, countries, places)
+	countries = dropAirline(text, toks, countries)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

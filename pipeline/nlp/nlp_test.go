@@ -170,6 +170,15 @@ func TestCountries(t *testing.T) {
 		{"Boats patrol Puerto Rico and the U.S. Virgin Islands; divers love the British Virgin Islands.",
 			map[string]string{"Puerto Rico": "PR/name", "U.S. Virgin Islands": "VI/name", "British Virgin Islands": "VG/name"}},
 		{"Dominican officials in Dominica met.", map[string]string{"Dominican": "DO/demonym", "Dominica": "DM/name"}},
+		// Georgia the US state is no country; the country keeps its neighbours.
+		{"Police in Atlanta, Georgia, and in Fulton County, Georgia, arrested him.", map[string]string{}},
+		{"Georgia Gov. Brian Kemp and Georgia's Republican primary; she studied at Georgia Tech.", map[string]string{}},
+		{"A Georgia judge sentenced him. Death sentences in Georgia require a unanimous jury.", map[string]string{}},
+		{"Born in rural south Georgia, she moved to Texas.", map[string]string{}},
+		{"Georgia and Armenia met in Tbilisi, Georgia. Georgia's president greeted Georgian troops.",
+			map[string]string{"Georgia": "GE/name", "Armenia": "AM/name", "Georgian": "GE/demonym"}},
+		{"Russia sent troops into Georgia in 2008, and Georgia asked Washington for help.",
+			map[string]string{"Russia": "RU/name", "Georgia": "GE/name"}},
 		// Other names that hold a country.
 		{"The Pan American Health Organization, Latin American leaders and a West-Indian bowler.", map[string]string{}},
 		{"She left the Spanish Town Police Station for the Indian Village community.", map[string]string{}},
@@ -182,6 +191,9 @@ func TestCountries(t *testing.T) {
 		{"For more on learning Japanese\n\nLearn Japanese with us.", map[string]string{}},
 		{"Cities in German states and Caribbean, American, and Cypriot firms.",
 			map[string]string{"German": "DE/demonym", "American": "US/demonym", "Cypriot": "CY/demonym"}},
+		// American the airline.
+		{"Delta, American and United cut routes. American Airlines said American plans to fly to Rome.", map[string]string{}},
+		{"The airline blamed American occupiers, and an American said flights stopped.", map[string]string{"American": "US/demonym"}},
 	}
 	for _, tc := range tests {
 		ents, err := extractor(t).Extract(context.Background(), tc.text, time.Time{})
