@@ -11,10 +11,17 @@ import (
 
 // pressVariants are forms the press uses that the data packages lack: they
 // list "Saudi" as a name of Saudi Arabia, where news writes it as the
-// adjective ("the Saudi foreign minister"), and "Britain" not at all.
+// adjective ("the Saudi foreign minister"), "Britain" not at all, and the
+// United States Virgin Islands only in full (so "U.S. Virgin Islands" read
+// as the United States and the British Virgin Islands). "Dominican" they
+// give Dominica first; the press means the Dominican Republic, a hundred
+// times as populous.
 var pressVariants = []struct{ text, code, form string }{
 	{"Britain", "GB", storyline.FormName},
 	{"Saudi", "SA", storyline.FormDemonym},
+	{"U.S. Virgin Islands", "VI", storyline.FormName},
+	{"US Virgin Islands", "VI", storyline.FormName},
+	{"Dominican", "DO", storyline.FormDemonym},
 }
 
 type countryRef struct{ code, form string }

@@ -36,7 +36,7 @@ import (
 // rulesVersion changes whenever a rule of this package changes what it
 // extracts; with the digests of the models and of the country table it
 // makes the extractor version that stamps every stored extraction.
-const rulesVersion = "13"
+const rulesVersion = "14"
 
 //go:embed countries.json
 var countriesJSON []byte
@@ -123,8 +123,10 @@ func (x *Extractor) Extract(ctx context.Context, text string, published time.Tim
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	places := x.places.find(text, toks, countries, people)
-	countries = dropInsidePlaces(countries, places)
+	places, placeNames := x.places.find(text, toks, countries, people)
+	countries = dropInsidePlaces(countries, placeNames)
+	countries, places = x.places.georgiaState(text, countries, places)
+	countries = dropAirline(text, toks, countries)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -167,6 +167,33 @@ func TestCountries(t *testing.T) {
 		{"Native Americans ran the Indian casinos, and Indian troops paraded.", map[string]string{"Indian": "IN/demonym"}},
 		// Territories with a code of their own.
 		{"Protests in Hong Kong and Macau spread to Taiwan and Puerto Rico.", map[string]string{"Hong Kong": "HK/name", "Macau": "MO/name", "Taiwan": "TW/name", "Puerto Rico": "PR/name"}},
+		{"Boats patrol Puerto Rico and the U.S. Virgin Islands; divers love the British Virgin Islands.",
+			map[string]string{"Puerto Rico": "PR/name", "U.S. Virgin Islands": "VI/name", "British Virgin Islands": "VG/name"}},
+		{"Dominican officials in Dominica met.", map[string]string{"Dominican": "DO/demonym", "Dominica": "DM/name"}},
+		// Georgia the US state is no country; the country keeps its neighbours.
+		{"Police in Atlanta, Georgia, and in Fulton County, Georgia, arrested him.", map[string]string{}},
+		{"Georgia Gov. Brian Kemp and Georgia's Republican primary; she studied at Georgia Tech.", map[string]string{}},
+		{"A Georgia judge sentenced him. Death sentences in Georgia require a unanimous jury.", map[string]string{}},
+		{"Born in rural south Georgia, she moved to Texas.", map[string]string{}},
+		{"Georgia and Armenia met in Tbilisi, Georgia. Georgia's president greeted Georgian troops.",
+			map[string]string{"Georgia": "GE/name", "Armenia": "AM/name", "Georgian": "GE/demonym"}},
+		{"Russia sent troops into Georgia in 2008, and Georgia asked Washington for help.",
+			map[string]string{"Russia": "RU/name", "Georgia": "GE/name"}},
+		// Other names that hold a country.
+		{"The Pan American Health Organization, Latin American leaders and a West-Indian bowler.", map[string]string{}},
+		{"She left the Spanish Town Police Station for the Indian Village community.", map[string]string{}},
+		{"She attended the University of New Mexico; the bus runs parallel to US 1.", map[string]string{}},
+		{"Ships in the Gulf of Mexico, the Gulf of Thailand and the Indian Ocean.", map[string]string{}},
+		{"We ate on Turkey Day, as The Times of Israel and Breaking Belize News reported.", map[string]string{}},
+		{"Markets closed for the U.S. Labor Day holiday; the U.S. 30-year bond fell.", map[string]string{"U.S.": "US/name"}},
+		// A language is no country (a demonym is an adjective or a people).
+		{"It means water in both Spanish and Portuguese, and in Greek. Speaking French, she said so.", map[string]string{}},
+		{"For more on learning Japanese\n\nLearn Japanese with us.", map[string]string{}},
+		{"Cities in German states and Caribbean, American, and Cypriot firms.",
+			map[string]string{"German": "DE/demonym", "American": "US/demonym", "Cypriot": "CY/demonym"}},
+		// American the airline.
+		{"Delta, American and United cut routes. American Airlines said American plans to fly to Rome.", map[string]string{}},
+		{"The airline blamed American occupiers, and an American said flights stopped.", map[string]string{"American": "US/demonym"}},
 	}
 	for _, tc := range tests {
 		ents, err := extractor(t).Extract(context.Background(), tc.text, time.Time{})

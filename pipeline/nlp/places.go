@@ -131,8 +131,11 @@ var partOf = setOf("gulf", "bay", "sea", "strait", "straits", "isle", "cape", "u
 // ("Reading" as a gerund: prose does not tag it NNP, or the text uses
 // "reading"), a capital standing for its government, one word of a longer
 // name ("Paris Hilton", "Washington Post", "Minsk agreements"); and
-// whatever overlaps a person or lies within a country mention.
-func (t *placeTable) find(text string, toks []token, countries, people []storyline.Entity) []storyline.Entity {
+// whatever overlaps a person or lies within a country mention. names are
+// all the table's matches of two words or more, those left out included:
+// "New Mexico" in "the University of New Mexico" is no place of its own,
+// and still no mention of Mexico.
+func (t *placeTable) find(text string, toks []token, countries, people []storyline.Entity) (places, names []storyline.Entity) {
 	ws := words(text)
 	lower := lowercaseWords(text)
 	mentioned := map[string]bool{}
@@ -158,6 +161,9 @@ func (t *placeTable) find(text string, toks []token, countries, people []storyli
 		e.Text = text[e.Start:e.End]
 		ref := pick(refs, mentioned)
 		e.Norm, e.Country = ref.name, ref.country
+		if n > 1 && !countryAt(countries, e.Start, e.End) { // "Hong Kong" is the table's and the country finder's
+			names = append(names, e)
+		}
 		if !(n == 1 && nameWords[e.Text]) && t.plausible(text, toks, e, n, ref, lower, countries) {
 			out = append(out, e)
 		}
@@ -169,13 +175,19 @@ func (t *placeTable) find(text string, toks []token, countries, people []storyli
 		return personAt.overlaps(e.Start, e.End) || overlapsOutside(countries, e)
 	})
 	slices.SortFunc(out, func(a, b storyline.Entity) int { return a.Start - b.Start })
-	return out
+	return out, names
 }
 
 // countryStartsAt reports whether a country of cs (in order) starts at off.
 func countryStartsAt(cs []storyline.Entity, off int) bool {
 	i := sort.Search(len(cs), func(i int) bool { return cs[i].Start >= off })
 	return i < len(cs) && cs[i].Start == off
+}
+
+// countryAt reports whether a country of cs (in order) lies on [start, end).
+func countryAt(cs []storyline.Entity, start, end int) bool {
+	i := sort.Search(len(cs), func(i int) bool { return cs[i].Start >= start })
+	return i < len(cs) && cs[i].Start == start && cs[i].End == end
 }
 
 // overlapsOutside reports whether a country of cs (disjoint, in order)

@@ -62,6 +62,9 @@ func TestPlaces(t *testing.T) {
 
 		// The country finder keeps what it finds.
 		{"country with a city's name", "Georgia and Armenia signed a deal.", map[string]string{}},
+		// Georgia the US state is a place of the United States.
+		{"US state", "Police in Atlanta, Georgia, arrested him.", map[string]string{"Atlanta": "Atlanta/US", "Georgia": "Georgia/US"}},
+		{"US state region", "Born in rural south Georgia, she moved to Texas.", map[string]string{"Georgia": "Georgia/US", "Texas": "Texas/US"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
