@@ -158,6 +158,11 @@ func TestCountries(t *testing.T) {
 		{"She won the U.S. Open before flying Japan Airlines home.", map[string]string{}},
 		{"Passengers on Emirates were stranded in the Emirates after the storm.", map[string]string{"Emirates": "AE/name"}},
 		{"SOCCER - WALES BEAT SAN MARINO IN WORLD CUP QUALIFIER .", map[string]string{"SAN MARINO": "SM/name"}},
+		// A country's name as a surname, after a given name and then alone,
+		// is the person's; after a preposition it is the country.
+		{"Neil Jordan says the film cost him sleep. Jordan said so in Venice.", map[string]string{}},
+		{"Neil Jordan says the film cost him sleep, then visited Jordan.", map[string]string{"Jordan": "JO/name"}},
+		{"Trevor Holland, 52, escaped. Holland was moved; Will France win? Prince Harry Canada move confirmed.", map[string]string{"France": "FR/name", "Canada": "CA/name"}},
 		// A country that is a given name, before a surname, is a person's.
 		{"Chad Thomas scored twice and Jordan Spira made the save.", map[string]string{}},
 		{"Troops moved into the Jordan Valley, Chad said, and Israel Defense Forces agreed.", map[string]string{"Chad": "TD/name", "Israel": "IL/name"}},

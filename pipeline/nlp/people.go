@@ -128,6 +128,7 @@ func findPeople(text string, toks []token, g *gazetteer, places *placeTable, cou
 
 	// A given name followed by capitalised words: "Jesper Parnevik", whom
 	// prose does not know. An initial before a surname: "C. Lewis".
+	countrySurname := countrySurnames(text, toks, g, lower, headline, lowerTag)
 	for i := 0; i < len(toks); i++ {
 		var j int
 		switch {
@@ -145,6 +146,9 @@ func findPeople(text string, toks []token, g *gazetteer, places *placeTable, cou
 			glued(toks[k-1], toks[k]) && apostropheName(toks[k].text)) {
 			k++
 		}
+		if k == j && k < len(toks) && countrySurname[toks[k].start] {
+			k++
+		}
 		if k > j {
 			spans = append(spans, span{from: i, to: k, titled: i > 0 && isTitle(toks[i-1].text)})
 			i = k - 1
@@ -152,7 +156,8 @@ func findPeople(text string, toks []token, g *gazetteer, places *placeTable, cou
 	}
 
 	countryAt := newSpanIndex(countries)
-	inCountry := func(t token) bool { return countryAt.overlaps(t.start, t.end) }
+	inCountry := func(t token) bool { return !countrySurname[t.start] && countryAt.overlaps(t.start, t.end) }
+	countryWord := func(t token) bool { return !countrySurname[t.start] && g.isCountryWord(t.text) }
 	// surnames end the names of two words or more: "Clinton" of "Bill
 	// Clinton" is a surname in "the Clinton campaign".
 	surnames := map[string]bool{}
@@ -163,7 +168,7 @@ func findPeople(text string, toks []token, g *gazetteer, places *placeTable, cou
 	}
 	var people []storyline.Entity
 	for _, s := range spans {
-		from, to, ok := trimName(toks, s.from, s.to, g, inCountry)
+		from, to, ok := trimName(toks, s.from, s.to, countryWord, inCountry)
 		if !ok || !plausibleName(toks, s.from, from, to, s.titled, lower, surnames, g, places) ||
 			!s.titled && to-from == 1 && englishWord(text, toks, from, surnames, lowerTag) {
 			continue
@@ -176,7 +181,18 @@ func findPeople(text string, toks []token, g *gazetteer, places *placeTable, cou
 		people = append(people, e)
 	}
 	people = longestFirst(people)
-	people = append(people, laterMentions(toks, people, inCountry)...)
+	// A country's name the text uses as a surname is the person's where no
+	// preposition makes it the country: "Jordan said".
+	taught := map[string]bool{}
+	for _, p := range people {
+		if last := p.Text[strings.LastIndexByte(p.Text, ' ')+1:]; countrySurname[p.End-len(last)] {
+			taught[last] = true
+		}
+	}
+	countryAtToken := func(i int) bool {
+		return inCountry(toks[i]) && (!taught[toks[i].text] || countryCue(toks, i))
+	}
+	people = append(people, laterMentions(toks, people, countryAtToken)...)
 	people = longestFirst(people)
 	normPeople(people)
 	return people
@@ -419,8 +435,8 @@ func nameWord(w string) bool {
 // trimName narrows the tokens [from, to) to the name: titles, demonyms and
 // countries off the front, possessives and particles off the end. It
 // rejects what is left when it is no name at all.
-func trimName(toks []token, from, to int, g *gazetteer, inCountry func(token) bool) (int, int, bool) {
-	for from < to && (isTitle(toks[from].text) || titleJoiners[strings.ToLower(toks[from].text)] || g.isCountryWord(toks[from].text) ||
+func trimName(toks []token, from, to int, countryWord, inCountry func(token) bool) (int, int, bool) {
+	for from < to && (isTitle(toks[from].text) || titleJoiners[strings.ToLower(toks[from].text)] || countryWord(toks[from]) ||
 		!nameWord(toks[from].text) || inCountry(toks[from]) ||
 		// A particle leads a name only when a name follows it: "de Silva",
 		// "El Hassane Lahssini", but not "the" of "the Al".
@@ -428,7 +444,7 @@ func trimName(toks []token, from, to int, g *gazetteer, inCountry func(token) bo
 		from++
 	}
 	for to > from && (isPossessive(toks[to-1].text) || !nameWord(toks[to-1].text) ||
-		identity.IsParticle(strings.ToLower(toks[to-1].text)) || g.isCountryWord(toks[to-1].text) || inCountry(toks[to-1])) {
+		identity.IsParticle(strings.ToLower(toks[to-1].text)) || countryWord(toks[to-1]) || inCountry(toks[to-1])) {
 		to--
 	}
 	if from >= to {
@@ -472,7 +488,7 @@ func longestFirst(es []storyline.Entity) []storyline.Entity {
 // laterMentions finds the other uses of names already found: the surname
 // alone ("Lavrov" after "Sergei Lavrov"), before or after the full name;
 // never inside a country's name ("Korea" of "North Korea").
-func laterMentions(toks []token, found []storyline.Entity, inCountry func(token) bool) []storyline.Entity {
+func laterMentions(toks []token, found []storyline.Entity, inCountry func(i int) bool) []storyline.Entity {
 	known := map[string]bool{}
 	for _, p := range found {
 		// Only full names teach a surname: a lone word prose got wrong would
@@ -487,7 +503,7 @@ func laterMentions(toks []token, found []storyline.Entity, inCountry func(token)
 		if sentenceDot(w) {
 			w, end = w[:len(w)-1], end-1
 		}
-		if !nameWord(w) || identity.IsParticle(strings.ToLower(w)) || !known[identity.SurnameKey(w)] || inCountry(t) ||
+		if !nameWord(w) || identity.IsParticle(strings.ToLower(w)) || !known[identity.SurnameKey(w)] || inCountry(i) ||
 			i+1 < len(toks) && isHeadAfter(toks[i+1].text) { // "the Betty Ford Center"
 			continue
 		}
