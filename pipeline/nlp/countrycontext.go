@@ -81,6 +81,10 @@ func (g *gazetteer) partOfOtherName(text string, ws []word, i, n int, ref countr
 	if i >= 2 && ws[i-1].text == "of" && startsUpper(ws[i-2].text) && headsBeforeOf[strings.ToLower(ws[i-2].text)] {
 		return true
 	}
+	// "Air France", "Air Canada", "Air India": the airline.
+	if ref.form == storyline.FormName && i > 0 && ws[i-1].text == "Air" && text[ws[i-1].end:ws[i].start] == " " {
+		return true
+	}
 	// "Latin American", "West Indian".
 	if n == 1 && ref.form == storyline.FormDemonym && i > 0 && startsUpper(ws[i-1].text) && joined(text, ws[i-1], ws[i]) &&
 		regionDemonyms[strings.ToLower(strings.TrimSuffix(ws[i].text, "s"))][strings.ToLower(ws[i-1].text)] {

@@ -156,6 +156,7 @@ func TestCountries(t *testing.T) {
 		// Outlets, firms and events named after a country are not it.
 		{"The American Music Awards aired on Sunday, USA Today reported, and China Daily agreed.", map[string]string{}},
 		{"She won the U.S. Open before flying Japan Airlines home.", map[string]string{}},
+		{"Air France and Air India cut flights to Canada.", map[string]string{"Canada": "CA/name"}},
 		{"Passengers on Emirates were stranded in the Emirates after the storm.", map[string]string{"Emirates": "AE/name"}},
 		{"SOCCER - WALES BEAT SAN MARINO IN WORLD CUP QUALIFIER .", map[string]string{"SAN MARINO": "SM/name"}},
 		// A country's name as a surname, after a given name and then alone,
