@@ -1,0 +1,280 @@
+package collect
+
+import (
+	"encoding/json"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-shiori/dom"
+	"github.com/markusmobius/go-htmldate"
+	"golang.org/x/net/html"
+)
+
+// publishedDay is the day a page says it was published, or the zero time.
+// Every relative date of the report is resolved against it, and stories are
+// grouped by it, so no date is better than a guessed one.
+//
+// In order: what the page declares as its publication (JSON-LD
+// datePublished, article:published_time and its kin, itemprop=datePublished,
+// <time pubdate>), never a modified date; then the date in its URL's path;
+// then go-htmldate's reading of the page (bylines, date classes, <time>).
+// A declared day and the URL's day one apart are one moment in two time
+// zones: the URL's is the publisher's own ("/2020/02/24/" for
+// 2020-02-25T02:25Z), as is a declared instant the page writes again in
+// its own offset.
+func publishedDay(doc *html.Node, pageURL *url.URL) time.Time {
+	urlDay := urlDate(pageURL)
+	if urlDay.IsZero() {
+		urlDay = urlDate(declaredURL(doc))
+	}
+	d := readDeclared(doc)
+	if !d.published.IsZero() {
+		day := localDay(d.published, d.stamps)
+		if !urlDay.IsZero() && absDays(day.Sub(urlDay)) <= 1 {
+			return urlDay
+		}
+		return day
+	}
+	if !urlDay.IsZero() {
+		return urlDay
+	}
+	return guessedDay(doc)
+}
+
+// declaredURL is the page's own address, <link rel=canonical> or og:url,
+// for a page read without one (a saved file).
+func declaredURL(doc *html.Node) *url.URL {
+	for _, n := range dom.QuerySelectorAll(doc, `link[rel="canonical"], meta[property="og:url"]`) {
+		if u, err := url.Parse(firstAttr(n, "href", "content")); err == nil && u.Path != "" {
+			return u
+		}
+	}
+	return nil
+}
+
+// declared is what a page's markup says of its dates.
+type declared struct {
+	// published is the first publication date declared, as written (its
+	// own offset kept).
+	published time.Time
+	// stamps are all the timestamps the markup carries (JSON-LD dates,
+	// meta contents, <time datetime>), for the offset the page writes.
+	stamps []time.Time
+}
+
+// publishedMeta are the <meta> names and properties that declare a
+// publication, not a modification or a generic "date" (National
+// Geographic's "date" was its modified time, 3 days after publication).
+var publishedMeta = map[string]bool{
+	"article:published_time": true, "og:article:published_time": true, "article:published": true,
+	"og:published_time": true, "published_time": true, "parsely-pub-date": true, "pubdate": true,
+	"og:pubdate": true, "publish_date": true, "publish-date": true, "publishdate": true,
+	"datepublished": true, "date_published": true, "dc.date.issued": true, "dcterms.issued": true,
+	"citation_publication_date": true, "prism.publicationdate": true, "dcsext.articlefirstpublished": true,
+}
+
+// readDeclared walks the page once for its declared dates. Of several, the
+// first in the page wins within each kind, and the kinds rank JSON-LD, then
+// <meta>, then itemprop, then <time pubdate>: a related-articles list further
+// down carries itemprops and <time> elements of its own.
+func readDeclared(doc *html.Node) declared {
+	var d declared
+	var ld, meta, item, pub time.Time
+	for _, n := range dom.GetElementsByTagName(doc, "*") {
+		switch n.Data {
+		case "script":
+			if strings.Contains(strings.ToLower(dom.GetAttribute(n, "type")), "ld+json") {
+				t := readJSONLD(dom.TextContent(n), &d)
+				if ld.IsZero() {
+					ld = t
+				}
+			}
+			continue
+		case "meta":
+			key := strings.ToLower(firstAttr(n, "property", "name", "itemprop"))
+			content := strings.TrimSpace(dom.GetAttribute(n, "content"))
+			if content == "" || key == "" {
+				continue
+			}
+			t := parseStamp(content)
+			if publishedMeta[key] && meta.IsZero() {
+				meta = t
+			}
+			if !t.IsZero() {
+				d.stamps = append(d.stamps, t)
+			}
+		case "time":
+			t := parseStamp(dom.GetAttribute(n, "datetime"))
+			if !t.IsZero() {
+				d.stamps = append(d.stamps, t)
+			}
+			if dom.HasAttribute(n, "pubdate") && pub.IsZero() {
+				pub = t
+			}
+		}
+		if n.Data != "meta" && strings.EqualFold(dom.GetAttribute(n, "itemprop"), "datePublished") && item.IsZero() {
+			item = parseStamp(firstAttr(n, "content", "datetime"))
+		}
+	}
+	for _, t := range []time.Time{ld, meta, item, pub} {
+		if !t.IsZero() {
+			d.published = t
+			break
+		}
+	}
+	return d
+}
+
+// readJSONLD returns the datePublished of the first object of a JSON-LD
+// script (a top-level object or a member of its @graph), and notes every
+// date of the script in d. Nested objects (an author, a video, a comment)
+// publish nothing of the page's.
+func readJSONLD(text string, d *declared) time.Time {
+	var v any
+	if json.Unmarshal([]byte(strings.TrimSpace(text)), &v) != nil {
+		return time.Time{}
+	}
+	var tops []map[string]any
+	var collect func(v any, top bool)
+	collect = func(v any, top bool) {
+		switch v := v.(type) {
+		case []any:
+			for _, e := range v {
+				collect(e, top)
+			}
+		case map[string]any:
+			if top {
+				tops = append(tops, v)
+				if g, ok := v["@graph"]; ok {
+					collect(g, true)
+				}
+			}
+			for k, e := range v {
+				if s, ok := e.(string); ok && strings.HasPrefix(strings.ToLower(k), "date") {
+					if t := parseStamp(s); !t.IsZero() {
+						d.stamps = append(d.stamps, t)
+					}
+				} else if k != "@graph" {
+					collect(e, false)
+				}
+			}
+		}
+	}
+	collect(v, true)
+	for _, o := range tops {
+		if s, ok := o["datePublished"].(string); ok {
+			if t := parseStamp(s); !t.IsZero() {
+				return t
+			}
+		}
+	}
+	return time.Time{}
+}
+
+func firstAttr(n *html.Node, names ...string) string {
+	for _, a := range names {
+		if v := strings.TrimSpace(dom.GetAttribute(n, a)); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// stampLayouts are the timestamp forms pages declare: ISO 8601 with and
+// without seconds, fractions, a colon in the offset or a zone at all, and
+// the RFC 1123 and JavaScript forms a few CMSs print.
+var stampLayouts = []string{
+	"2006-01-02T15:04:05.999999999Z07:00", "2006-01-02T15:04:05.999999999Z0700",
+	"2006-01-02T15:04Z07:00", "2006-01-02T15:04Z0700", "2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02", "2006/01/02",
+	time.RFC1123Z, time.RFC1123, "Mon Jan 02 2006 15:04:05 GMT-0700",
+}
+
+// jsDateTail is what a JavaScript date string adds after its offset:
+// " (Central European Standard Time)".
+var jsDateTail = regexp.MustCompile(`\s*\([^)]*\)\s*$`)
+
+// parseStamp reads a declared timestamp, or returns the zero time for one
+// that is not a full date (a month alone, "2017/01") or that falls outside
+// the web's years.
+func parseStamp(s string) time.Time {
+	s = jsDateTail.ReplaceAllString(strings.TrimSpace(s), "")
+	for _, layout := range stampLayouts {
+		if t, err := time.Parse(layout, s); err == nil && plausible(t) {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+func plausible(t time.Time) bool {
+	return t.Year() >= 1995 && t.Before(time.Now().AddDate(0, 0, 2))
+}
+
+// localDay is the day of published in the offset the page itself writes
+// it in: a UTC instant whose same moment the page also stamps with an
+// offset of its own (St Lucia Times: published 02:08Z on 29 April, shown
+// as 22:08-04:00 on 28 April).
+func localDay(published time.Time, stamps []time.Time) time.Time {
+	if _, off := published.Zone(); off == 0 {
+		for _, s := range stamps {
+			if _, o := s.Zone(); o != 0 && s.Equal(published) {
+				published = s
+				break
+			}
+		}
+	}
+	return dayOf(published)
+}
+
+func dayOf(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+func absDays(d time.Duration) int {
+	n := int(d.Hours() / 24)
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// urlDay finds a whole date in a URL's path: /2019/07/19/, /2019-07-19-slug,
+// /20190719/. A year and month alone (/2020/01/) is no day.
+var urlDay = regexp.MustCompile(`/((?:19|20)\d\d)(?:([/-])(\d\d?)[/-](\d\d?)|(\d\d)(\d\d))(?:[/_-]|\.html?$|$)`)
+
+func urlDate(u *url.URL) time.Time {
+	if u == nil {
+		return time.Time{}
+	}
+	m := urlDay.FindStringSubmatch(u.Path)
+	if m == nil {
+		return time.Time{}
+	}
+	y, _ := strconv.Atoi(m[1])
+	mo, day := m[3], m[4]
+	if m[2] == "" {
+		mo, day = m[5], m[6]
+	}
+	mon, _ := strconv.Atoi(mo)
+	d, _ := strconv.Atoi(day)
+	t := time.Date(y, time.Month(mon), d, 0, 0, 0, 0, time.UTC)
+	if t.Month() != time.Month(mon) || t.Day() != d || !plausible(t) {
+		return time.Time{}
+	}
+	return t
+}
+
+// guessedDay is go-htmldate's fast reading of a page that declares no
+// publication: bylines, date classes, <time> elements, the page's text
+// patterns.
+func guessedDay(doc *html.Node) time.Time {
+	res, err := htmldate.FromDocument(doc, htmldate.Options{UseOriginalDate: true, SkipExtensiveSearch: true})
+	if err != nil || res.IsZero() {
+		return time.Time{}
+	}
+	return dayOf(res.DateTime)
+}
