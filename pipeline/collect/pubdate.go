@@ -20,11 +20,13 @@ import (
 // In order: what the page declares as its publication (JSON-LD
 // datePublished, article:published_time and its kin, itemprop=datePublished,
 // <time pubdate>), never a modified date; then the date in its URL's path;
-// then go-htmldate's reading of the page (bylines, date classes, <time>).
-// A declared day and the URL's day one apart are one moment in two time
-// zones: the URL's is the publisher's own ("/2020/02/24/" for
-// 2020-02-25T02:25Z), as is a declared instant the page writes again in
-// its own offset.
+// then go-htmldate's reading of the page (bylines, date classes, <time>),
+// with comments and scripts taken out and without a result that is a year
+// alone, a modification or a 1 January with no time of day (a placeholder
+// such as a recipe's dateCreated 01/01/2004). A declared day and the URL's
+// day one apart are one moment in two time zones: the URL's is the
+// publisher's own ("/2020/02/24/" for 2020-02-25T02:25Z), as is a declared
+// instant the page writes again in its own offset.
 func publishedDay(doc *html.Node, pageURL *url.URL) time.Time {
 	urlDay := urlDate(pageURL)
 	if urlDay.IsZero() {
@@ -41,7 +43,7 @@ func publishedDay(doc *html.Node, pageURL *url.URL) time.Time {
 	if !urlDay.IsZero() {
 		return urlDay
 	}
-	return guessedDay(doc)
+	return guessedDay(doc, d.modified)
 }
 
 // declaredURL is the page's own address, <link rel=canonical> or og:url,
@@ -63,6 +65,9 @@ type declared struct {
 	// stamps are all the timestamps the markup carries (JSON-LD dates,
 	// meta contents, <time datetime>), for the offset the page writes.
 	stamps []time.Time
+	// modified holds the raw text of each modification date, which the
+	// heuristic reading must not return as a publication.
+	modified map[string]bool
 }
 
 // publishedMeta are the <meta> names and properties that declare a
@@ -76,12 +81,15 @@ var publishedMeta = map[string]bool{
 	"citation_publication_date": true, "prism.publicationdate": true, "dcsext.articlefirstpublished": true,
 }
 
+// modifiedName tells a meta name, property or JSON-LD key of a modification.
+var modifiedName = regexp.MustCompile(`(?i)modif|updated|revision|lastmod`)
+
 // readDeclared walks the page once for its declared dates. Of several, the
 // first in the page wins within each kind, and the kinds rank JSON-LD, then
 // <meta>, then itemprop, then <time pubdate>: a related-articles list further
 // down carries itemprops and <time> elements of its own.
 func readDeclared(doc *html.Node) declared {
-	var d declared
+	d := declared{modified: map[string]bool{}}
 	var ld, meta, item, pub time.Time
 	for _, n := range dom.GetElementsByTagName(doc, "*") {
 		switch n.Data {
@@ -100,7 +108,10 @@ func readDeclared(doc *html.Node) declared {
 				continue
 			}
 			t := parseStamp(content)
-			if publishedMeta[key] && meta.IsZero() {
+			switch {
+			case modifiedName.MatchString(key):
+				d.modified[content] = true
+			case publishedMeta[key] && meta.IsZero():
 				meta = t
 			}
 			if !t.IsZero() {
@@ -156,6 +167,9 @@ func readJSONLD(text string, d *declared) time.Time {
 				if s, ok := e.(string); ok && strings.HasPrefix(strings.ToLower(k), "date") {
 					if t := parseStamp(s); !t.IsZero() {
 						d.stamps = append(d.stamps, t)
+					}
+					if modifiedName.MatchString(k) {
+						d.modified[strings.TrimSpace(s)] = true
 					}
 				} else if k != "@graph" {
 					collect(e, false)
@@ -268,13 +282,54 @@ func urlDate(u *url.URL) time.Time {
 	return t
 }
 
+// commentBox is the id or a class of a page's comment section, whose dates
+// are readers', not the page's (fifplay's one date was a comment's).
+var commentBox = regexp.MustCompile(`(?i)^(?:comments?|commentlist|comment-(?:list|body|content|meta|metadata|author|respond|section|wrapper|thread|area|\d+)|comments-(?:area|list|section|wrapper|container)|disqus_thread|respond)$`)
+
+func inCommentBox(n *html.Node) bool {
+	for _, v := range append(strings.Fields(dom.GetAttribute(n, "class")), dom.GetAttribute(n, "id")) {
+		if commentBox.MatchString(v) {
+			return true
+		}
+	}
+	return false
+}
+
+// notPublication is what the text of a date read from the page says when
+// the date is not its publication: "last modified on", "last edited",
+// "Updated".
+var notPublication = regexp.MustCompile(`(?i)\b(?:modified|edited|updated)\b`)
+
+// yearAlone is a source that gave a year only, which go-htmldate makes 1
+// January (a copyrightYear).
+var yearAlone = regexp.MustCompile(`^\s*\d{4}\s*$`)
+
+// timeOfDay is a clock time in a date's source text.
+var timeOfDay = regexp.MustCompile(`\d:\d\d`)
+
 // guessedDay is go-htmldate's fast reading of a page that declares no
 // publication: bylines, date classes, <time> elements, the page's text
-// patterns.
-func guessedDay(doc *html.Node) time.Time {
-	res, err := htmldate.FromDocument(doc, htmldate.Options{UseOriginalDate: true, SkipExtensiveSearch: true})
+// patterns, without its comments and scripts (a session's expiry date in
+// Reddit's state blob became the page's).
+func guessedDay(doc *html.Node, modified map[string]bool) time.Time {
+	page := dom.Clone(doc, true)
+	for _, n := range dom.GetElementsByTagName(page, "*") {
+		drop := n.Data == "script" || n.Data == "noscript" || n.Data == "template" || n.Data == "style"
+		if (drop || inCommentBox(n)) && n.Parent != nil {
+			n.Parent.RemoveChild(n)
+		}
+	}
+	res, err := htmldate.FromDocument(page, htmldate.Options{UseOriginalDate: true, SkipExtensiveSearch: true})
 	if err != nil || res.IsZero() {
 		return time.Time{}
 	}
-	return dayOf(res.DateTime)
+	src := strings.TrimSpace(res.SrcString)
+	t := res.DateTime
+	switch {
+	case modified[src], yearAlone.MatchString(src), notPublication.MatchString(src):
+		return time.Time{}
+	case t.Month() == time.January && t.Day() == 1 && !timeOfDay.MatchString(src):
+		return time.Time{}
+	}
+	return dayOf(t)
 }

@@ -141,6 +141,38 @@ var realPageTests = []struct {
 		title: "Former press secretary exits studio role", source: "pagesix.com",
 		published: "2020-02-24",
 	},
+	{
+		// The only date is a reader's comment's (fifplay.com).
+		file: "comment-date.html", url: "https://www.gamesettings.example/game-settings/",
+		title: "Game settings explained", source: "gamesettings.example",
+	},
+	{
+		// A wiki's "last modified" is no publication (stardewvalleywiki.com).
+		file: "last-modified.html", url: "https://valleywiki.example/Penny",
+		title: "Penny", source: "Valley Wiki",
+	},
+	{
+		// dateCreated 01/01/2004 is a placeholder, a copyright year no day,
+		// "Updated" no publication (bettycrocker.com).
+		file: "placeholder-created.html", url: "https://www.kitchens.example/recipes/pineapple-cake",
+		title: "Easy Pineapple Upside-Down Cake", source: "kitchens.example",
+	},
+	{
+		// A session's expiry in a script's state (reddit.com).
+		file: "script-state.html", url: "https://forum.example/r/python/comments/1bbbwk/init_py/",
+		title: "What do you put in __init__.py?", source: "forum.example",
+	},
+	{
+		// A modified time is all the page declares (plantcaretoday.com
+		// without its published time).
+		file: "modified-only.html", url: "https://plants.example/bougainvillea.html",
+		title: "How to grow and care for bougainvillea", source: "plants.example",
+	},
+	{
+		// A copyright year is no day (nestle-family.com).
+		file: "copyright-year-only.html", url: "https://www.familykitchen.example/recipes/roasted-chicken",
+		title: "Roasted chicken with oriental rice", source: "familykitchen.example",
+	},
 }
 
 func TestParseHTMLRealPages(t *testing.T) {
