@@ -52,7 +52,7 @@ func ParseHTML(r io.Reader, pageURL *url.URL) (a *storyline.Article, err error) 
 		return nil, fmt.Errorf("%w: parse page: %w", storyline.ErrNoText, err)
 	}
 	page := readPage(doc)
-	published := publishedDay(doc, pageURL)
+	published := publishedDay(doc, pageURL, page.title)
 	markBoundaries(doc) // after readPage: the headlines are read unmarked
 	res, err := trafilatura.ExtractDocument(doc, trafilatura.Options{
 		OriginalURL: pageURL,

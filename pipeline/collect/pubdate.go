@@ -27,7 +27,7 @@ import (
 // day one apart are one moment in two time zones: the URL's is the
 // publisher's own ("/2020/02/24/" for 2020-02-25T02:25Z), as is a declared
 // instant the page writes again in its own offset.
-func publishedDay(doc *html.Node, pageURL *url.URL) time.Time {
+func publishedDay(doc *html.Node, pageURL *url.URL, title string) time.Time {
 	urlDay := urlDate(pageURL)
 	if urlDay.IsZero() {
 		urlDay = urlDate(declaredURL(doc))
@@ -42,6 +42,9 @@ func publishedDay(doc *html.Node, pageURL *url.URL) time.Time {
 	}
 	if !urlDay.IsZero() {
 		return urlDay
+	}
+	if t := headlineDay(doc, title); !t.IsZero() {
+		return t
 	}
 	return guessedDay(doc, d.modified)
 }
@@ -203,7 +206,7 @@ func firstAttr(n *html.Node, names ...string) string {
 var stampLayouts = []string{
 	"2006-01-02T15:04:05.999999999Z07:00", "2006-01-02T15:04:05.999999999Z0700",
 	"2006-01-02T15:04Z07:00", "2006-01-02T15:04Z0700", "2006-01-02T15:04:05.999999999",
-	"2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02", "2006/01/02",
+	"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02", "2006/01/02",
 	time.RFC1123Z, time.RFC1123, "Mon Jan 02 2006 15:04:05 GMT-0700",
 }
 
@@ -280,6 +283,130 @@ func urlDate(u *url.URL) time.Time {
 		return time.Time{}
 	}
 	return t
+}
+
+// headlineReadLines is how many lines of text after the headline may
+// hold its dateline, and headlineLineMax how long one may be: past a
+// kicker, a byline and a caption the story has begun.
+const (
+	headlineReadLines = 8
+	headlineLineMax   = 200
+)
+
+// dateline is a line that opens with a date, after a label at most:
+// "January 22, 2014", "Written: 2023-11-07 15:03:30 / Updated: …",
+// "Posted on 8 Jan. 2020".
+var dateline = regexp.MustCompile(`(?i)^(?:(?:written|published|posted(?:\s+on)?|date)\s*:?\s*)?(?:(\d{4})-(\d\d)-(\d\d)\b|([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b|(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?,?\s+(\d{4})\b)`)
+
+// headlineDay is the date of a line that stands right under the page's
+// headline (<h1>) and opens with a date: the dateline of a page that
+// declares none, which go-htmldate passes by when it holds more than a
+// date (KBS's "Written: … Updated: …") or has no date class (a blog's
+// bare <p>January 22, 2014</p>), to take a related story's date instead.
+func headlineDay(doc *html.Node, title string) time.Time {
+	h1s := dom.QuerySelectorAll(doc, "body h1")
+	if len(h1s) == 0 {
+		return time.Time{}
+	}
+	// A site's logo may be an <h1> too, and its name in the <title>: the
+	// headline is the longest <h1> the title holds, else the longest.
+	var headline *html.Node
+	bestInTitle, bestWords := false, -1
+	for _, h := range h1s {
+		text := dom.TextContent(h)
+		f := fold(text)
+		inTitle := f != "" && strings.Contains(fold(title), f)
+		words := len(strings.Fields(text))
+		if inTitle && !bestInTitle || inTitle == bestInTitle && words > bestWords {
+			headline, bestInTitle, bestWords = h, inTitle, words
+		}
+	}
+	return datelineAfter(headline)
+}
+
+// datelineAfter is the day of the first of the lines after h1 that opens
+// with a date.
+func datelineAfter(h1 *html.Node) time.Time {
+	lines := 0
+	for n := next(h1, h1); n != nil && lines < headlineReadLines; {
+		if n.Type == html.ElementNode && (n.Data == "script" || n.Data == "style" || inCommentBox(n)) {
+			n = skip(n)
+			continue
+		}
+		if n.Type == html.TextNode && strings.TrimSpace(n.Data) != "" {
+			line := strings.Join(strings.Fields(n.Data), " ")
+			if len(line) > headlineLineMax {
+				break
+			}
+			lines++
+			if t := datelineDay(line); !t.IsZero() {
+				return t
+			}
+		}
+		n = next(n, nil)
+	}
+	return time.Time{}
+}
+
+// next is the node after n in document order, leaving n's subtree when
+// from is n (the headline's own words are no dateline).
+func next(n, from *html.Node) *html.Node {
+	if n != from && n.FirstChild != nil {
+		return n.FirstChild
+	}
+	return skip(n)
+}
+
+// skip is the node after n's subtree in document order.
+func skip(n *html.Node) *html.Node {
+	for ; n != nil; n = n.Parent {
+		if n.NextSibling != nil {
+			return n.NextSibling
+		}
+	}
+	return nil
+}
+
+func datelineDay(line string) time.Time {
+	m := dateline.FindStringSubmatch(line)
+	if m == nil {
+		return time.Time{}
+	}
+	var y, d int
+	var mon time.Month
+	switch {
+	case m[1] != "":
+		y, _ = strconv.Atoi(m[1])
+		n, _ := strconv.Atoi(m[2])
+		mon = time.Month(n)
+		d, _ = strconv.Atoi(m[3])
+	case m[4] != "":
+		mon = monthNamed(m[4])
+		d, _ = strconv.Atoi(m[5])
+		y, _ = strconv.Atoi(m[6])
+	default:
+		d, _ = strconv.Atoi(m[7])
+		mon = monthNamed(m[8])
+		y, _ = strconv.Atoi(m[9])
+	}
+	t := time.Date(y, mon, d, 0, 0, 0, 0, time.UTC)
+	if mon == 0 || t.Month() != mon || t.Day() != d || !plausible(t) {
+		return time.Time{}
+	}
+	return t
+}
+
+// monthNamed is the month an English name or its abbreviation ("Sept")
+// names, or 0.
+func monthNamed(s string) time.Month {
+	s = strings.ToLower(s)
+	for m := time.January; m <= time.December; m++ {
+		name := strings.ToLower(m.String())
+		if s == name || (len(s) >= 3 && strings.HasPrefix(name, s) && len(s) <= 4) {
+			return m
+		}
+	}
+	return 0
 }
 
 // commentBox is the id or a class of a page's comment section, whose dates

@@ -173,6 +173,20 @@ var realPageTests = []struct {
 		file: "copyright-year-only.html", url: "https://www.familykitchen.example/recipes/roasted-chicken",
 		title: "Roasted chicken with oriental rice", source: "familykitchen.example",
 	},
+	{
+		// The dateline under the headline holds two dates; a list of
+		// other stories, after the logo's <h1>, dates of its own
+		// (world.kbs.co.kr).
+		file: "headline-dateline.html", url: "https://world.radio.example/news_view.htm?seq=181595",
+		title: "Colder temperatures forecast for Wednesday after cold wave alert", source: "world.radio.example",
+		published: "2023-11-07",
+	},
+	{
+		// A bare date under the headline (womencantalksports.com).
+		file: "bare-dateline.html", url: "http://www.talksports.example/top-10-women-talking-sports/",
+		title: "Top 10 Women Talking Sports", source: "talksports.example",
+		published: "2014-01-22",
+	},
 }
 
 func TestParseHTMLRealPages(t *testing.T) {
