@@ -53,6 +53,7 @@ func ParseHTML(r io.Reader, pageURL *url.URL) (a *storyline.Article, err error) 
 	}
 	page := readPage(doc)
 	published := publishedDay(doc, pageURL, page.title)
+	fixPage(doc)
 	markBoundaries(doc) // after readPage: the headlines are read unmarked
 	res, err := trafilatura.ExtractDocument(doc, trafilatura.Options{
 		OriginalURL: pageURL,
