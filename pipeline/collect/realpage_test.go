@@ -204,6 +204,24 @@ var realPageTests = []struct {
 		want:    []string{"answered Feb 6, 2014 by Tom Au"},
 		wantNot: []string{"AuTom", "Tom Au Tom Au"},
 	},
+	{
+		// Authors in elements HTML does not know, links set apart by
+		// style (acpjournals.org).
+		file: "reference-list.html", url: "https://www.journals.example/doi/10.7326/M19-3075",
+		title: "The Effect of Influenza Vaccination for the Elderly on Hospitalization and Mortality", source: "journals.example",
+		published: "2020-03-03",
+		want:      []string{"Medlock J and Galvani AP.", "Crossref Medline Google Scholar"},
+		wantNot:   []string{"JandGalvani", "CrossrefMedline"},
+	},
+	{
+		// A recipe card's fields in spans set apart by style
+		// (eatwhattonight.com).
+		file: "recipe-card.html", url: "https://eatwhattonight.example/2020/09/vegan-char-kway-teow/",
+		title: "Vegan Char Kway Teow (Stir Fry Flat Rice Noodles)", source: "eatwhattonight.example",
+		published: "2020-09-28",
+		want:      []string{"Course: Main Cuisine: Chinese Difficulty: Easy"},
+		wantNot:   []string{"MainCuisine"},
+	},
 }
 
 func TestParseHTMLRealPages(t *testing.T) {
