@@ -2,8 +2,10 @@ package collect
 
 import (
 	"encoding/json"
+	"maps"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -143,9 +145,9 @@ func readDeclared(doc *html.Node) declared {
 }
 
 // readJSONLD returns the datePublished of the first object of a JSON-LD
-// script (a top-level object or a member of its @graph), and notes every
-// date of the script in d. Nested objects (an author, a video, a comment)
-// publish nothing of the page's.
+// script that has one (a top-level object or a member of its @graph), and
+// notes every date of the script in d. Nested objects (an author, a
+// video, a comment) publish nothing of the page's.
 func readJSONLD(text string, d *declared) time.Time {
 	var v any
 	if json.Unmarshal([]byte(strings.TrimSpace(text)), &v) != nil {
@@ -166,7 +168,10 @@ func readJSONLD(text string, d *declared) time.Time {
 					collect(g, true)
 				}
 			}
-			for k, e := range v {
+			// In key order: the offsets found decide a day (localDay), and
+			// the same page must give the same day every time.
+			for _, k := range slices.Sorted(maps.Keys(v)) {
+				e := v[k]
 				if s, ok := e.(string); ok && strings.HasPrefix(strings.ToLower(k), "date") {
 					if t := parseStamp(s); !t.IsZero() {
 						d.stamps = append(d.stamps, t)
