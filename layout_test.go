@@ -65,6 +65,7 @@ func TestEachDependencyHasOneHome(t *testing.T) {
 		"go.etcd.io/bbolt":                       {"/store"},
 		"github.com/gocolly/colly/v2":            {"/pipeline/collect"},
 		"github.com/markusmobius/go-trafilatura": {"/pipeline/collect"},
+		"github.com/markusmobius/go-htmldate":    {"/pipeline/collect"},
 		"github.com/mmcdole/gofeed":              {"/pipeline/collect"},
 		"github.com/nats-io/nats.go":             {"/pipeline/queue"},
 		// The server runs embedded in tests only, through this helper.

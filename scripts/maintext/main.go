@@ -5,7 +5,9 @@
 //	go run ./scripts/maintext -set ../shared/eval/trafilatura-eval > pred.json
 //
 // A page without an article's text (collect.ParseHTML fails) maps to "",
-// which the scorer counts as no output.
+// which the scorer counts as no output. With -words it also counts, on
+// stderr, the words of the kept text that stand in no one text node of
+// their page: words of two blocks run together.
 package main
 
 import (
@@ -25,8 +27,9 @@ import (
 
 func main() {
 	set := flag.String("set", "../shared/eval/trafilatura-eval", "directory holding expectations.json and pages/")
+	words := flag.Bool("words", false, "count and list on stderr the words that run two text nodes together")
 	flag.Parse()
-	if err := run(*set); err != nil {
+	if err := run(*set, *words); err != nil {
 		fmt.Fprintln(os.Stderr, "maintext:", err)
 		os.Exit(1)
 	}
@@ -38,7 +41,7 @@ type expectation struct {
 	Key string `json:"key"`
 }
 
-func run(set string) error {
+func run(set string, words bool) error {
 	data, err := os.ReadFile(filepath.Join(set, "expectations.json"))
 	if err != nil {
 		return err
@@ -80,7 +83,31 @@ func run(set string) error {
 	close(work)
 	wg.Wait()
 	fmt.Fprintf(os.Stderr, "maintext: %d pages, %d without an article's text\n", len(names), failed)
+	if words {
+		if err := countRunTogether(set, names, pred); err != nil {
+			return err
+		}
+	}
 	return json.NewEncoder(os.Stdout).Encode(pred)
+}
+
+// countRunTogether lists on stderr each page's run-together words and their
+// total.
+func countRunTogether(set string, names []string, pred map[string]string) error {
+	total, pages := 0, 0
+	for _, name := range names {
+		page, err := os.ReadFile(filepath.Join(set, "pages", name+".html"))
+		if err != nil {
+			return err
+		}
+		if ws := runTogether(page, pred[name]); len(ws) > 0 {
+			total += len(ws)
+			pages++
+			fmt.Fprintf(os.Stderr, "maintext: %s: %d run-together words: %s\n", name, len(ws), strings.Join(ws, " "))
+		}
+	}
+	fmt.Fprintf(os.Stderr, "maintext: %d run-together words on %d pages\n", total, pages)
+	return nil
 }
 
 // extract is the text collect.ParseHTML keeps of one page, as stored.
