@@ -4,14 +4,11 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
-	"unicode"
 
 	"github.com/storyline/storyline"
-	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
+	"github.com/storyline/storyline/internal/runtogether"
 )
 
 // realPageTests are pages written to reproduce what real news pages do to
@@ -279,47 +276,14 @@ func TestNoRunTogetherWords(t *testing.T) {
 		if err != nil {
 			t.Fatalf("ParseHTML(%s): %v", page, err)
 		}
-		pieces := pageTextPieces(t, string(data))
-		for _, w := range strings.Fields(a.Text) {
-			// Punctuation may stand outside an inline element: "<b>Girona</b>,".
-			w = strings.TrimFunc(w, unicode.IsPunct)
-			if capitalJoin.MatchString(w) && !strings.Contains(pieces, w) {
-				t.Errorf("ParseHTML(%s): word %q is in no text node of the page: blocks ran together", filepath.Base(page), w)
-			}
+		words, err := runtogether.Words(data, a.Text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range words {
+			t.Errorf("ParseHTML(%s): word %q is in no text node of the page: blocks ran together", filepath.Base(page), w)
 		}
 	}
-}
-
-// capitalJoin is a letter or digit followed by a capital.
-var capitalJoin = regexp.MustCompile(`[\p{Ll}\p{Nd}]\p{Lu}`)
-
-// pageTextPieces is every text node and meta content of a page, each
-// between NUL bytes, so that a word found in it lies within one piece.
-func pageTextPieces(t *testing.T, page string) string {
-	t.Helper()
-	doc, err := html.Parse(strings.NewReader(page))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
-		switch {
-		case n.Type == html.TextNode:
-			b.WriteString(n.Data + "\x00")
-		case n.Type == html.ElementNode && n.DataAtom == atom.Meta:
-			for _, at := range n.Attr {
-				if at.Key == "content" {
-					b.WriteString(at.Val + "\x00")
-				}
-			}
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(doc)
-	return b.String()
 }
 
 func parseRealPage(t *testing.T, file, pageURL string) *storyline.Article {

@@ -22,6 +22,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/storyline/storyline/internal/runtogether"
 	"github.com/storyline/storyline/pipeline/collect"
 )
 
@@ -100,7 +101,11 @@ func countRunTogether(set string, names []string, pred map[string]string) error 
 		if err != nil {
 			return err
 		}
-		if ws := runTogether(page, pred[name]); len(ws) > 0 {
+		ws, err := runtogether.Words(page, pred[name])
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if len(ws) > 0 {
 			total += len(ws)
 			pages++
 			fmt.Fprintf(os.Stderr, "maintext: %s: %d run-together words: %s\n", name, len(ws), strings.Join(ws, " "))

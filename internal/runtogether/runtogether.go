@@ -1,4 +1,8 @@
-package main
+// Package runtogether finds the words of a page's kept text that the page
+// never shows: blocks, cells or lines glued into one word
+// ("appearanceUkraine", "Kenneth SurinDeleuze"). The collector's tests and
+// scripts/maintext count them the same way.
+package runtogether
 
 import (
 	"bytes"
@@ -10,16 +14,14 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-// runTogether returns the words of text that stand in no single text node
-// (or meta content) of page and join a small letter to a capital: two
-// blocks, cells or lines glued into a word the page never shows
-// ("appearanceUkraine", "Kenneth SurinDeleuze"), as collect's
-// TestNoRunTogetherWords checks on the test pages. A word without such a
-// join ("Economist</a>’s", "<i>a</i>b") is how the page itself is read.
-func runTogether(page []byte, text string) []string {
+// Words returns the words of text that join a small letter or a digit to
+// a capital and stand in no single text node (or meta content) of page. A
+// word with such a join inside one node ("McCain", "iPhone") is how the
+// page itself writes it.
+func Words(page []byte, text string) ([]string, error) {
 	doc, err := html.Parse(bytes.NewReader(page))
 	if err != nil {
-		return nil
+		return nil, err
 	}
 	var b strings.Builder
 	var walk func(n *html.Node)
@@ -44,12 +46,12 @@ func runTogether(page []byte, text string) []string {
 	for _, w := range strings.Fields(text) {
 		// Punctuation may stand outside an inline element: "<b>Girona</b>,".
 		w = strings.TrimFunc(w, unicode.IsPunct)
-		if caseJoin.MatchString(w) && !strings.Contains(pieces, w) {
+		if join.MatchString(w) && !strings.Contains(pieces, w) {
 			out = append(out, w)
 		}
 	}
-	return out
+	return out, nil
 }
 
-// caseJoin is a small letter followed by a capital.
-var caseJoin = regexp.MustCompile(`\p{Ll}\p{Lu}`)
+// join is a small letter or a digit followed by a capital.
+var join = regexp.MustCompile(`[\p{Ll}\p{Nd}]\p{Lu}`)
