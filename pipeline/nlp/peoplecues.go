@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/identity"
@@ -107,8 +108,8 @@ func titleSurnames(text string, toks []token, lower map[string]bool, headline fu
 // names in full ("Zoe" after "Zoe Anderson", "Mekhi" after "Mekhi
 // Gbedey"): the name of the list, never used in lower case by the text,
 // standing apart from other capitalised words and quotes ("Judy" the
-// film), no place ("Washington") and not an English word opening a
-// sentence ("Will", "Grant"). Each is normed to its full name where only
+// film), no place ("Washington"), month or day ("June"), and not an
+// English word opening a sentence ("Will", "Grant"). Each is normed to its full name where only
 // one full name starts with it.
 func givenNameMentions(text string, toks []token, people []storyline.Entity, lower map[string]bool, places *placeTable,
 	lowerTag func(string) string, inCountry func(int) bool) (mentions []storyline.Entity, full map[string]string) {
@@ -134,7 +135,7 @@ func givenNameMentions(text string, toks []token, people []storyline.Entity, low
 		if sentenceDot(w) {
 			w, end = w[:len(w)-1], end-1
 		}
-		if _, ok := full[w]; !ok || surnames[w] || inCountry(i) ||
+		if _, ok := full[w]; !ok || surnames[w] || inCountry(i) || calendarWords[strings.ToLower(w)] || isMonth(w) ||
 			i > 0 && sameLine(text, toks[i-1], t) && capitalisedWord(toks[i-1].text) && !isTitle(toks[i-1].text) ||
 			end == t.end && i+1 < len(toks) && sameLine(text, t, toks[i+1]) &&
 				(capitalisedWord(toks[i+1].text) || isHeadAfter(toks[i+1].text) || glued(t, toks[i+1]) && apostropheName(toks[i+1].text)) {
@@ -147,6 +148,17 @@ func givenNameMentions(text string, toks []token, people []storyline.Entity, low
 		mentions = append(mentions, storyline.Entity{Type: storyline.Person, Text: w, Start: t.start, End: end})
 	}
 	return mentions, full
+}
+
+// isMonth reports a month's name, which given names share ("May",
+// "June", "July").
+func isMonth(w string) bool {
+	for m := time.January; m <= time.December; m++ {
+		if m.String() == w {
+			return true
+		}
+	}
+	return false
 }
 
 // normGivenNames gives a lone given name the norm of the one full name
