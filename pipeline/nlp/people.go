@@ -129,6 +129,7 @@ func findPeople(text string, toks []token, g *gazetteer, places *placeTable, cou
 	// A given name followed by capitalised words: "Jesper Parnevik", whom
 	// prose does not know. An initial before a surname: "C. Lewis".
 	countrySurname := countrySurnames(text, toks, g, lower, headline, lowerTag)
+	titleSurname := titleSurnames(text, toks, lower, headline)
 	for i := 0; i < len(toks); i++ {
 		var j int
 		switch {
@@ -146,7 +147,7 @@ func findPeople(text string, toks []token, g *gazetteer, places *placeTable, cou
 			glued(toks[k-1], toks[k]) && apostropheName(toks[k].text)) {
 			k++
 		}
-		if k == j && k < len(toks) && countrySurname[toks[k].start] {
+		if k == j && k < len(toks) && (countrySurname[toks[k].start] || titleSurname[toks[k].start]) {
 			k++
 		}
 		if k > j {
@@ -168,8 +169,8 @@ func findPeople(text string, toks []token, g *gazetteer, places *placeTable, cou
 	}
 	var people []storyline.Entity
 	for _, s := range spans {
-		from, to, ok := trimName(toks, s.from, s.to, countryWord, inCountry)
-		if !ok || !plausibleName(toks, s.from, from, to, s.titled, lower, surnames, g, places) ||
+		from, to, ok := trimName(toks, s.from, s.to, countryWord, inCountry, titleSurname)
+		if !ok || !plausibleName(text, toks, s.from, from, to, s.titled, lower, surnames, g, places) ||
 			!s.titled && to-from == 1 && englishWord(text, toks, from, surnames, lowerTag) {
 			continue
 		}
@@ -181,6 +182,10 @@ func findPeople(text string, toks []token, g *gazetteer, places *placeTable, cou
 		people = append(people, e)
 	}
 	people = longestFirst(people)
+	plausible := func(from, to int) bool {
+		return plausibleName(text, toks, from, from, to, false, lower, surnames, g, places)
+	}
+	people = longestFirst(append(people, cuedNames(text, toks, people, lower, g, places, headline, lowerTag, plausible)...))
 	// A country's name the text uses as a surname is the person's where no
 	// preposition makes it the country: "Jordan said".
 	taught := map[string]bool{}
@@ -192,9 +197,11 @@ func findPeople(text string, toks []token, g *gazetteer, places *placeTable, cou
 	countryAtToken := func(i int) bool {
 		return inCountry(toks[i]) && (!taught[toks[i].text] || countryCue(toks, i))
 	}
+	given, full := givenNameMentions(text, toks, people, lower, places, lowerTag, countryAtToken)
 	people = append(people, laterMentions(toks, people, countryAtToken)...)
-	people = longestFirst(people)
+	people = longestFirst(append(people, given...))
 	normPeople(people)
+	normGivenNames(people, full)
 	return people
 }
 
@@ -202,7 +209,7 @@ func findPeople(text string, toks []token, g *gazetteer, places *placeTable, cou
 // acronyms (SANA, NATO), groups (Arab), outlets ("outlet Sputnik"), headline
 // and furniture words that the text also uses in lower case ("Ministry",
 // "Source"), and names in capitals unless a title stands before them.
-func plausibleName(toks []token, spanFrom, from, to int, titled bool, lower, surnames map[string]bool, g *gazetteer, places *placeTable) bool {
+func plausibleName(text string, toks []token, spanFrom, from, to int, titled bool, lower, surnames map[string]bool, g *gazetteer, places *placeTable) bool {
 	name := toks[from].text
 	for _, t := range toks[from+1 : to] {
 		name += " " + t.text
@@ -230,7 +237,9 @@ func plausibleName(toks []token, spanFrom, from, to int, titled bool, lower, sur
 	if shouting && (to-from == 1 || !titled) {
 		return false
 	}
-	if slices.ContainsFunc(toks[from:to], func(t token) bool { return isHead(t.text) }) || to < len(toks) && isHeadAfter(toks[to].text) {
+	// ("– David Dunkley" over "HOUSE RULES": a head on the next line heads nothing.)
+	if slices.ContainsFunc(toks[from:to], func(t token) bool { return isHead(t.text) }) ||
+		to < len(toks) && sameLine(text, toks[to-1], toks[to]) && isHeadAfter(toks[to].text) {
 		return false
 	}
 	// "The Golden Compass", "The Big Lebowski": a title of a work or a
@@ -435,7 +444,7 @@ func nameWord(w string) bool {
 // trimName narrows the tokens [from, to) to the name: titles, demonyms and
 // countries off the front, possessives and particles off the end. It
 // rejects what is left when it is no name at all.
-func trimName(toks []token, from, to int, countryWord, inCountry func(token) bool) (int, int, bool) {
+func trimName(toks []token, from, to int, countryWord, inCountry func(token) bool, titleSurname map[int]bool) (int, int, bool) {
 	for from < to && (isTitle(toks[from].text) || titleJoiners[strings.ToLower(toks[from].text)] || countryWord(toks[from]) ||
 		!nameWord(toks[from].text) || inCountry(toks[from]) ||
 		// A particle leads a name only when a name follows it: "de Silva",
@@ -454,7 +463,7 @@ func trimName(toks []token, from, to int, countryWord, inCountry func(token) boo
 		if k > from && glued(toks[k-1], toks[k]) && (apostropheName(toks[k].text) || toks[k].text == "." && isInitial(toks[k-1].text)) {
 			continue
 		}
-		if !nameWord(toks[k].text) || titles[strings.ToLower(toks[k].text)] || inCountry(toks[k]) {
+		if !nameWord(toks[k].text) || titles[strings.ToLower(toks[k].text)] && !titleSurname[toks[k].start] || inCountry(toks[k]) {
 			return 0, 0, false
 		}
 	}
@@ -492,9 +501,10 @@ func laterMentions(toks []token, found []storyline.Entity, inCountry func(i int)
 	known := map[string]bool{}
 	for _, p := range found {
 		// Only full names teach a surname: a lone word prose got wrong would
-		// spread its error through the text.
-		if k := identity.SurnameKey(p.Text); utf8.RuneCountInString(k) >= 3 && len(strings.Fields(p.Text)) > 1 {
-			known[k] = true
+		// spread its error through the text. "Lee" counts: its key is "le",
+		// but the surname has three letters.
+		if f := strings.Fields(p.Text); len(f) > 1 && utf8.RuneCountInString(f[len(f)-1]) >= 3 {
+			known[identity.SurnameKey(p.Text)] = true
 		}
 	}
 	var out []storyline.Entity
@@ -504,7 +514,8 @@ func laterMentions(toks []token, found []storyline.Entity, inCountry func(i int)
 			w, end = w[:len(w)-1], end-1
 		}
 		if !nameWord(w) || identity.IsParticle(strings.ToLower(w)) || !known[identity.SurnameKey(w)] || inCountry(i) ||
-			i+1 < len(toks) && isHeadAfter(toks[i+1].text) { // "the Betty Ford Center"
+			i+1 < len(toks) && isHeadAfter(toks[i+1].text) || // "the Betty Ford Center"
+			isTitle(w) && i+1 < len(toks) && capitalisedWord(toks[i+1].text) { // "King Charles" beside "Gayle King"
 			continue
 		}
 		out = append(out, storyline.Entity{Type: storyline.Person, Text: w, Start: t.start, End: end})

@@ -27,7 +27,7 @@ var titles = setOf(
 // person, or follow a name that stands for one: "Wall Street", "Labor Day",
 // "Faroe Islands", "Magna Inc", "Oregon State Police", "the Richter scale",
 // "a Harry Winston boutique", "the California Energy Commission".
-var nameHeads = setOf("street", "road", "avenue", "square", "day", "island", "islands", "championship",
+var nameHeads = setOf("street", "road", "drive", "avenue", "square", "day", "island", "islands", "championship",
 	"championships", "open", "cup", "centre", "center", "park", "stadium", "bank", "group", "university",
 	"college", "party", "church", "inc", "inc.", "corp", "corp.", "co", "co.", "ltd", "ltd.", "plc", "ag",
 	"llc", "holdings", "airlines", "airways", "motors", "international", "association", "federation",
