@@ -289,6 +289,16 @@ var dateRules = []dateRule{
 		}
 		return c.weekday(strings.ToLower(m.get("rel")), weekday(m.get("weekday")), m.start).String()
 	}),
+	// Tues. / last Wed. / Sat. night: a weekday shortened with its dot, as
+	// headlines and forecasts write it. Not "Sun.", a paper's name ("the
+	// Baltimore Sun."); the dot ends the match, so no \b after it.
+	{
+		triggers: []string{"mon.", "tue", "wed.", "thu", "fri.", "sat."},
+		re:       regexp.MustCompile(`\b(?:(?P<rel>(?i:last|next|this|on|coming)) )?(?P<weekday>Mon|Tues?|Wed|Thu|Thurs?|Fri|Sat)\.(?: (?i:morning|afternoon|evening|night)\b)?`),
+		resolve: func(m match, c *dateContext) string {
+			return c.weekday(strings.ToLower(m.get("rel")), weekday(m.get("weekday")), m.start).String()
+		},
+	},
 	// the first quarter of 2023 / the third quarter
 	rule(quarters, `(?i:the )?(?P<q>(?i:first|second|third|fourth)) (?i:quarter)(?: (?i:of) `+yearRE+`)?`, func(m match, c *dateContext) string {
 		if m.get("year") == "" && c.gameReport() {
@@ -324,9 +334,12 @@ func month(name string) time.Month {
 	return 0
 }
 
+// weekday reads a day's name, in any case, or its abbreviation ("Tues",
+// "THURSDAY").
 func weekday(name string) time.Weekday {
+	name = strings.ToLower(name)
 	for d := time.Sunday; d <= time.Saturday; d++ {
-		if d.String() == name {
+		if strings.HasPrefix(strings.ToLower(d.String()), name) {
 			return d
 		}
 	}
