@@ -27,13 +27,15 @@ const (
 	// bylines and references write it ("Feb 6, 2014 at 20:37", "(Nov
 	// 2008)"): for the rules where a day or a year follows, since "Jan"
 	// and "Mar" alone are words or names.
-	datedMonthRE = `(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec))`
-	weekdayRE    = `(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)`
-	dayRE        = `(?P<day>[12][0-9]|3[01]|0?[1-9])(?:st|nd|rd|th)?`
-	yearRE       = `(?P<year>1[89][0-9]{2}|20[0-9]{2})`
-	modRE        = `(?:(?i:early|mid|late|the end of|the beginning of|the start of|the middle of)[- ])?`
-	numberRE     = `(?P<n>[0-9]+|(?i:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty|a few|several))`
-	approxRE     = `(?:(?i:more than|less than|nearly|almost|about|around|some|over|roughly|at least) )?`
+	datedMonthRE  = `(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec))`
+	weekdayRE     = `(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)`
+	capsMonthRE   = `(?P<month>JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER)`
+	capsWeekdayRE = `(?P<weekday>MONDAY|TUESDAY|WEDNESDAY|THURSDAY|FRIDAY|SATURDAY|SUNDAY)`
+	dayRE         = `(?P<day>[12][0-9]|3[01]|0?[1-9])(?:st|nd|rd|th)?`
+	yearRE        = `(?P<year>1[89][0-9]{2}|20[0-9]{2})`
+	modRE         = `(?:(?i:early|mid|late|the end of|the beginning of|the start of|the middle of)[- ])?`
+	numberRE      = `(?P<n>[0-9]+|(?i:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty|a few|several))`
+	approxRE      = `(?:(?i:more than|less than|nearly|almost|about|around|some|over|roughly|at least) )?`
 )
 
 // dateRule recognizes one form of date and computes its value. Its
@@ -128,6 +130,15 @@ var dateRules = []dateRule{
 	}),
 	// Wednesday, April 24 / April 24
 	monthRule(`(?:`+weekdayRE+`,? )?`+datedMonthRE+` `+dayRE, func(m match, c *dateContext) string {
+		return c.monthDay(month(m.get("month")), atoi(m.get("day")), m.start).String()
+	}),
+	// THURSDAY APRIL 2 / MAY 5, 2020: in capitals, as tour lists and
+	// banners write a date; only with its day, "MAY" and "MARCH" alone
+	// being words
+	rule(months, `(?:`+capsWeekdayRE+`,? )?`+capsMonthRE+` `+dayRE+`(?:,? `+yearRE+`)?`, func(m match, c *dateContext) string {
+		if y := m.get("year"); y != "" {
+			return realDay(atoi(y), month(m.get("month")), atoi(m.get("day"))).String()
+		}
 		return c.monthDay(month(m.get("month")), atoi(m.get("day")), m.start).String()
 	}),
 	// 24 April / the 24th of April
