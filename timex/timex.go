@@ -74,6 +74,7 @@ const (
 	none kind = iota
 	year
 	decade
+	century
 	month
 	day
 	week
@@ -96,7 +97,7 @@ type Value struct {
 // point is a value that is not an interval.
 type point struct {
 	kind kind
-	year int  // X when unknown; for a decade, its first three digits
+	year int  // X when unknown; for a decade, its first three digits; for a century, its first two
 	n    int  // month, ISO week, quarter or season; X when unknown
 	day  int  // day of the month, or ISO weekday (1 Monday … 7 Sunday); X when unknown
 	part Part // "" when none
@@ -119,13 +120,15 @@ func inRange(v, lo, hi int) bool { return v == X || lo <= v && v <= hi }
 // valueOf returns the value of p, or the zero Value when a field of p is out
 // of range.
 func valueOf(p point) Value {
-	if !inRange(p.year, 0, 9999) && p.kind != decade {
+	if !inRange(p.year, 0, 9999) && p.kind != decade && p.kind != century {
 		return Value{}
 	}
 	ok := true
 	switch p.kind {
 	case decade:
 		ok = 0 <= p.year && p.year <= 999
+	case century:
+		ok = 0 <= p.year && p.year <= 99
 	case month:
 		ok = inRange(p.n, 1, 12)
 	case day:
@@ -155,6 +158,11 @@ func Decade(d int) Value { return valueOf(point{kind: decade, year: d}) }
 // DecadeX is Decade(d) written as a year with its last digit unknown,
 // 199X, as TimeBank writes "the 1990s" where no modifier narrows it.
 func DecadeX(d int) Value { return valueOf(point{kind: decade, year: d, yearX: true}) }
+
+// Century is the century whose years start with the two digits c:
+// Century(19) is the 20th century (1900-1999), written 19 as TimeML writes
+// it.
+func Century(c int) Value { return valueOf(point{kind: century, year: c}) }
 
 // Month is month m of year y: 2023-04.
 func Month(y int, m time.Month) Value { return valueOf(point{kind: month, year: y, n: int(m)}) }
@@ -260,7 +268,7 @@ func (v Value) IsZero() bool { return v == Value{} }
 // interval), or X when it has none: unknown, a decade, a reference.
 func (v Value) Year() int {
 	switch v.from.kind {
-	case none, decade, pastRef, presentRef, futureRef:
+	case none, decade, century, pastRef, presentRef, futureRef:
 		return X
 	}
 	return v.from.year
@@ -268,15 +276,16 @@ func (v Value) Year() int {
 
 // Add moves v by n of its own unit: days for a day, ISO weeks for a week, a
 // weekend or a weekday, months, quarters, seasons (by years), years or
-// decades. It is the zero Value when v has an unknown field, is an
-// interval or a reference, or when the result leaves the years 0 to 9999.
+// decades or centuries. It is the zero Value when v has an unknown field, is an
+// interval or a reference, or when the result leaves the years 0 to 9999
+// (a century: its 100 centuries).
 func (v Value) Add(n int) Value {
 	p := v.from
 	if !v.isPoint() || p.year == X || p.n == X || p.day == X {
 		return Value{}
 	}
 	switch p.kind {
-	case year, decade, season:
+	case year, decade, century, season:
 		p.year = known(p.year + n)
 		return valueOf(p)
 	case month:
@@ -338,6 +347,9 @@ func (p point) span() (start, end time.Time, ok bool) {
 	case decade:
 		start = date(p.year*10, time.January, 1)
 		return start, start.AddDate(10, 0, 0), true
+	case century:
+		start = date(p.year*100, time.January, 1)
+		return start, start.AddDate(100, 0, 0), true
 	case month:
 		start = date(p.year, time.Month(p.n), 1)
 		return start, start.AddDate(0, 1, 0), true
@@ -421,6 +433,9 @@ func (p point) String() string {
 		return "PRESENT_REF"
 	case futureRef:
 		return "FUTURE_REF"
+	case century:
+		field(p.year, 2)
+		return b.String()
 	case decade:
 		field(p.year, 3)
 		if p.yearX {
@@ -486,6 +501,10 @@ func parsePoint(s string) (Value, bool) {
 		return PresentRef, true
 	case "FUTURE_REF":
 		return FutureRef, true
+	}
+	if len(s) == 2 {
+		c, ok := digits(s)
+		return Century(c), ok
 	}
 	if len(s) == 3 {
 		d, ok := digits(s)

@@ -31,6 +31,8 @@ var forms = []struct {
 	{"XXXX", Year(X)},
 	{"199", Decade(199)},
 	{"199X", DecadeX(199)},
+	{"19", Century(19)},
+	{"00", Century(0)},
 	{"2023-W14", Week(2023, 14)},
 	{"2023-W01", Week(2023, 1)},
 	{"XXXX-WXX", Week(X, X)},
@@ -75,7 +77,7 @@ func TestParseFormsRoundTrip(t *testing.T) {
 func TestParseRejects(t *testing.T) {
 	for _, s := range []string{
 		"", "/", "2023-04-25/", "/2023-04-25", "2023/PAST_REF", "PAST_REF/2023", "2023-04-03/2023-04-04/2023-04-05",
-		"23", "2023-4", "2023-04-5", "2023-13", "2023-00", "2023-04-32", "2023-04-00", "20234", "2023-",
+		"2", "1X", "2023-4", "2023-04-5", "2023-13", "2023-00", "2023-04-32", "2023-04-00", "20234", "2023-",
 		"2023-W54", "2023-W00", "2023-W1", "2023-W14-8", "2023-W14-0", "2023-W14-WEE", "2023-W14-X",
 		"2023-Q5", "2023-Q0", "2023-Q11", "2023-SUM", "2023-su", "2023-04-25T", "2023-04-25TXX", "2023-04TNI",
 		"2023-W14TNI", "19XX", "1X9X", "XXX", "X023", "2X23-04", "2023-X4", "2023-04-X5", "P1Y",
@@ -91,7 +93,7 @@ func TestParseRejects(t *testing.T) {
 
 func TestConstructorsOutOfRange(t *testing.T) {
 	for _, v := range []Value{
-		Year(10000), Year(-2), Decade(1000), Decade(X), Month(2023, 13), Month(2023, 0), Day(2023, time.April, 32),
+		Year(10000), Year(-2), Decade(1000), Decade(X), Century(100), Century(X), Month(2023, 13), Month(2023, 0), Day(2023, time.April, 32),
 		Day(2023, time.April, 0), Week(2023, 54), Weekend(2023, 0), Weekday(2023, 14, 7), Quarter(2023, 5),
 		Season(2023, 0), Season(2023, 5), Day(2023, time.April, 25).At(""), Month(2023, time.April).At(Night),
 		Range(PastRef, Year(2023)), Range(Year(2023), Value{}),
@@ -245,6 +247,7 @@ func TestYear(t *testing.T) {
 		{Range(Day(2023, time.April, 3), Day(2024, time.April, 4)), 2023},
 		{Day(X, time.April, 25), X},
 		{Decade(199), X},
+		{Century(19), X},
 		{PastRef, X},
 		{Value{}, X},
 	}

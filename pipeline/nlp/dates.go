@@ -2,6 +2,7 @@ package nlp
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -210,6 +211,19 @@ var dateRules = []dateRule{
 		}
 		return timex.DecadeX(atoi(m.get("decade"))).String()
 	}),
+	// the 20th century / an 18th-century painting / the late twentieth
+	// century: written as TimeML writes a century, by its first two digits
+	// (19 for 1900-1999); not one before Christ
+	rule([]string{"centur"}, `(?:(?i:the) )?(?:(?i:early|mid|late)[- ])?(?:(?P<num>[1-9]|1[0-9]|2[01])(?:st|nd|rd|th)|(?P<word>(?i:`+strings.Join(centuryWords, "|")+`)))[- ](?i:century)`, func(m match, c *dateContext) string {
+		if bc.MatchString(c.text[m.end:]) {
+			return ""
+		}
+		n := atoi(m.get("num"))
+		if w := m.get("word"); w != "" {
+			n = slices.Index(centuryWords, strings.ToLower(w)) + 1
+		}
+		return timex.Century(n - 1).String()
+	}),
 	// mid-2023 / 2011 / early 2020
 	rule(years, modRE+yearRE, func(m match, c *dateContext) string {
 		if !c.looksLikeYear(m.start, m.end) || c.identifierYear(m.start, m.end) || c.namedYear(m.start) {
@@ -326,6 +340,12 @@ var dateRules = []dateRule{
 
 // Words of the rules' groups, and what they stand for.
 var (
+	// centuryWords are the ordinals of centuries, the first one's first.
+	centuryWords = strings.Split("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "+
+		"thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth twenty-first", " ")
+	// bc is a century's era before Christ, after it.
+	bc = regexp.MustCompile(`^ (?:BC|B\.C\.|BCE|B\.C\.E\.)`)
+
 	quarterNumbers = map[string]int{"first": 1, "second": 2, "third": 3, "fourth": 4}
 	seasons        = map[string]timex.SeasonName{"spring": timex.Spring, "summer": timex.Summer, "autumn": timex.Fall, "winter": timex.Winter}
 )
