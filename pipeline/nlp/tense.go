@@ -36,12 +36,26 @@ func (c *dateContext) tense(pos int) tense {
 				break
 			}
 			var v tense
+			lower := strings.ToLower(t.text)
 			switch {
-			case t.tag == "MD" && !slices.Contains([]string{"could", "might", "can", "must"}, strings.ToLower(t.text)):
+			case (t.tag == "VBZ" || t.tag == "VBP") && (lower == "forecast" || lower == "forecasts"),
+				lower == "forecast" && t.tag != "VBD" && dist <= 2:
+				// "forecasts the weather to return", a headline's
+				// "Forecast for Wed.": what is to come.
+				v = future
+			case lower == "must" && !c.nextIs(k, "have"):
+				// "must self-isolate from Saturday"; "must have left" is past.
+				v = future
+			case t.tag == "MD" && !slices.Contains([]string{"could", "might", "can", "must"}, lower):
 				// will, shall, would, may: what is still to happen.
 				v = future
 			case t.tag == "VBD":
 				v = past
+			case (t.tag == "VBZ" || t.tag == "VBP") && c.nextIs(k, expectations...) && (dir < 0 || dist <= 1):
+				// "is expected on Monday", "Wednesday is forecast to be
+				// colder"; not a next clause's ("lows on Tuesday,
+				// Wednesday is forecast").
+				v = future
 			case t.tag == "VBZ" || t.tag == "VBP":
 				v = present
 			default:
@@ -59,4 +73,13 @@ func (c *dateContext) tense(pos int) tense {
 		return past
 	}
 	return best
+}
+
+// expectations, after "is" or "are", make a clause tell what is to come.
+var expectations = []string{"expected", "forecast", "set", "due", "scheduled", "slated", "poised", "likely"}
+
+// nextIs reports whether the token after the k-th is one of words, in any
+// case.
+func (c *dateContext) nextIs(k int, words ...string) bool {
+	return k+1 < len(c.toks) && slices.Contains(words, strings.ToLower(c.toks[k+1].text))
 }
