@@ -336,6 +336,11 @@ var dateRules = []dateRule{
 	rule([]string{"spring", "summer", "autumn", "winter"}, `(?:(?P<rel>(?i:last|next|this|early|late)) )?(?P<season>(?i:spring|summer|autumn|winter))(?: (?:of )?`+yearRE+`)?`, func(m match, c *dateContext) string {
 		return c.season(strings.ToLower(m.get("rel")), seasons[strings.ToLower(m.get("season"))], m.get("year"), m.start).String()
 	}),
+	// this fall / last fall / next fall: "fall" alone is a drop or a
+	// defeat ("a fall in prices", "the fall of Kabul", "the fall of 1989")
+	rule([]string{"fall"}, `(?P<rel>(?i:last|next|this)) (?i:fall)`, func(m match, c *dateContext) string {
+		return c.season(strings.ToLower(m.get("rel")), timex.Fall, "", m.start).String()
+	}),
 }
 
 // Words of the rules' groups, and what they stand for.
