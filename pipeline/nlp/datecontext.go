@@ -27,6 +27,7 @@ var namedDays = map[string]func(year int) time.Time{
 	"christmas":        func(y int) time.Time { return time.Date(y, time.December, 25, 0, 0, 0, 0, time.UTC) },
 	"new year's eve":   func(y int) time.Time { return time.Date(y, time.December, 31, 0, 0, 0, 0, time.UTC) },
 	"new year's day":   func(y int) time.Time { return time.Date(y, time.January, 1, 0, 0, 0, 0, time.UTC) },
+	"valentine's day":  func(y int) time.Time { return time.Date(y, time.February, 14, 0, 0, 0, 0, time.UTC) },
 }
 
 // dropNamedDays removes the people that are named days: prose labels
@@ -38,7 +39,7 @@ func dropNamedDays(people []storyline.Entity) []storyline.Entity {
 }
 
 // namedDayRE matches a named day, with an optional year after it.
-const namedDayRE = `(?P<name>Black Friday|Cyber Monday|Thanksgiving(?: Day)?|Christmas(?: Eve| Day)?|New Year['’]s (?:Eve|Day))(?:,? ` + yearRE + `)?`
+const namedDayRE = `(?P<name>Black Friday|Cyber Monday|Thanksgiving(?: Day)?|Christmas(?: Eve| Day)?|New Year['’]s (?:Eve|Day)|Valentine['’]s Day)(?:,? ` + yearRE + `)?`
 
 // thanksgiving is the fourth Thursday of November: the US holiday, the one
 // the press's Black Friday and Cyber Monday follow.

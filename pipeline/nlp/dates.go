@@ -97,8 +97,8 @@ var (
 // dateRules, longest forms first; overlapping matches of later rules are
 // dropped.
 var dateRules = []dateRule{
-	// Black Friday / Christmas Eve / New Year's Day 2024
-	rule([]string{"friday", "monday", "thanksgiving", "christmas", "new year"}, namedDayRE, func(m match, c *dateContext) string {
+	// Black Friday / Christmas Eve / New Year's Day 2024 / Valentine's Day
+	rule([]string{"friday", "monday", "thanksgiving", "christmas", "new year", "valentine"}, namedDayRE, func(m match, c *dateContext) string {
 		return c.namedDay(m.get("name"), m.get("year"), m.start)
 	}),
 	// Wednesday, April 24, 2024 / April 24, 2024 / April 24th 2024
