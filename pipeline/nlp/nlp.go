@@ -36,7 +36,7 @@ import (
 // rulesVersion changes whenever a rule of this package changes what it
 // extracts; with the digests of the models and of the country table it
 // makes the extractor version that stamps every stored extraction.
-const rulesVersion = "15"
+const rulesVersion = "16"
 
 //go:embed countries.json
 var countriesJSON []byte
