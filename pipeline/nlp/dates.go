@@ -76,6 +76,14 @@ func monthRule(pattern string, resolve func(m match, c *dateContext) string) dat
 	return r
 }
 
+// capsRule is r, whose pattern names a month in capitals as capsMonthRE
+// does: the lower-case month triggers ("mar" of "market") place a window
+// only where capitals stand.
+func capsRule(r dateRule) dateRule {
+	r.need = capsMonthStems
+	return r
+}
+
 // weekdayRule is a rule whose pattern names a day as weekdayRE does.
 func weekdayRule(pattern string, resolve func(m match, c *dateContext) string) dateRule {
 	r := rule(days, pattern, resolve)
@@ -90,8 +98,10 @@ var (
 	// What monthRE and weekdayRE match, as written.
 	monthStems = []string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
 	weekdays   = []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
-	years      = []string{"18", "19", "20"}
-	quarters   = []string{"quarter"}
+	// What capsMonthRE matches.
+	capsMonthStems = []string{"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"}
+	years          = []string{"18", "19", "20"}
+	quarters       = []string{"quarter"}
 )
 
 // dateRules, longest forms first; overlapping matches of later rules are
@@ -136,12 +146,12 @@ var dateRules = []dateRule{
 	// THURSDAY APRIL 2 / MAY 5, 2020: in capitals, as tour lists and
 	// banners write a date; only with its day, "MAY" and "MARCH" alone
 	// being words
-	rule(months, `(?:`+capsWeekdayRE+`,? )?`+capsMonthRE+` `+dayRE+`(?:,? `+yearRE+`)?`, func(m match, c *dateContext) string {
+	capsRule(rule(months, `(?:`+capsWeekdayRE+`,? )?`+capsMonthRE+` `+dayRE+`(?:,? `+yearRE+`)?`, func(m match, c *dateContext) string {
 		if y := m.get("year"); y != "" {
 			return realDay(atoi(y), month(m.get("month")), atoi(m.get("day"))).String()
 		}
 		return c.monthDay(month(m.get("month")), atoi(m.get("day")), m.start).String()
-	}),
+	})),
 	// 24 April / the 24th of April
 	monthRule(`(?:`+weekdayRE+`,? )?(?:the )?`+dayRE+` (?:of )?`+monthRE, func(m match, c *dateContext) string {
 		return c.monthDay(month(m.get("month")), atoi(m.get("day")), m.start).String()
@@ -319,6 +329,7 @@ var dateRules = []dateRule{
 	// Baltimore Sun."); the dot ends the match, so no \b after it.
 	{
 		triggers: []string{"mon.", "tue", "wed.", "thu", "fri.", "sat."},
+		need:     []string{"Mon.", "Tue.", "Tues.", "Wed.", "Thu.", "Thur.", "Thurs.", "Fri.", "Sat."},
 		re:       regexp.MustCompile(`\b(?:(?P<rel>(?i:last|next|this|on|coming)) )?(?P<weekday>Mon|Tues?|Wed|Thu|Thurs?|Fri|Sat)\.(?: (?i:morning|afternoon|evening|night)\b)?`),
 		resolve: func(m match, c *dateContext) string {
 			return c.weekday(strings.ToLower(m.get("rel")), weekday(m.get("weekday")), m.start).String()
