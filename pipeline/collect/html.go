@@ -336,9 +336,12 @@ func inCode(n *html.Node) bool {
 	return false
 }
 
-// lastText is the last text node of n's subtree that is not all white
-// space, or nil.
-func lastText(n *html.Node) *html.Node {
+// firstText and lastText are the first and the last text node of n's
+// subtree that is not all white space, or nil.
+func firstText(n *html.Node) *html.Node { return edgeText(n, false) }
+func lastText(n *html.Node) *html.Node  { return edgeText(n, true) }
+
+func edgeText(n *html.Node, fromEnd bool) *html.Node {
 	if n.Type == html.TextNode {
 		if strings.TrimSpace(n.Data) != "" {
 			return n
@@ -348,9 +351,18 @@ func lastText(n *html.Node) *html.Node {
 	if n.Type == html.ElementNode && (n.Data == "script" || n.Data == "style") {
 		return nil
 	}
-	for c := n.LastChild; c != nil; c = c.PrevSibling {
-		if t := lastText(c); t != nil {
+	c := n.FirstChild
+	if fromEnd {
+		c = n.LastChild
+	}
+	for c != nil {
+		if t := edgeText(c, fromEnd); t != nil {
 			return t
+		}
+		if fromEnd {
+			c = c.PrevSibling
+		} else {
+			c = c.NextSibling
 		}
 	}
 	return nil

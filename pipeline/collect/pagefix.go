@@ -116,23 +116,3 @@ func isCapital(s string) bool {
 	r, size := utf8.DecodeRuneInString(s)
 	return size == len(s) && unicode.IsUpper(r)
 }
-
-// firstText is the first text node of n's subtree that is not all white
-// space, or nil.
-func firstText(n *html.Node) *html.Node {
-	if n.Type == html.TextNode {
-		if strings.TrimSpace(n.Data) != "" {
-			return n
-		}
-		return nil
-	}
-	if n.Type == html.ElementNode && (n.Data == "script" || n.Data == "style") {
-		return nil
-	}
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if t := firstText(c); t != nil {
-			return t
-		}
-	}
-	return nil
-}
